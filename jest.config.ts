@@ -1,0 +1,38 @@
+import type {Config} from 'jest';
+
+const tsJest: [string, Record<string, unknown>] = [
+  'ts-jest',
+  {tsconfig: '<rootDir>/tsconfig.json', diagnostics: false},
+];
+
+const shared = {
+  transform: {'^.+\\.ts$': tsJest},
+  moduleNameMapper: {'^(\\.{1,2}/.*)\\.js$': '$1'},
+  testEnvironment: 'node',
+};
+
+/**
+ * Two projects:
+ * - `unit`: pure logic (parsing, planning, state transitions, option checks,
+ *   build and CLI output) in Node.
+ * - `browser`: service-worker behaviour in Debian's real Chromium, Firefox ESR
+ *   and WebKitGTK against a real HTTP server on 127.0.0.1. Run in band: two
+ *   cores do not fit two browsers at once.
+ */
+const config: Config = {
+  projects: [
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/packages/*/test/unit/**/*.test.ts'],
+    },
+    {
+      ...shared,
+      displayName: 'browser',
+      testMatch: ['<rootDir>/packages/*/test/browser/**/*.test.ts'],
+      slowTestThreshold: 60,
+    },
+  ],
+};
+
+export default config;

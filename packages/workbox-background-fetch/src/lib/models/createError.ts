@@ -1,0 +1,36 @@
+import {messages, MessageKey} from './messages.js';
+
+type ErrorKind = 'TypeError' | 'Error' | DOMExceptionName;
+type DOMExceptionName =
+  | 'AbortError'
+  | 'InvalidStateError'
+  | 'NotAllowedError'
+  | 'QuotaExceededError'
+  | 'TimeoutError';
+
+/**
+ * Builds the error for `code`. Spec-mandated kinds (TypeError,
+ * DOMException names) are kept so callers can test `err.name`; the code is
+ * kept on `err.code` for programs.
+ *
+ * @private
+ */
+export function createError(
+  code: MessageKey,
+  details: Record<string, unknown> = {},
+  kind: ErrorKind = 'Error',
+): Error & {code: MessageKey} {
+  const message = (messages[code] as (d: Record<string, unknown>) => string)(
+    details,
+  );
+  let error: Error;
+  if (kind === 'TypeError') {
+    error = new TypeError(message);
+  } else if (kind === 'Error') {
+    error = new Error(message);
+    error.name = 'WorkboxBackgroundFetchError';
+  } else {
+    error = new DOMException(message, kind);
+  }
+  return Object.assign(error, {code});
+}

@@ -1,0 +1,69 @@
+/*
+  Every error this package throws, by code. A misspelt code fails to compile.
+  The texts say what went wrong and how to fix it; they ship in production
+  too, because they answer user-facing input (ids, request lists) that the
+  spec requires to be rejected.
+*/
+
+type Details = Record<string, unknown>;
+type MessageFn = (details: Details) => string;
+
+const str = (value: unknown): string =>
+  typeof value === 'string' ? JSON.stringify(value) : String(value);
+
+export const messages = {
+  'invalid-id': ({id}) =>
+    `The background fetch id must be a non-empty string, got ${str(id)}.`,
+  'empty-requests': () =>
+    `A background fetch needs at least one request; the request list is empty.`,
+  'no-cors-request': ({url}) =>
+    `Background fetch cannot download ${str(url)}: its request mode is ` +
+    `'no-cors'. Use a 'cors' or 'same-origin' request.`,
+  'unsupported-scheme': ({url}) =>
+    `Background fetch only downloads http(s) URLs; ${str(url)} is not one.`,
+  'duplicate-id': ({id}) =>
+    `A background fetch with id ${str(id)} is still active. Wait for it to ` +
+    `finish, abort it, or pick another id.`,
+  'invalid-download-total': ({downloadTotal}) =>
+    `downloadTotal must be a non-negative integer, got ${str(downloadTotal)}.`,
+  'no-active-worker': () =>
+    `Background fetch needs an active service worker: register one and wait ` +
+    `for navigator.serviceWorker.ready.`,
+  'invalid-queue-name': ({name}) =>
+    `A BackgroundFetchQueue needs a non-empty string name, got ${str(name)}.`,
+  'duplicate-queue-name': ({name}) =>
+    `A BackgroundFetchQueue named ${str(name)} already exists in this ` +
+    `service worker. Create each queue once, at the top level of the worker.`,
+  'unknown-option': ({owner, key, known}) =>
+    `${str(owner)} got an unknown option ${str(key)}. Known options: ` +
+    `${(known as string[]).join(', ')}.`,
+  'invalid-option-type': ({owner, key, expected, value}) =>
+    `${str(owner)} option ${str(key)} must be ${str(expected)}, got ` +
+    `${str(typeof value)}.`,
+  'no-window-client': ({id}) =>
+    `Cannot start background fetch ${str(id)} from the service worker: ` +
+    `Chrome only starts native background fetches from a page, no page of ` +
+    `this origin is open, and the fallback download is disabled.`,
+  'client-timeout': ({id}) =>
+    `No open page answered the request to start background fetch ` +
+    `${str(id)}. Load workbox-background-fetch-window in your pages.`,
+  'unknown-queue': ({name, known}) =>
+    `The service worker has no BackgroundFetchQueue named ${str(name)}. ` +
+    `Queues it has: ${(known as string[]).join(', ') || '(none)'}.`,
+  'ambiguous-queue': ({known}) =>
+    `The service worker has several BackgroundFetchQueues ` +
+    `(${(known as string[]).join(', ')}); pass {queue: name} to ` +
+    `backgroundFetchManager().`,
+  'records-unavailable': ({id}) =>
+    `The records of background fetch ${str(id)} are no longer available: ` +
+    `read them in the success or fail handler, or from the cache they were ` +
+    `stored in.`,
+  'update-ui-not-allowed': () =>
+    `updateUI() may be called once per event, while the event is active.`,
+  'queue-not-found-for-plugin': ({name}) =>
+    `BackgroundFetchPlugin was given the queue name ${str(name)}, but no ` +
+    `BackgroundFetchQueue of that name exists. Create the queue first.`,
+} satisfies Record<string, MessageFn>;
+
+/** The code of every error this package raises. */
+export type MessageKey = keyof typeof messages;
