@@ -22,6 +22,7 @@ import type {
 export {normalizeFetchArguments} from './lib/normalizeFetchArguments.js';
 export {toJobId, fromJobId} from './lib/jobId.js';
 export {createError} from './lib/models/createError.js';
+export {SnapshotRegistration} from './lib/SnapshotRegistration.js';
 export type {NormalizedFetchArguments} from './lib/normalizeFetchArguments.js';
 
 /** Name of the BroadcastChannel that carries progress and results. */

@@ -1,9 +1,6 @@
 import type {BackendKind} from '../protocol.js';
-import type {
-  BackgroundFetchOptions,
-  BackgroundFetchRegistration,
-  BackgroundFetchUIOptions,
-} from '../types.js';
+import type {BackgroundFetchOptions, BackgroundFetchUIOptions} from '../types.js';
+import type {SnapshotRegistration} from './SnapshotRegistration.js';
 
 /**
  * How a job ended (or was clicked), as a backend reports it to its queue.
@@ -14,8 +11,8 @@ import type {
  */
 export interface JobSettlement {
   type: 'success' | 'fail' | 'abort' | 'click';
-  /** The job, with its full (queue-prefixed) id. */
-  registration: BackgroundFetchRegistration;
+  /** The job, with the caller's id. */
+  registration: SnapshotRegistration;
   /** The event whose `waitUntil()` keeps the worker alive meanwhile. */
   event: ExtendableEvent;
   /** Present for success and fail: once, while the settlement is handled. */
@@ -35,17 +32,28 @@ export interface BackendContext {
 /**
  * The seam between a `BackgroundFetchQueue` and where the bytes come from:
  * Chrome's native Background Fetch, or the chunked fallback. Ids here are
- * full job ids (see `toJobId`).
+ * the caller's ids; each backend namespaces them by queue itself (see
+ * `toJobId`), so jobs of other queues and of other code are never touched.
+ *
+ * Both backends hand out `SnapshotRegistration`s, so the queue, the page
+ * manager and the progress channel do not care which one runs.
  *
  * @private
  */
 export interface BackgroundFetchBackend {
   readonly kind: BackendKind;
   fetch(
-    jobId: string,
+    id: string,
     requests: Request[],
     options: BackgroundFetchOptions,
-  ): Promise<BackgroundFetchRegistration>;
-  get(jobId: string): Promise<BackgroundFetchRegistration | undefined>;
+  ): Promise<SnapshotRegistration>;
+  get(id: string): Promise<SnapshotRegistration | undefined>;
+  /** This queue's active ids, as the caller gave them. */
   getIds(): Promise<string[]>;
+  /**
+   * Called for every event the worker receives while the queue exists:
+   * resumes unfinished work and extends `event`'s lifetime until it is done.
+   * The native backend has nothing to resume (the browser downloads).
+   */
+  keepAlive?(event: ExtendableEvent): void;
 }

@@ -1,0 +1,111 @@
+import type {BackendKind, RegistrationSnapshot} from '../protocol.js';
+import type {
+  BackgroundFetchFailureReason,
+  BackgroundFetchRecord,
+  BackgroundFetchRegistration,
+  BackgroundFetchResult,
+} from '../types.js';
+
+/**
+ * A `BackgroundFetchRegistration` whose fields come from a
+ * `RegistrationSnapshot`. Backends and the page manager subclass it and
+ * implement `abort`, `match` and `matchAll`; `applySnapshot()` updates the
+ * fields and fires `progress` the way the spec does (never after a result).
+ *
+ * @private
+ */
+export abstract class SnapshotRegistration
+  extends EventTarget
+  implements BackgroundFetchRegistration
+{
+  protected state: RegistrationSnapshot;
+  private progressHandler: ((this: BackgroundFetchRegistration, ev: Event) => unknown) | null =
+    null;
+
+  constructor(snapshot: RegistrationSnapshot) {
+    super();
+    this.state = {...snapshot};
+  }
+
+  get id(): string {
+    return this.state.id;
+  }
+  get uploadTotal(): number {
+    return this.state.uploadTotal;
+  }
+  get uploaded(): number {
+    return this.state.uploaded;
+  }
+  get downloadTotal(): number {
+    return this.state.downloadTotal;
+  }
+  get downloaded(): number {
+    return this.state.downloaded;
+  }
+  get result(): BackgroundFetchResult {
+    return this.state.result;
+  }
+  get failureReason(): BackgroundFetchFailureReason {
+    return this.state.failureReason;
+  }
+  get recordsAvailable(): boolean {
+    return this.state.recordsAvailable;
+  }
+  /** Which backend runs this job: `'native'` or `'fallback'`. */
+  get backend(): BackendKind {
+    return this.state.backend;
+  }
+
+  get onprogress(): ((this: BackgroundFetchRegistration, ev: Event) => unknown) | null {
+    return this.progressHandler;
+  }
+  set onprogress(handler) {
+    if (this.progressHandler) {
+      this.removeEventListener('progress', this.progressHandler as EventListener);
+    }
+    this.progressHandler = handler;
+    if (handler) {
+      this.addEventListener('progress', handler as EventListener);
+    }
+  }
+
+  /** A copy of the current state, fit for postMessage. */
+  snapshot(): RegistrationSnapshot {
+    return {...this.state};
+  }
+
+  /**
+   * Takes the fields of `next` and fires `progress` when anything a listener
+   * sees changed. Once a result is set, later snapshots only update
+   * `recordsAvailable`: the spec fires no progress after a result.
+   */
+  applySnapshot(next: Partial<RegistrationSnapshot>): void {
+    const before = this.state;
+    if (before.result !== '') {
+      if (next.recordsAvailable !== undefined) {
+        this.state = {...before, recordsAvailable: next.recordsAvailable};
+      }
+      return;
+    }
+    this.state = {...before, ...next, id: before.id, queue: before.queue};
+    const changed =
+      before.downloaded !== this.state.downloaded ||
+      before.uploaded !== this.state.uploaded ||
+      before.downloadTotal !== this.state.downloadTotal ||
+      before.result !== this.state.result ||
+      before.failureReason !== this.state.failureReason;
+    if (changed) {
+      this.dispatchEvent(new Event('progress'));
+    }
+  }
+
+  abstract abort(): Promise<boolean>;
+  abstract match(
+    request: RequestInfo | URL,
+    options?: CacheQueryOptions,
+  ): Promise<BackgroundFetchRecord | undefined>;
+  abstract matchAll(
+    request?: RequestInfo | URL,
+    options?: CacheQueryOptions,
+  ): Promise<BackgroundFetchRecord[]>;
+}
