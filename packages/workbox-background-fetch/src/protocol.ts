@@ -23,6 +23,13 @@ export {normalizeFetchArguments} from './lib/normalizeFetchArguments.js';
 export {toJobId, fromJobId} from './lib/jobId.js';
 export {createError} from './lib/models/createError.js';
 export {SnapshotRegistration} from './lib/SnapshotRegistration.js';
+export {askClient} from './lib/askClient.js';
+export {
+  deserializeError,
+  deserializeRequest,
+  serializeError,
+  serializeRequest,
+} from './lib/serialization.js';
 export type {NormalizedFetchArguments} from './lib/normalizeFetchArguments.js';
 
 /** Name of the BroadcastChannel that carries progress and results. */
@@ -109,7 +116,8 @@ export type PageToWorkerMessage =
       request?: SerializedRequest;
       options?: CacheQueryOptions;
     }
-  | {type: 'WBF_PAGE_LOADED'};
+  /** A page loaded, or watches a fallback download: wake and keep working. */
+  | {type: 'WBF_PING'};
 
 /** Replies to a page's message. */
 export interface HelloReply {
@@ -137,78 +145,3 @@ export type BroadcastMessage =
 export type Reply<T> =
   | {ok: true; value: T}
   | {ok: false; error: {name: string; message: string}};
-
-/** Turns a Request into something postMessage can carry. */
-export async function serializeRequest(
-  request: Request,
-): Promise<SerializedRequest> {
-  const serialized: SerializedRequest = {
-    url: request.url,
-    method: request.method,
-    headers: [...request.headers],
-    mode: request.mode,
-    credentials: request.credentials,
-    cache: request.cache,
-    redirect: request.redirect,
-    referrer: request.referrer,
-    referrerPolicy: request.referrerPolicy,
-    integrity: request.integrity,
-  };
-  if (request.method !== 'GET' && request.method !== 'HEAD') {
-    serialized.body = await request.clone().arrayBuffer();
-  }
-  return serialized;
-}
-
-/** The inverse of `serializeRequest`. */
-export function deserializeRequest(serialized: SerializedRequest): Request {
-  // 'navigate' cannot be set from script; a page sends 'cors' or
-  // 'same-origin' here anyway (no-cors is refused earlier).
-  const mode = serialized.mode === 'navigate' ? 'same-origin' : serialized.mode;
-  // An 'about:client' referrer is the default; passing it back is an error.
-  const referrer =
-    serialized.referrer && serialized.referrer !== 'about:client'
-      ? serialized.referrer
-      : undefined;
-  return new Request(serialized.url, {
-    method: serialized.method,
-    headers: serialized.headers,
-    mode,
-    credentials: serialized.credentials,
-    cache: serialized.cache,
-    redirect: serialized.redirect,
-    referrer,
-    referrerPolicy: serialized.referrerPolicy,
-    integrity: serialized.integrity || undefined,
-    body: serialized.body,
-  });
-}
-
-/** Turns an error into something postMessage can carry. */
-export function serializeError(error: unknown): {name: string; message: string} {
-  if (error instanceof Error || error instanceof DOMException) {
-    return {name: error.name, message: error.message};
-  }
-  return {name: 'Error', message: String(error)};
-}
-
-/** The inverse of `serializeError`: a TypeError, a DOMException or an Error. */
-export function deserializeError(error: {name: string; message: string}): Error {
-  if (error.name === 'TypeError') {
-    return new TypeError(error.message);
-  }
-  if (error.name === 'Error') {
-    return new Error(error.message);
-  }
-  const known = [
-    'AbortError',
-    'InvalidStateError',
-    'NotAllowedError',
-    'QuotaExceededError',
-    'TimeoutError',
-  ];
-  if (known.includes(error.name)) {
-    return new DOMException(error.message, error.name);
-  }
-  return Object.assign(new Error(error.message), {name: error.name});
-}

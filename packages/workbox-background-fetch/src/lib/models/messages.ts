@@ -38,7 +38,7 @@ export const messages = {
     `${str(owner)} got an unknown option ${str(key)}. Known options: ` +
     `${(known as string[]).join(', ')}.`,
   'invalid-option-type': ({owner, key, expected, value}) =>
-    `${str(owner)} option ${str(key)} must be ${str(expected)}, got ` +
+    `${str(owner)} option ${str(key)} must be ${String(expected)}, got ` +
     `${str(typeof value)}.`,
   'no-window-client': ({id}) =>
     `Cannot start background fetch ${str(id)} from the service worker: ` +

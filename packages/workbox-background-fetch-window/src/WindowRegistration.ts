@@ -1,0 +1,147 @@
+import {SnapshotRegistration, deserializeRequest, serializeRequest} from 'workbox-background-fetch/protocol';
+import type {
+  RegistrationSnapshot,
+  SerializedRecord,
+} from 'workbox-background-fetch/protocol';
+import type {
+  BackgroundFetchRecord,
+  BackgroundFetchRegistration,
+} from 'workbox-background-fetch/types';
+import {messageWorker} from './messageWorker.js';
+import {onJobMessage} from './progressChannel.js';
+import {keepWorkerAwake} from './keepWorkerAwake.js';
+
+function toRecord(serialized: SerializedRecord): BackgroundFetchRecord {
+  const {response, error} = serialized;
+  const responseReady = response
+    ? Promise.resolve(
+        new Response(response.body, {
+          status: response.status,
+          statusText: response.statusText,
+          headers: response.headers,
+        }),
+      )
+    : Promise.reject(
+        error === 'AbortError'
+          ? new DOMException('The background fetch was aborted.', 'AbortError')
+          : new TypeError(
+              error === 'pending'
+                ? 'The response has not arrived yet.'
+                : 'The response could not be fetched.',
+            ),
+      );
+  // Do not report an unhandled rejection for records nobody reads.
+  responseReady.catch(() => undefined);
+  return {request: deserializeRequest(serialized.request), responseReady};
+}
+
+/**
+ * A background fetch job seen from a page, whichever backend runs it. Its
+ * fields are live: `progress` fires as bytes arrive (at most ~10 times a
+ * second for fallback jobs) and once more when the job ends, after the
+ * service worker has stored its records — so `result === 'success'` means
+ * the files are in the cache.
+ *
+ * Fallback jobs also have `pause()` and `resume()`, an extension to the spec.
+ */
+export class WindowRegistration extends SnapshotRegistration {
+  private readonly _registration: ServiceWorkerRegistration;
+  private readonly _native?: BackgroundFetchRegistration;
+  private readonly _stopListening: () => void;
+  private readonly _stopKeepingAwake?: () => void;
+
+  /** @private */
+  constructor(
+    registration: ServiceWorkerRegistration,
+    snapshot: RegistrationSnapshot,
+    native?: BackgroundFetchRegistration,
+  ) {
+    super(snapshot);
+    this._registration = registration;
+    this._native = native;
+    this._stopListening = onJobMessage(snapshot.queue, snapshot.id, (message) => {
+      this.applySnapshot(message.snapshot);
+      if (message.type === 'WBF_SETTLED') {
+        this._end();
+      }
+    });
+    if (native) {
+      // The browser reports native progress to this page directly; the
+      // result comes from the worker once it has checked and cached the
+      // records.
+      native.addEventListener('progress', this._onNativeProgress);
+    } else {
+      this._stopKeepingAwake = keepWorkerAwake(registration);
+    }
+  }
+
+  /** Pauses a fallback download (extension); false for native jobs. */
+  pause(): Promise<boolean> {
+    return this._native ? Promise.resolve(false) : this._ask('WBF_PAUSE');
+  }
+
+  /** Resumes a paused fallback download (extension); false for native jobs. */
+  resume(): Promise<boolean> {
+    return this._native ? Promise.resolve(false) : this._ask('WBF_RESUME');
+  }
+
+  abort(): Promise<boolean> {
+    return this._native ? this._native.abort() : this._ask('WBF_ABORT');
+  }
+
+  async match(
+    request: RequestInfo | URL,
+    options?: CacheQueryOptions,
+  ): Promise<BackgroundFetchRecord | undefined> {
+    const [record] = await this.matchAll(request, options);
+    return record;
+  }
+
+  async matchAll(
+    request?: RequestInfo | URL,
+    options?: CacheQueryOptions,
+  ): Promise<BackgroundFetchRecord[]> {
+    if (this._native) {
+      return request === undefined
+        ? this._native.matchAll()
+        : this._native.matchAll(request instanceof URL ? request.href : request, options);
+    }
+    const serialized = await messageWorker<SerializedRecord[]>(this._registration, {
+      type: 'WBF_MATCH_ALL',
+      queue: this.state.queue,
+      id: this.id,
+      request:
+        request === undefined
+          ? undefined
+          : await serializeRequest(
+              request instanceof Request ? request : new Request(String(request)),
+            ),
+      options,
+    });
+    return serialized.map(toRecord);
+  }
+
+  private readonly _onNativeProgress = (): void => {
+    const native = this._native!;
+    this.applySnapshot({
+      uploadTotal: native.uploadTotal,
+      uploaded: native.uploaded,
+      downloadTotal: native.downloadTotal,
+      downloaded: native.downloaded,
+    });
+  };
+
+  private _ask(type: 'WBF_ABORT' | 'WBF_PAUSE' | 'WBF_RESUME'): Promise<boolean> {
+    return messageWorker<boolean>(this._registration, {
+      type,
+      queue: this.state.queue,
+      id: this.id,
+    });
+  }
+
+  private _end(): void {
+    this._stopListening();
+    this._stopKeepingAwake?.();
+    this._native?.removeEventListener('progress', this._onNativeProgress);
+  }
+}

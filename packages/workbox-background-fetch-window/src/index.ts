@@ -1,0 +1,14 @@
+/*
+  workbox-background-fetch-window: a drop-in BackgroundFetchManager for pages.
+*/
+export {backgroundFetchManager} from './backgroundFetchManager.js';
+export {WindowBackgroundFetchManager} from './WindowBackgroundFetchManager.js';
+export {WindowRegistration} from './WindowRegistration.js';
+export type {BackgroundFetchManagerOptions} from './backgroundFetchManager.js';
+export type {
+  BackgroundFetchFailureReason,
+  BackgroundFetchOptions,
+  BackgroundFetchRecord,
+  BackgroundFetchRegistration,
+  BackgroundFetchResult,
+} from 'workbox-background-fetch/types';

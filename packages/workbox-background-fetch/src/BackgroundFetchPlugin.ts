@@ -1,0 +1,125 @@
+import {logger} from 'workbox-core/_private/logger.js';
+import type {WorkboxPlugin} from 'workbox-core/types.js';
+import type {BackgroundFetchQueue} from './BackgroundFetchQueue.js';
+import {getQueue} from './lib/queueRegistry.js';
+import {createError} from './lib/models/createError.js';
+import {validateOptions} from './lib/validateOptions.js';
+import type {BackgroundFetchOptions} from './types.js';
+
+/** Options of a `BackgroundFetchPlugin`. */
+export interface BackgroundFetchPluginOptions {
+  /** The job id for a request handed off to the queue (default: its URL). */
+  id?: (request: Request) => string;
+  /** `{title, icons, downloadTotal}` of handed-off jobs, or a function of the request. */
+  fetchOptions?:
+    | BackgroundFetchOptions
+    | ((request: Request) => BackgroundFetchOptions);
+  /**
+   * What the strategy answers when its network fetch failed and the request
+   * was handed to the queue (for example a page saying the download goes on
+   * in the background). Without it, the strategy's error stands.
+   */
+  responseWhileQueued?:
+    | Response
+    | ((options: {request: Request; error: Error}) => Response | Promise<Response>);
+}
+
+/**
+ * How a Workbox route hands its large downloads to a `BackgroundFetchQueue`,
+ * the way `BackgroundSyncPlugin` hands failed requests to a `Queue`:
+ *
+ * - when the strategy's network fetch of a GET fails, the URL becomes a
+ *   background fetch job of the queue, so the file arrives later;
+ * - `handlerDidError` may then answer with `responseWhileQueued`;
+ * - the queue's finished records whose URLs this route serves are written
+ *   through this strategy's cache name and plugins (see the queue's
+ *   `cacheName` option).
+ *
+ * Requests that succeed are left alone.
+ *
+ * ```js
+ * registerRoute(
+ *   ({url}) => url.pathname.startsWith('/media/'),
+ *   new CacheFirst({
+ *     cacheName: 'media',
+ *     plugins: [new BackgroundFetchPlugin(queue)],
+ *   }),
+ * );
+ * ```
+ */
+export class BackgroundFetchPlugin implements WorkboxPlugin {
+  private readonly _queue: BackgroundFetchQueue | string;
+  private readonly _options: BackgroundFetchPluginOptions;
+
+  /**
+   * @param queue The queue, or the name of a queue created in this worker.
+   * @param options See `BackgroundFetchPluginOptions`.
+   */
+  constructor(
+    queue: BackgroundFetchQueue | string,
+    options: BackgroundFetchPluginOptions = {},
+  ) {
+    if (process.env.NODE_ENV !== 'production') {
+      validateOptions('BackgroundFetchPlugin', options, {
+        id: 'function',
+        fetchOptions: ['object', 'function'],
+        responseWhileQueued: ['object', 'function'],
+      });
+    }
+    this._queue = queue;
+    this._options = options;
+  }
+
+  /** Hands a failed GET to the queue. */
+  fetchDidFail: WorkboxPlugin['fetchDidFail'] = async ({originalRequest, event}) => {
+    if (originalRequest.method !== 'GET') {
+      return;
+    }
+    const queue = this._resolveQueue();
+    // Media elements and images send no-cors requests; background fetch
+    // refuses those, and a plain GET of the URL is what is wanted anyway.
+    const request = new Request(originalRequest.url);
+    const id = this._options.id?.(originalRequest) ?? originalRequest.url;
+    const {fetchOptions} = this._options;
+    try {
+      if (await queue.get(id)) {
+        return; // Already on its way.
+      }
+      await queue.fetch(
+        id,
+        [request],
+        typeof fetchOptions === 'function' ? fetchOptions(originalRequest) : fetchOptions,
+      );
+      queue._keepAlive(event);
+      if (process.env.NODE_ENV !== 'production') {
+        logger.log(`Handed ${request.url} to background fetch queue '${queue.name}' as '${id}'.`);
+      }
+    } catch (error) {
+      if (process.env.NODE_ENV !== 'production') {
+        logger.error(`Could not hand ${request.url} to queue '${queue.name}':`, error);
+      }
+    }
+  };
+
+  /** Answers with `responseWhileQueued`, when given. */
+  handlerDidError: WorkboxPlugin['handlerDidError'] = async ({request, error}) => {
+    const {responseWhileQueued} = this._options;
+    if (!responseWhileQueued || request.method !== 'GET') {
+      return undefined;
+    }
+    return typeof responseWhileQueued === 'function'
+      ? responseWhileQueued({request, error})
+      : responseWhileQueued.clone();
+  };
+
+  private _resolveQueue(): BackgroundFetchQueue {
+    if (typeof this._queue !== 'string') {
+      return this._queue;
+    }
+    const queue = getQueue(this._queue);
+    if (!queue) {
+      throw createError('queue-not-found-for-plugin', {name: this._queue});
+    }
+    return queue;
+  }
+}

@@ -1,0 +1,277 @@
+import {logger} from 'workbox-core/_private/logger.js';
+import type {Router} from 'workbox-routing/Router.js';
+import {NativeBackend} from './lib/native/NativeBackend.js';
+import {FallbackBackend} from './lib/fallback/FallbackBackend.js';
+import type {FallbackBackendOptions} from './lib/fallback/FallbackBackend.js';
+import {addQueue, hasQueue} from './lib/queueRegistry.js';
+import {listenForPageMessages} from './lib/listenForPageMessages.js';
+import {broadcast} from './lib/broadcast.js';
+import {cacheRecords} from './lib/cacheRecords.js';
+import {createError} from './lib/models/createError.js';
+import {normalizeFetchArguments} from './lib/normalizeFetchArguments.js';
+import {validateQueueOptions} from './lib/validateQueueOptions.js';
+import type {
+  BackgroundFetchBackend,
+  JobSettlement,
+} from './lib/BackgroundFetchBackend.js';
+import type {SnapshotRegistration} from './lib/SnapshotRegistration.js';
+import type {QueueInfo} from './protocol.js';
+import type {
+  BackgroundFetchOptions,
+  BackgroundFetchUIOptions,
+} from './types.js';
+
+declare const self: ServiceWorkerGlobalScope;
+
+/**
+ * What a queue's `onSuccess`, `onFail`, `onAbort` and `onClick` callbacks
+ * receive.
+ */
+export interface BackgroundFetchQueueEvent {
+  /** The job, with the id the caller gave it. */
+  registration: SnapshotRegistration;
+  /**
+   * Updates the download's UI: the browser's for native jobs, the job's
+   * notification for fallback jobs. Success and fail only; once, while the
+   * callback runs (else `InvalidStateError`), as the spec says.
+   */
+  updateUI(options?: BackgroundFetchUIOptions): Promise<void>;
+  /** The event that keeps the worker alive while the callback runs. */
+  event: ExtendableEvent;
+}
+
+/** A queue callback. */
+export type BackgroundFetchQueueCallback = (
+  event: BackgroundFetchQueueEvent,
+) => void | Promise<void>;
+
+/** Options of a `BackgroundFetchQueue`. */
+export interface BackgroundFetchQueueOptions {
+  /**
+   * Where finished records go. When absent: the cache of the workbox-routing
+   * route whose strategy serves the record's URL (written through that
+   * strategy's plugins), else `workbox-background-fetch-<name>`.
+   */
+  cacheName?: string;
+  /** The router whose routes decide where records go (default: the one `registerRoute()` uses). */
+  router?: Router;
+  /** Never use native Background Fetch: always the chunked fallback. */
+  forceFallback?: boolean;
+  /** Tuning of the chunked fallback download. */
+  fallback?: FallbackBackendOptions;
+  /** After a job succeeded and its records were cached. */
+  onSuccess?: BackgroundFetchQueueCallback;
+  /** After a job failed (`registration.failureReason` says why). */
+  onFail?: BackgroundFetchQueueCallback;
+  /** After a job was aborted. */
+  onAbort?: BackgroundFetchQueueCallback;
+  /** When the user clicked the download's UI (native UI or fallback notification). */
+  onClick?: BackgroundFetchQueueCallback;
+}
+
+/**
+ * A `BackgroundFetchManager` scoped to a name: `fetch()`, `get()` and
+ * `getIds()` see only this queue's jobs. Jobs run natively where the browser
+ * allows it (Chrome: started through an open page) and as a resumable
+ * chunked download everywhere else. Finished records land in Workbox caches
+ * before `onSuccess` runs.
+ *
+ * Create queues at the top level of the service worker: the constructor
+ * registers the worker's event listeners.
+ *
+ * ```js
+ * import {BackgroundFetchQueue} from 'workbox-background-fetch';
+ *
+ * const episodes = new BackgroundFetchQueue('episodes', {
+ *   onSuccess: async ({registration, updateUI}) => {
+ *     await updateUI({title: `${registration.id} is ready to play`});
+ *   },
+ * });
+ * ```
+ */
+export class BackgroundFetchQueue {
+  /** The queue's name, unique in the worker. */
+  readonly name: string;
+  private readonly _options: BackgroundFetchQueueOptions;
+  private readonly _native?: BackgroundFetchBackend;
+  private readonly _fallback: FallbackBackend;
+
+  /**
+   * @param name Unique in this service worker.
+   * @param options See `BackgroundFetchQueueOptions`.
+   */
+  constructor(name: string, options: BackgroundFetchQueueOptions = {}) {
+    if (process.env.NODE_ENV !== 'production') {
+      validateQueueOptions(name, options);
+    }
+    if (typeof name !== 'string' || name === '') {
+      throw createError('invalid-queue-name', {name}, 'TypeError');
+    }
+    if (hasQueue(name)) {
+      throw createError('duplicate-queue-name', {name});
+    }
+    this.name = name;
+    this._options = options;
+    const context = {
+      queueName: name,
+      onSettled: (settlement: JobSettlement) => this._onSettled(settlement),
+    };
+    const manager = self.registration?.backgroundFetch;
+    if (manager && !options.forceFallback) {
+      this._native = new NativeBackend(context, manager);
+    }
+    this._fallback = new FallbackBackend(context, options.fallback);
+    addQueue(this);
+    listenForPageMessages();
+    // Resume fallback jobs left unfinished by a stopped worker or browser
+    // on every event that wakes the worker.
+    for (const type of ['activate', 'fetch', 'sync', 'periodicsync', 'push', 'notificationclick']) {
+      self.addEventListener(type, (event) => this._keepAlive(event as ExtendableEvent));
+    }
+  }
+
+  /**
+   * Starts a background fetch, as `BackgroundFetchManager.fetch()` does:
+   * natively where allowed, else with the chunked fallback.
+   *
+   * @param id Unique among this queue's active jobs.
+   * @param requests One or more requests (URLs or `Request`s, not `no-cors`).
+   * @param options `{title, icons, downloadTotal}`.
+   * @return The job's registration.
+   */
+  async fetch(
+    id: string,
+    requests: RequestInfo | URL | Array<RequestInfo | URL>,
+    options: BackgroundFetchOptions = {},
+  ): Promise<SnapshotRegistration> {
+    const args = normalizeFetchArguments(id, requests, options);
+    if (await this.get(args.id)) {
+      throw createError('duplicate-id', {id: args.id}, 'TypeError');
+    }
+    if (this._native) {
+      try {
+        return await this._native.fetch(args.id, args.requests, args.options);
+      } catch (error) {
+        if ((error as Error).name !== 'NotAllowedError') {
+          throw error;
+        }
+        if (process.env.NODE_ENV !== 'production') {
+          logger.log(
+            `Native background fetch is not allowed for '${args.id}' ` +
+              `(${(error as Error).message}); using the chunked fallback.`,
+          );
+        }
+      }
+    }
+    return this._fallback.fetch(args.id, args.requests, args.options);
+  }
+
+  /**
+   * The active job of that id, or `undefined` once it ended.
+   *
+   * @param id The id given to `fetch()`.
+   */
+  async get(id: string): Promise<SnapshotRegistration | undefined> {
+    return (await this._native?.get(id)) ?? (await this._fallback.get(id));
+  }
+
+  /** The ids of this queue's active jobs. */
+  async getIds(): Promise<string[]> {
+    const [native, fallback] = await Promise.all([
+      this._native?.getIds() ?? [],
+      this._fallback.getIds(),
+    ]);
+    return [...native, ...fallback];
+  }
+
+  /**
+   * Starts a job with the chunked fallback, whatever the browser supports
+   * (the page manager asks for this when native is absent or refused).
+   *
+   * @private
+   */
+  async _fetchWithFallback(
+    id: string,
+    requests: Request[],
+    options: BackgroundFetchOptions,
+  ): Promise<SnapshotRegistration> {
+    const args = normalizeFetchArguments(id, requests, options);
+    if (await this.get(args.id)) {
+      throw createError('duplicate-id', {id: args.id}, 'TypeError');
+    }
+    return this._fallback.fetch(args.id, args.requests, args.options);
+  }
+
+  /** Pauses or resumes a fallback job (an extension). @private */
+  _setPaused(id: string, paused: boolean): Promise<boolean> {
+    return paused ? this._fallback.pause(id) : this._fallback.resume(id);
+  }
+
+  /** What a page needs to know of this queue. @private */
+  _info(): QueueInfo {
+    return {name: this.name, forceFallback: Boolean(this._options.forceFallback)};
+  }
+
+  /**
+   * Resumes unfinished fallback jobs and keeps `event` alive until they end.
+   * @private
+   */
+  _keepAlive(event: ExtendableEvent): void {
+    this._fallback.keepAlive(event);
+  }
+
+  private async _onSettled(settlement: JobSettlement): Promise<void> {
+    const {registration, event} = settlement;
+    let {type} = settlement;
+    if (type === 'success') {
+      try {
+        await cacheRecords(await registration.matchAll(), {
+          event,
+          cacheName: this._options.cacheName,
+          defaultCacheName: `workbox-background-fetch-${this.name}`,
+          router: this._options.router,
+        });
+      } catch (error) {
+        const quota = (error as Error).name === 'QuotaExceededError';
+        if (process.env.NODE_ENV !== 'production') {
+          logger.error(
+            `Background fetch '${registration.id}' finished, but its records ` +
+              `could not be cached:`,
+            error,
+          );
+        }
+        registration.applySnapshot({
+          result: 'failure',
+          failureReason: quota ? 'quota-exceeded' : 'fetch-error',
+        });
+        type = 'fail';
+      }
+    }
+    const callback = {
+      success: this._options.onSuccess,
+      fail: this._options.onFail,
+      abort: this._options.onAbort,
+      click: this._options.onClick,
+    }[type];
+    try {
+      await callback?.({
+        registration,
+        event,
+        updateUI: async (options) => {
+          if (!settlement.updateUI) {
+            throw createError('update-ui-not-allowed', {}, 'InvalidStateError');
+          }
+          return settlement.updateUI(options);
+        },
+      });
+    } catch (error) {
+      if (process.env.NODE_ENV !== 'production') {
+        logger.error(`The queue '${this.name}' ${type} callback threw:`, error);
+      }
+    } finally {
+      if (type !== 'click') {
+        broadcast({type: 'WBF_SETTLED', event: type, snapshot: registration.snapshot()});
+      }
+    }
+  }
+}

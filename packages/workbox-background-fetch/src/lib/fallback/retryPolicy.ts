@@ -1,0 +1,91 @@
+/** How failed requests are retried. */
+export interface RetryOptions {
+  /** Attempts of one request before giving up, the first one included. */
+  maxAttempts: number;
+  /** Delay before the first retry, in ms. */
+  initialDelay: number;
+  /** Upper bound of a delay, in ms. */
+  maxDelay: number;
+}
+
+/** Why a request failed: no response at all, or a response with a status that is not ok. */
+export type RequestFailure = {type: 'network'} | {type: 'status'; status: number};
+
+/** What to do after a failed request. */
+export type RetryDecision =
+  /** Try again after `delay` ms. */
+  | {action: 'retry'; delay: number}
+  /** The device is offline: wait for the network, this attempt does not count. */
+  | {action: 'wait-online'}
+  /** Keep this response as the record (`bad-status`). */
+  | {action: 'give-up-status'}
+  /** No usable response (`fetch-error`). */
+  | {action: 'give-up-network'};
+
+/** The context of a failed request. */
+export interface RetryContext {
+  /** The request's method: only GET (and HEAD) requests are ever sent twice. */
+  method: string;
+  /** Failed attempts so far, this one included (1 after the first failure). */
+  attempts: number;
+  /** `navigator.onLine` now. */
+  online: boolean;
+  options: RetryOptions;
+  /** A number in [0, 1); `Math.random` in production. */
+  random: () => number;
+}
+
+/**
+ * The delay before retry number `attempts`: exponential (`initialDelay`,
+ * twice that, four times…, at most `maxDelay`) with "equal jitter" (a random
+ * half of it), so many clients that failed together do not come back together.
+ *
+ * @private
+ */
+export function backoffDelay(
+  attempts: number,
+  options: Pick<RetryOptions, 'initialDelay' | 'maxDelay'>,
+  random: () => number,
+): number {
+  const exponential = Math.min(
+    options.maxDelay,
+    options.initialDelay * 2 ** Math.max(0, attempts - 1),
+  );
+  return Math.round(exponential / 2 + (random() * exponential) / 2);
+}
+
+/**
+ * Decides what follows a failed request, as the Background Fetch spec and
+ * this library's retry options say:
+ * - 4xx: the response is final (`bad-status`, record kept readable);
+ * - network errors and 5xx of GET requests: retried with backoff until
+ *   `maxAttempts`, then `fetch-error` (network) or `bad-status` (the last
+ *   5xx is the record);
+ * - offline: wait for the network without counting the attempt;
+ * - other methods: never sent twice.
+ *
+ * @private
+ */
+export function decideRetry(failure: RequestFailure, context: RetryContext): RetryDecision {
+  const repeatable = context.method === 'GET' || context.method === 'HEAD';
+  if (failure.type === 'status') {
+    const transient = failure.status >= 500 && failure.status <= 599;
+    if (!transient || !repeatable || context.attempts >= context.options.maxAttempts) {
+      return {action: 'give-up-status'};
+    }
+  } else {
+    if (!repeatable) {
+      return {action: 'give-up-network'};
+    }
+    if (!context.online) {
+      return {action: 'wait-online'};
+    }
+    if (context.attempts >= context.options.maxAttempts) {
+      return {action: 'give-up-network'};
+    }
+  }
+  return {
+    action: 'retry',
+    delay: backoffDelay(context.attempts, context.options, context.random),
+  };
+}

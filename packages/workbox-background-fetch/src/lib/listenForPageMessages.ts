@@ -1,0 +1,121 @@
+import {allQueues, getQueue} from './queueRegistry.js';
+import {createError} from './models/createError.js';
+import {deserializeRequest, serializeError, serializeRequest} from './serialization.js';
+import type {
+  HelloReply,
+  PageToWorkerMessage,
+  Reply,
+  SerializedRecord,
+} from '../protocol.js';
+import type {BackgroundFetchRecord} from '../types.js';
+
+declare const self: ServiceWorkerGlobalScope;
+
+let listening = false;
+
+async function serializeRecord(record: BackgroundFetchRecord): Promise<SerializedRecord> {
+  const request = await serializeRequest(record.request);
+  // Ask without waiting: a record still downloading is reported as pending.
+  try {
+    const response = await Promise.race([
+      record.responseReady,
+      Promise.resolve().then(() => undefined),
+    ]);
+    if (response === undefined) {
+      return {request, error: 'pending'};
+    }
+    return {
+      request,
+      response: {
+        url: response.url,
+        status: response.status,
+        statusText: response.statusText,
+        headers: [...response.headers],
+        body: await response.blob(),
+      },
+    };
+  } catch (error) {
+    return {request, error: (error as Error).name};
+  }
+}
+
+async function answer(message: PageToWorkerMessage): Promise<unknown> {
+  if (message.type === 'WBF_HELLO') {
+    const reply: HelloReply = {queues: allQueues().map((queue) => queue._info())};
+    return reply;
+  }
+  if (message.type === 'WBF_PING') {
+    return null;
+  }
+  const queue = getQueue(message.queue);
+  if (!queue) {
+    throw createError('unknown-queue', {
+      name: message.queue,
+      known: allQueues().map(({name}) => name),
+    });
+  }
+  switch (message.type) {
+    case 'WBF_FETCH': {
+      const registration = await queue._fetchWithFallback(
+        message.id,
+        message.requests.map(deserializeRequest),
+        message.options,
+      );
+      return registration.snapshot();
+    }
+    case 'WBF_GET':
+      return (await queue.get(message.id))?.snapshot() ?? null;
+    case 'WBF_GET_IDS':
+      return queue.getIds();
+    case 'WBF_ABORT': {
+      const registration = await queue.get(message.id);
+      return registration ? registration.abort() : false;
+    }
+    case 'WBF_PAUSE':
+    case 'WBF_RESUME':
+      return queue._setPaused(message.id, message.type === 'WBF_PAUSE');
+    case 'WBF_MATCH_ALL': {
+      const registration = await queue.get(message.id);
+      if (!registration) {
+        throw createError('records-unavailable', {id: message.id}, 'InvalidStateError');
+      }
+      const records = await registration.matchAll(
+        message.request && deserializeRequest(message.request),
+        message.options,
+      );
+      return Promise.all(records.map(serializeRecord));
+    }
+  }
+}
+
+/**
+ * Answers the window package's messages (see protocol.ts), once per worker
+ * whatever the number of queues. Every such message also wakes unfinished
+ * fallback jobs and keeps the worker alive while they run: an open page
+ * pings while it watches a download.
+ *
+ * @private
+ */
+export function listenForPageMessages(): void {
+  if (listening) {
+    return;
+  }
+  listening = true;
+  self.addEventListener('message', (event) => {
+    const message = event.data as PageToWorkerMessage | undefined;
+    if (typeof message?.type !== 'string' || !message.type.startsWith('WBF_')) {
+      return;
+    }
+    for (const queue of allQueues()) {
+      queue._keepAlive(event);
+    }
+    const port = event.ports[0];
+    event.waitUntil(
+      answer(message).then(
+        (value) => port?.postMessage({ok: true, value} satisfies Reply<unknown>),
+        (error: unknown) =>
+          port?.postMessage({ok: false, error: serializeError(error)} satisfies Reply<unknown>),
+      ),
+    );
+  });
+}

@@ -1,0 +1,215 @@
+/*
+  The native path in real Chromium: pages start jobs through
+  workbox-background-fetch-window, the worker's BackgroundFetchQueue handles
+  their events and routes records into Workbox caches. Run on both kinds of
+  Chromium context: they download through different code in Chromium
+  (incognito-like contexts vs the Download Service of a profile).
+*/
+import {
+  closeAllEngines,
+  generateBytes,
+  launchEngine,
+  sha256,
+  startTestServer,
+} from '@workbox-background-fetch/test-utils';
+import type {ChromiumSession, TestServer} from '@workbox-background-fetch/test-utils';
+import {serveTestSite} from './helpers/buildTestSite';
+
+jest.setTimeout(120_000);
+
+interface WorkerEvent {
+  type: string;
+  id: string;
+  result: string;
+  failureReason: string;
+  backend: string;
+  updateUI: string;
+  cachedWhenCalled: Record<string, string[]>;
+}
+
+const EPISODE = generateBytes(20 * 1024 * 1024, 'ep-5');
+const ART = generateBytes(48 * 1024, 'ep-5-art');
+
+describe.each(['chromium', 'chromium-persistent'] as const)('native background fetch (%s)', (engine) => {
+  let server: TestServer;
+  let browser: ChromiumSession;
+
+  const page = <T>(fn: string, ...args: unknown[]) =>
+    browser.evaluate<T>(fn, ...(args as never[]));
+  const workerEvents = () => page<WorkerEvent[]>('() => testHelpers.workerEvents()');
+  const waitForWorkerEvent = (id: string, timeout = 60_000) =>
+    browser.waitFor<WorkerEvent>(
+      `async (id) => (await testHelpers.workerEvents()).find((e) => e.id === id && e.type !== 'started-in-worker')`,
+      {args: [id], timeout, interval: 250},
+    );
+  const waitForPageResult = (id: string, timeout = 60_000) =>
+    browser.waitFor<{result: string; failureReason: string; progress: number}>(
+      `(id) => window.jobs && window.jobs[id] && window.jobs[id].result && window.jobs[id]`,
+      {args: [id], timeout, interval: 250},
+    );
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    server.addFile('/media/ep-5.bin', EPISODE, {contentType: 'audio/mpeg'});
+    server.addFile('/media/ep-5-art.png', ART, {contentType: 'image/png'});
+    server.addFile('/media/small.bin', generateBytes(64 * 1024, 'small'));
+    await serveTestSite(server);
+    browser = await launchEngine(engine, {grantNotificationsFor: server.origin});
+    await browser.goto(server.url('/index.html'));
+    await page('() => testHelpers.registerWorker("/sw.js")');
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  afterEach(() => server.clearFaults());
+
+  test('a job started from the page ends in onSuccess with every record cached, bytes equal to the source', async () => {
+    const started = await page<{backend: string}>(
+      `() => testHelpers.startJob('episodes', 'ep-5', ['/media/ep-5.bin', '/media/ep-5-art.png'], {title: 'Episode 5', downloadTotal: ${EPISODE.length + ART.length}})`,
+    );
+    expect(started.backend).toBe('native');
+
+    const pageJob = await waitForPageResult('ep-5');
+    expect(pageJob.result).toBe('success');
+    expect(pageJob.failureReason).toBe('');
+    expect(pageJob.progress).toBeGreaterThan(1);
+
+    const event = await waitForWorkerEvent('ep-5');
+    expect(event).toMatchObject({type: 'success', result: 'success', backend: 'native', updateUI: 'resolved'});
+    // Records were in the caches before onSuccess ran.
+    expect(event.cachedWhenCalled['media-route']).toContain(server.url('/media/ep-5.bin'));
+    expect(event.cachedWhenCalled['workbox-background-fetch-episodes']).toContain(server.url('/media/ep-5-art.png'));
+
+    // Routed by the CacheFirst route's cacheName; the other one in the queue's default cache.
+    expect(await page('() => testHelpers.cachedHash("media-route", "/media/ep-5.bin")')).toBe(sha256(EPISODE));
+    expect(await page('() => testHelpers.cachedHash("workbox-background-fetch-episodes", "/media/ep-5-art.png")')).toBe(sha256(ART));
+
+    // Gone from the manager once ended.
+    expect(await page(`async () => (await (await workbox.backgroundFetchWindow.backgroundFetchManager()).get('ep-5')) === undefined`)).toBe(true);
+    expect(await page(`async () => (await workbox.backgroundFetchWindow.backgroundFetchManager()).getIds()`)).not.toContain('ep-5');
+  });
+
+  test('a 404 among the requests ends in onFail with failureReason bad-status', async () => {
+    await page(`() => testHelpers.startJob('episodes', 'missing', ['/media/small.bin', '/media/nope.bin'], {})`);
+    const event = await waitForWorkerEvent('missing');
+    expect(event).toMatchObject({type: 'fail', result: 'failure', failureReason: 'bad-status', updateUI: 'resolved'});
+    expect((await waitForPageResult('missing')).failureReason).toBe('bad-status');
+  });
+
+  test('a downloadTotal too small ends in onFail with download-total-exceeded', async () => {
+    await page(`() => testHelpers.startJob('episodes', 'too-big', ['/media/ep-5.bin'], {downloadTotal: 1024})`);
+    const event = await waitForWorkerEvent('too-big');
+    expect(event).toMatchObject({type: 'fail', failureReason: 'download-total-exceeded'});
+    expect(await page('() => testHelpers.cachedHash("media-route", "/media/slow.bin")')).toBeNull();
+  });
+
+  test('abort() of an active job resolves true and ends in onAbort with failureReason aborted', async () => {
+    server.addFile('/media/slow.bin', generateBytes(4 * 1024 * 1024, 'slow'));
+    server.fault('/media/slow.bin', {hang: true});
+    await page(`() => testHelpers.startJob('episodes', 'aborted', ['/media/slow.bin'], {})`);
+    await server.waitForRequest((r) => r.path === '/media/slow.bin');
+    expect(await page(`() => window.registrations['aborted'].abort()`)).toBe(true);
+    const event = await waitForWorkerEvent('aborted');
+    expect(event).toMatchObject({type: 'abort', failureReason: 'aborted', updateUI: 'not called'});
+    expect((await waitForPageResult('aborted')).failureReason).toBe('aborted');
+    expect(await page(`() => window.registrations['aborted'].abort()`)).toBe(false);
+  });
+
+  test('bad arguments are refused with a TypeError naming the problem, before Chromium sees them', async () => {
+    server.addFile('/media/hold.bin', generateBytes(1024 * 1024, 'hold'));
+    server.fault('/media/hold.bin', {hang: true});
+    await page(`() => testHelpers.startJob('episodes', 'held', ['/media/hold.bin'], {})`);
+    const attempt = (args: string) =>
+      page<string>(
+        `async () => { const m = await workbox.backgroundFetchWindow.backgroundFetchManager(); try { await m.fetch(${args}); return 'resolved'; } catch (e) { return e.name + ': ' + e.message; } }`,
+      );
+    expect(await attempt(`'held', ['/media/small.bin']`)).toMatch(/^TypeError: .*"held" is still active/);
+    expect(await attempt(`'', ['/media/small.bin']`)).toMatch(/^TypeError: The background fetch id must be a non-empty string/);
+    expect(await attempt(`'empty', []`)).toMatch(/^TypeError: .*request list is empty/);
+    expect(await attempt(`'opaque', [new Request('/media/small.bin', {mode: 'no-cors'})]`)).toMatch(/^TypeError: .*'no-cors'/);
+    expect(await attempt(`'ftp', ['ftp://example.com/x']`)).toMatch(/^TypeError: .*only downloads http\(s\) URLs/);
+    // The page is alive (an empty id crashes Chromium's renderer when it reaches it).
+    expect(await page('() => 1 + 1')).toBe(2);
+    await page(`() => window.registrations['held'].abort()`);
+    await waitForWorkerEvent('held');
+  });
+
+  test('the job ends in onSuccess with its records cached when the worker is stopped mid-job', async () => {
+    const body = generateBytes(8 * 1024 * 1024, 'stopped');
+    server.addFile('/media/stopped.bin', body);
+    server.throttle(4 * 1024 * 1024);
+    try {
+      await page(`() => testHelpers.startJob('episodes', 'stopped', ['/media/stopped.bin'], {})`);
+      await server.waitForRequest((r) => r.path === '/media/stopped.bin');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await browser.stopServiceWorkers();
+      const event = await waitForWorkerEvent('stopped', 90_000);
+      expect(event).toMatchObject({type: 'success', result: 'success'});
+    } finally {
+      server.throttle(null);
+    }
+    expect(await page('() => testHelpers.cachedHash("media-route", "/media/stopped.bin")')).toBe(sha256(body));
+  });
+
+  test('a body cut short is not trusted: never cached, never reported as a success', async () => {
+    const body = generateBytes(2 * 1024 * 1024, 'cut');
+    server.addFile('/media/cut.bin', body);
+    // Once: Chromium's Download Service (persistent profile) retries and resumes.
+    server.fault('/media/cut.bin', {cutAfterBytes: 300 * 1024, times: 1});
+    await page(`() => testHelpers.startJob('episodes', 'cut', ['/media/cut.bin'], {})`);
+    const event = await waitForWorkerEvent('cut', 90_000);
+    const cached = await page('() => testHelpers.cachedHash("media-route", "/media/cut.bin")');
+    if (event.type === 'success') {
+      // Only acceptable when the browser really fetched the rest.
+      expect(cached).toBe(sha256(body));
+    } else {
+      expect(event).toMatchObject({type: 'fail', failureReason: 'fetch-error'});
+      expect(cached).toBeNull();
+    }
+    if (engine === 'chromium') {
+      // Incognito-like contexts report the cut as a success with an empty
+      // body: the library must have turned it into a fetch-error.
+      expect(event.type).toBe('fail');
+    }
+  });
+
+  test('queue.fetch() inside the worker starts the job natively through an open page', async () => {
+    const value = await page<{backend: string}>(
+      `() => testHelpers.askWorker({test: 'queue-fetch', id: 'from-worker', urls: ['/media/small.bin'], options: {title: 'From the worker'}})`,
+    );
+    expect(value.backend).toBe('native');
+    const event = await waitForWorkerEvent('from-worker');
+    expect(event).toMatchObject({type: 'success', backend: 'native'});
+    expect(await page('() => testHelpers.cachedHash("media-route", "/media/small.bin")')).toBe(
+      sha256(generateBytes(64 * 1024, 'small')),
+    );
+  });
+
+  test('bad input to the queue and the plugin gets a clear error in development builds', async () => {
+    const messages = await page<string[]>(`() => testHelpers.askWorker({test: 'bad-queue'})`);
+    expect(messages[0]).toMatch(/TypeError: A BackgroundFetchQueue needs a non-empty string name, got 42/);
+    expect(messages[1]).toMatch(/A BackgroundFetchQueue named "episodes" already exists/);
+    expect(messages[2]).toMatch(/TypeError: "BackgroundFetchQueue" got an unknown option "cacheNmae"\. Known options: cacheName/);
+    expect(messages[3]).toMatch(/TypeError: "BackgroundFetchQueue" option "forceFallback" must be a boolean, got "string"/);
+    expect(messages[4]).toMatch(/TypeError: "BackgroundFetchPlugin" got an unknown option "idd"/);
+  });
+
+  test('events of jobs started without this library are left alone', async () => {
+    const outcome = await page<{ended: boolean}>(`async () => {
+      const reg = await navigator.serviceWorker.ready;
+      const job = await reg.backgroundFetch.fetch('foreign-job', ['/media/small.bin']);
+      await new Promise((resolve) => job.addEventListener('progress', () => job.result && resolve(), {}) || setTimeout(resolve, 15000));
+      return {ended: job.result !== ''};
+    }`);
+    expect(outcome.ended).toBe(true);
+    await new Promise((r) => setTimeout(r, 1000));
+    const events = await workerEvents();
+    expect(events.map((e) => e.id)).not.toContain('foreign-job');
+    expect(events.map((e) => e.id)).not.toContain('wbf:episodes:foreign-job');
+  });
+});
+
+afterAll(() => closeAllEngines());
