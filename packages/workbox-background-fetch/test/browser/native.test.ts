@@ -88,8 +88,8 @@ describe.each(['chromium', 'chromium-persistent'] as const)('native background f
     expect(await page('() => testHelpers.cachedHash("workbox-background-fetch-episodes", "/media/ep-5-art.png")')).toBe(sha256(ART));
 
     // Gone from the manager once ended.
-    expect(await page(`async () => (await (await workbox.backgroundFetchWindow.backgroundFetchManager()).get('ep-5')) === undefined`)).toBe(true);
-    expect(await page(`async () => (await workbox.backgroundFetchWindow.backgroundFetchManager()).getIds()`)).not.toContain('ep-5');
+    expect(await page(`async () => (await (await workbox.backgroundFetchWindow.backgroundFetchManager({queue: 'episodes'})).get('ep-5')) === undefined`)).toBe(true);
+    expect(await page(`async () => (await workbox.backgroundFetchWindow.backgroundFetchManager({queue: 'episodes'})).getIds()`)).not.toContain('ep-5');
   });
 
   test('a 404 among the requests ends in onFail with failureReason bad-status', async () => {
@@ -124,7 +124,7 @@ describe.each(['chromium', 'chromium-persistent'] as const)('native background f
     await page(`() => testHelpers.startJob('episodes', 'held', ['/media/hold.bin'], {})`);
     const attempt = (args: string) =>
       page<string>(
-        `async () => { const m = await workbox.backgroundFetchWindow.backgroundFetchManager(); try { await m.fetch(${args}); return 'resolved'; } catch (e) { return e.name + ': ' + e.message; } }`,
+        `async () => { const m = await workbox.backgroundFetchWindow.backgroundFetchManager({queue: 'episodes'}); try { await m.fetch(${args}); return 'resolved'; } catch (e) { return e.name + ': ' + e.message; } }`,
       );
     expect(await attempt(`'held', ['/media/small.bin']`)).toMatch(/^TypeError: .*"held" is still active/);
     expect(await attempt(`'', ['/media/small.bin']`)).toMatch(/^TypeError: The background fetch id must be a non-empty string/);
@@ -195,6 +195,75 @@ describe.each(['chromium', 'chromium-persistent'] as const)('native background f
     expect(messages[2]).toMatch(/TypeError: "BackgroundFetchQueue" got an unknown option "cacheNmae"\. Known options: cacheName/);
     expect(messages[3]).toMatch(/TypeError: "BackgroundFetchQueue" option "forceFallback" must be a boolean, got "string"/);
     expect(messages[4]).toMatch(/TypeError: "BackgroundFetchPlugin" got an unknown option "idd"/);
+  });
+
+  test('records are written through the route strategy\'s plugins (cacheKeyWillBeUsed)', async () => {
+    const body = generateBytes(256 * 1024, 'keyed');
+    server.addFile('/keyed/level.bin', body);
+    await page(`() => testHelpers.startJob('episodes', 'keyed', ['/keyed/level.bin'], {})`);
+    expect(await waitForWorkerEvent('keyed')).toMatchObject({type: 'success'});
+    expect(await page('() => testHelpers.cachedHash("keyed-route", "/keyed/level.bin?v=2")')).toBe(sha256(body));
+    expect(await page('() => testHelpers.cachedHash("keyed-route", "/keyed/level.bin")')).toBeNull();
+  });
+
+  test('a queue given a custom Router routes its records by that router', async () => {
+    const body = generateBytes(128 * 1024, 'custom');
+    server.addFile('/custom/map.bin', body);
+    await page(`() => testHelpers.startJob('custom', 'map', ['/custom/map.bin'], {})`);
+    expect(await waitForWorkerEvent('map')).toMatchObject({type: 'success'});
+    expect(await page('() => testHelpers.cachedHash("custom-route", "/custom/map.bin")')).toBe(sha256(body));
+  });
+
+  test('with several queues, backgroundFetchManager() without a queue name says which to pick', async () => {
+    const message = await page<string>(
+      `async () => { try { await workbox.backgroundFetchWindow.backgroundFetchManager(); return 'resolved'; } catch (e) { return e.message; } }`,
+    );
+    expect(message).toBe(
+      'The service worker has several BackgroundFetchQueues (episodes, custom); pass {queue: name} to backgroundFetchManager().',
+    );
+    const unknown = await page<string>(
+      `async () => { try { await workbox.backgroundFetchWindow.backgroundFetchManager({queue: 'nope'}); return 'resolved'; } catch (e) { return e.message; } }`,
+    );
+    expect(unknown).toBe('The service worker has no BackgroundFetchQueue named "nope". Queues it has: episodes, custom.');
+  });
+
+  test('the plugin hands a failed network fetch to the queue and answers with responseWhileQueued', async () => {
+    const body = generateBytes(512 * 1024, 'handoff');
+    let requests = 0;
+    server.route('/handoff/ep-9.bin', (req, res) => {
+      requests += 1;
+      if (requests === 1) {
+        // The page's own fetch: a network error. (It comes on a fresh
+        // connection, see dropConnections() below: Chromium retries a
+        // request whose reused keep-alive connection was reset.)
+        req.socket.destroy();
+        return;
+      }
+      res.writeHead(200, {'Content-Type': 'audio/mpeg', 'Content-Length': String(body.length)});
+      res.end(body);
+    });
+    // The page package answers the worker's request to start a native job.
+    await page(`() => workbox.backgroundFetchWindow.backgroundFetchManager({queue: 'episodes'})`);
+    server.dropConnections();
+    const answer = await page<{status: number; text: string}>(
+      `async () => { const r = await fetch('/handoff/ep-9.bin'); return {status: r.status, text: await r.text()}; }`,
+    );
+    expect(answer).toEqual({status: 202, text: 'Downloading in the background'});
+    const id = server.url('/handoff/ep-9.bin');
+    const event = await waitForWorkerEvent(id);
+    expect(event).toMatchObject({type: 'success', backend: 'native'});
+    expect(await page('() => testHelpers.cachedHash("handoff-route", "/handoff/ep-9.bin")')).toBe(sha256(body));
+    // Now served from the cache by the route.
+    expect(await page(`async () => (await fetch('/handoff/ep-9.bin')).status`)).toBe(200);
+  });
+
+  test('requests that succeed are left alone by the plugin', async () => {
+    server.addFile('/network-only/fine.bin', generateBytes(1024, 'fine'));
+    const status = await page<number>(`async () => (await fetch('/network-only/fine.bin')).status`);
+    expect(status).toBe(200);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await page(`async () => (await workbox.backgroundFetchWindow.backgroundFetchManager({queue: 'episodes'})).getIds()`)).toEqual([]);
+    expect((await workerEvents()).map((e) => e.id)).not.toContain(server.url('/network-only/fine.bin'));
   });
 
   test('events of jobs started without this library are left alone', async () => {

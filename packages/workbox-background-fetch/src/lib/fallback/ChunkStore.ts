@@ -4,8 +4,8 @@ export type ChunkStorageKind = 'indexeddb' | 'cache-storage';
 /**
  * A place for the chunks of fallback downloads, as Blobs. Writes resolve
  * once durable, so a chunk listed in a job record always exists (except
- * where a browser drops entries by itself: callers check with `has()`
- * after a restart).
+ * where a browser drops entries by itself: jobs check with `has()` when
+ * they resume).
  *
  * @private
  */
@@ -19,16 +19,20 @@ export interface ChunkStore {
 }
 
 /**
+ * The prefix of the chunk keys of job `uid`, or of one generation of one
+ * of its files.
+ *
+ * @private
+ */
+export function chunkKeyPrefix(uid: string, file?: number, generation?: number): string {
+  return file === undefined ? `${uid}/` : `${uid}/${file}/${generation ?? 0}/`;
+}
+
+/**
  * The key of a chunk: job uid, file index, file generation and first byte.
- * Keys of one job share the prefix `chunkKeyPrefix(uid)`.
  *
  * @private
  */
 export function chunkKey(uid: string, file: number, generation: number, start: number): string {
-  return `${chunkKeyPrefix(uid)}${file}/${generation}/${start}`;
-}
-
-/** The prefix of every chunk key of job `uid`. @private */
-export function chunkKeyPrefix(uid: string): string {
-  return `${uid}/`;
+  return `${chunkKeyPrefix(uid, file, generation)}${start}`;
 }

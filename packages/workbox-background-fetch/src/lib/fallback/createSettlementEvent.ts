@@ -42,8 +42,11 @@ export function createSettlementEvent(
     event: event as ExtendableEvent,
     async extended() {
       // Handlers may add promises while earlier ones run.
-      for (let done = 0; done < pending.length; done = pending.length) {
-        await Promise.allSettled(pending.slice(done));
+      let done = 0;
+      while (done < pending.length) {
+        const batch = pending.slice(done);
+        done = pending.length;
+        await Promise.allSettled(batch);
       }
     },
   };

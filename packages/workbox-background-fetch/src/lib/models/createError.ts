@@ -32,5 +32,7 @@ export function createError(
   } else {
     error = new DOMException(message, kind);
   }
-  return Object.assign(error, {code});
+  // An own property: DOMException.prototype has a read-only legacy `code`.
+  Object.defineProperty(error, 'code', {value: code, enumerable: true});
+  return error as Error & {code: MessageKey};
 }

@@ -63,6 +63,15 @@ export const messages = {
   'queue-not-found-for-plugin': ({name}) =>
     `BackgroundFetchPlugin was given the queue name ${str(name)}, but no ` +
     `BackgroundFetchQueue of that name exists. Create the queue first.`,
+  'quota-exceeded': ({id, downloadTotal}) =>
+    `Background fetch ${str(id)} needs ${str(downloadTotal)} bytes, more than ` +
+    `the storage left to this origin (navigator.storage.estimate()).`,
+  'download-aborted': ({id, url}) =>
+    `Background fetch ${str(id)} was aborted before ${str(url)} was complete.`,
+  'download-failed': ({id, url}) =>
+    `Background fetch ${str(id)} could not download ${str(url)}.`,
+  'invalid-fallback-option': ({key, expected, value}) =>
+    `The fallback option ${str(key)} must be ${str(expected)}, got ${str(value)}.`,
 } satisfies Record<string, MessageFn>;
 
 /** The code of every error this package raises. */

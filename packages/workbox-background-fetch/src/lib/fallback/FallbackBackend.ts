@@ -1,0 +1,269 @@
+import {logger} from 'workbox-core/_private/logger.js';
+import {toJobId} from '../jobId.js';
+import {createError} from '../models/createError.js';
+import {serializeRequest} from '../serialization.js';
+import {resolveChunkStorage} from './chunkStores.js';
+import {resolveFallbackOptions} from './fallbackOptions.js';
+import {FallbackJob} from './FallbackJob.js';
+import {loadJobs, saveJob} from './jobStore.js';
+import {hasRoomFor} from './quota.js';
+import {delay} from './wait.js';
+import type {BackendContext, BackgroundFetchBackend} from '../BackgroundFetchBackend.js';
+import type {BackgroundFetchOptions} from '../../types.js';
+import type {ChunkStorageOption} from './chunkStores.js';
+import type {FallbackRegistration} from './FallbackRegistration.js';
+import type {FallbackSettings, JobHost} from './FallbackJob.js';
+import type {StoredFile, StoredJob} from './StoredJob.js';
+
+/**
+ * How long `keepAlive()` holds an event before it looks for downloads: a
+ * job that the same event starts (a page's message) is then included.
+ */
+const KEEP_ALIVE_GRACE_MS = 1000;
+
+/**
+ * Tuning of the chunked fallback download (`BackgroundFetchQueue`'s
+ * `fallback` option). Every field is optional.
+ *
+ * @example
+ * new BackgroundFetchQueue('films', {
+ *   fallback: {chunkSize: 16 * 1024 * 1024, maxAttempts: 8, notifications: false},
+ * });
+ */
+export interface FallbackBackendOptions {
+  /**
+   * The largest Range request, in bytes (default 64 MiB). Requests are sized
+   * to last about a second at the measured throughput, between 256 KiB (or
+   * `chunkSize` if smaller) and this: a killed worker loses at most the
+   * requests in flight, so at most `maxInFlight × chunkSize` bytes.
+   */
+  chunkSize?: number;
+  /** Requests in flight per job (default 2). */
+  maxInFlight?: number;
+  /**
+   * Attempts of a request before its file fails with `fetch-error`
+   * (network errors) or keeps its last 5xx (`bad-status`), first one
+   * included (default 5). Progress resets the count; offline time does not
+   * count.
+   */
+  maxAttempts?: number;
+  /**
+   * Backoff between attempts: `initialDelay` ms (default 1000) doubling up to
+   * `maxDelay` ms (default 30000), each with random jitter of up to half.
+   */
+  backoff?: {initialDelay?: number; maxDelay?: number};
+  /**
+   * One notification per job with its title and percentage, where
+   * notification permission is granted (default true). Without permission
+   * downloads run silently either way.
+   */
+  notifications?: boolean;
+  /**
+   * Where unfinished downloads keep their bytes: `'indexeddb'`,
+   * `'cache-storage'`, or `'auto'` (default: Cache Storage in Chromium,
+   * IndexedDB elsewhere, as measured fastest and safe per engine).
+   */
+  chunkStorage?: ChunkStorageOption;
+}
+
+function newFile(request: StoredFile['request']): StoredFile {
+  return {
+    request,
+    status: 'pending',
+    head: null,
+    total: null,
+    ranges: false,
+    etag: null,
+    lastModified: null,
+    chunks: [],
+    generation: 0,
+    attempts: 0,
+    changes: 0,
+    sent: false,
+  };
+}
+
+function newUid(): string {
+  return typeof crypto.randomUUID === 'function'
+    ? crypto.randomUUID()
+    : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+/**
+ * The chunked fallback behind the backend seam: Background Fetch built
+ * from HTTP Range requests, IndexedDB and Cache Storage, for browsers
+ * without it (Firefox, Safari) and where it is refused (Chrome inside a
+ * worker with no page open). Jobs survive worker and browser restarts: they
+ * resume from their last stored chunk whenever the worker wakes
+ * (`keepAlive()`).
+ *
+ * Beyond the seam it offers `pause(id)` and `resume(id)`, an extension of
+ * the spec (see `FallbackRegistration`).
+ *
+ * @example
+ * const backend = new FallbackBackend(
+ *   {queueName: 'films', onSettled: async ({type, registration}) => {}},
+ *   {chunkSize: 8 * 1024 * 1024},
+ * );
+ * self.addEventListener('fetch', (event) => backend.keepAlive(event));
+ * const registration = await backend.fetch('film', [new Request('/film.mp4')], {});
+ *
+ * @private
+ */
+export class FallbackBackend implements BackgroundFetchBackend {
+  readonly kind = 'fallback';
+  private readonly _context: BackendContext;
+  private readonly _settings: FallbackSettings;
+  private readonly _chunkStorage: ChunkStorageOption;
+  private readonly _jobs = new Set<FallbackJob>();
+  private readonly _creating = new Set<string>();
+  private readonly _busy = new Set<Promise<unknown>>();
+  private _loaded: Promise<void> | null = null;
+
+  /**
+   * @param context The queue: its name namespaces job ids, `onSettled`
+   *     receives every job that ends.
+   * @param options See `FallbackBackendOptions`.
+   */
+  constructor(context: BackendContext, options?: FallbackBackendOptions) {
+    const {chunkStorage, ...settings} = resolveFallbackOptions(options);
+    this._context = context;
+    this._settings = settings;
+    this._chunkStorage = chunkStorage;
+  }
+
+  /**
+   * Starts a job, as `BackgroundFetchManager.fetch()`. Rejects with a
+   * `TypeError` when `id` is active in this queue, with a
+   * `QuotaExceededError` when a non-zero `downloadTotal` does not fit in
+   * the storage left.
+   */
+  fetch(
+    id: string,
+    requests: Request[],
+    options: BackgroundFetchOptions,
+  ): Promise<FallbackRegistration> {
+    const created = this._create(id, requests, options);
+    this._track(created);
+    return created;
+  }
+
+  /** The registration of active job `id`, or `undefined`. */
+  async get(id: string): Promise<FallbackRegistration | undefined> {
+    await this._load();
+    return this._active(id)?.registration;
+  }
+
+  /** The ids of this queue's active fallback jobs (paused ones included). */
+  async getIds(): Promise<string[]> {
+    await this._load();
+    return [...this._jobs].filter((job) => job.active).map((job) => job.record.id);
+  }
+
+  /** Extension: pauses active job `id`; `false` when there is none to pause. */
+  async pause(id: string): Promise<boolean> {
+    await this._load();
+    return (await this._active(id)?.pause()) ?? false;
+  }
+
+  /** Extension: resumes paused job `id`; `false` when it is not paused. */
+  async resume(id: string): Promise<boolean> {
+    await this._load();
+    return (await this._active(id)?.resume()) ?? false;
+  }
+
+  /**
+   * Call for every event that wakes the worker. The first call resumes the
+   * jobs a stopped worker or browser left unfinished; every call keeps
+   * `event` alive (`waitUntil`) until no download or settlement is left,
+   * after a short grace period for jobs the event itself starts.
+   */
+  keepAlive(event: ExtendableEvent): void {
+    event.waitUntil(this._whenIdle());
+  }
+
+  private async _whenIdle(): Promise<void> {
+    await this._load();
+    await delay(KEEP_ALIVE_GRACE_MS);
+    while (this._busy.size > 0) {
+      await Promise.allSettled([...this._busy]);
+    }
+  }
+
+  private _track(work: Promise<unknown>): void {
+    this._busy.add(work);
+    const done = (): void => void this._busy.delete(work);
+    work.then(done, done);
+  }
+
+  private _active(id: string): FallbackJob | undefined {
+    return [...this._jobs].find((job) => job.active && job.record.id === id);
+  }
+
+  /** Loads this queue's stored jobs once per worker and gets them going. */
+  private _load(): Promise<void> {
+    this._loaded ??= loadJobs().then(
+      (records) => {
+        for (const record of records) {
+          if (record.queue === this._context.queueName) {
+            this._startJob(record, true);
+          }
+        }
+      },
+      (error: unknown) => {
+        if (process.env.NODE_ENV !== 'production') {
+          logger.error(`Could not read the stored background fetches:`, error);
+        }
+      },
+    );
+    return this._loaded;
+  }
+
+  private _startJob(record: StoredJob, resumed: boolean): FallbackJob {
+    const host: JobHost = {
+      context: this._context,
+      settings: this._settings,
+      track: (work) => this._track(work),
+      forget: (job) => this._jobs.delete(job),
+    };
+    const job = new FallbackJob(record, host, resumed);
+    this._jobs.add(job);
+    job.start();
+    return job;
+  }
+
+  private async _create(
+    id: string,
+    requests: Request[],
+    options: BackgroundFetchOptions,
+  ): Promise<FallbackRegistration> {
+    await this._load();
+    if (this._active(id) || this._creating.has(id)) {
+      throw createError('duplicate-id', {id}, 'TypeError');
+    }
+    this._creating.add(id);
+    try {
+      const downloadTotal = options.downloadTotal ?? 0;
+      if (downloadTotal > 0 && !(await hasRoomFor(downloadTotal))) {
+        throw createError('quota-exceeded', {id, downloadTotal}, 'QuotaExceededError');
+      }
+      const record: StoredJob = {
+        uid: newUid(),
+        jobId: toJobId(this._context.queueName, id),
+        queue: this._context.queueName,
+        id,
+        state: 'queued',
+        failureReason: '',
+        // Only what structured cloning and the spec know.
+        options: {title: options.title, icons: options.icons, downloadTotal},
+        storage: resolveChunkStorage(this._chunkStorage),
+        files: (await Promise.all(requests.map(serializeRequest))).map(newFile),
+        settled: false,
+      };
+      await saveJob(record);
+      return this._startJob(record, false).registration;
+    } finally {
+      this._creating.delete(id);
+    }
+  }
+}

@@ -1,0 +1,61 @@
+import {backoffDelay, decideRetry} from '../../../src/lib/fallback/retryPolicy';
+import type {RetryContext} from '../../../src/lib/fallback/retryPolicy';
+
+const options = {maxAttempts: 5, initialDelay: 1000, maxDelay: 30_000};
+
+function context(overrides: Partial<RetryContext>): RetryContext {
+  return {method: 'GET', attempts: 1, online: true, options, random: () => 0.5, ...overrides};
+}
+
+describe('retry backoff', () => {
+  test('the delay grows exponentially', () => {
+    const max = () => 0.999999;
+    expect(backoffDelay(1, options, max)).toBe(1000);
+    expect(backoffDelay(2, options, max)).toBe(2000);
+    expect(backoffDelay(3, options, max)).toBe(4000);
+  });
+
+  test('each delay is jittered between half and all of it', () => {
+    expect(backoffDelay(3, options, () => 0)).toBe(2000);
+    expect(backoffDelay(3, options, () => 0.5)).toBe(3000);
+  });
+
+  test('maxDelay caps the delay', () => {
+    expect(backoffDelay(20, options, () => 0.999999)).toBe(30_000);
+  });
+});
+
+describe('what follows a failed request', () => {
+  test('network errors of a GET are retried after a backoff', () => {
+    expect(decideRetry({type: 'network'}, context({attempts: 2}))).toEqual({action: 'retry', delay: 1500});
+  });
+
+  test('5xx of a GET are retried', () => {
+    expect(decideRetry({type: 'status', status: 503}, context({})).action).toBe('retry');
+  });
+
+  test('after maxAttempts a network error gives up with fetch-error', () => {
+    expect(decideRetry({type: 'network'}, context({attempts: 5}))).toEqual({action: 'give-up-network'});
+  });
+
+  test('after maxAttempts the last 5xx is kept as the record (bad-status)', () => {
+    expect(decideRetry({type: 'status', status: 503}, context({attempts: 5}))).toEqual({action: 'give-up-status'});
+  });
+
+  test('a 4xx is final: bad-status, never retried', () => {
+    expect(decideRetry({type: 'status', status: 404}, context({}))).toEqual({action: 'give-up-status'});
+    expect(decideRetry({type: 'status', status: 403}, context({}))).toEqual({action: 'give-up-status'});
+  });
+
+  test('offline: wait for the network, do not fail', () => {
+    expect(decideRetry({type: 'network'}, context({online: false, attempts: 99}))).toEqual({action: 'wait-online'});
+  });
+
+  test('non-GET requests are never sent twice', () => {
+    expect(decideRetry({type: 'network'}, context({method: 'POST'}))).toEqual({action: 'give-up-network'});
+    expect(decideRetry({type: 'network'}, context({method: 'POST', online: false}))).toEqual({
+      action: 'give-up-network',
+    });
+    expect(decideRetry({type: 'status', status: 503}, context({method: 'PUT'}))).toEqual({action: 'give-up-status'});
+  });
+});
