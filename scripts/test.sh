@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, then runs the unit tests and the browser
+# tests (in band: two cores do not fit two browsers). Prints a final
+# "N passed, N failed, N skipped" line and exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+bash scripts/install-browsers.sh
+
+if [ ! -d node_modules ] || [ ! -f node_modules/.package-lock.json ] ||
+  [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+
+if ! npm run build; then
+  echo "test.sh: build failed" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+
+unit_rc=0
+npx jest --ci --selectProjects unit --json --outputFile="$results/unit.json" || unit_rc=$?
+browser_rc=0
+npx jest --ci --selectProjects browser --runInBand --json --outputFile="$results/browser.json" || browser_rc=$?
+
+summary=$(node -e '
+  const fs = require("fs");
+  let passed = 0, failed = 0, skipped = 0;
+  for (const f of process.argv.slice(1)) {
+    let r;
+    try { r = JSON.parse(fs.readFileSync(f, "utf8")); } catch { failed += 1; continue; }
+    passed += r.numPassedTests;
+    failed += r.numFailedTests;
+    skipped += r.numPendingTests + (r.numTodoTests || 0);
+    // A suite that failed without a failing test (compile error, hook error
+    // outside tests) still counts as a failure.
+    for (const s of r.testResults || []) {
+      const failedTests = (s.assertionResults || []).filter((a) => a.status === "failed").length;
+      if (s.status === "failed" && failedTests === 0) failed += 1;
+    }
+  }
+  console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+' "$results/unit.json" "$results/browser.json")
+
+echo "unit: exit $unit_rc, browser: exit $browser_rc"
+echo "$summary"
+if [ "$unit_rc" -ne 0 ] || [ "$browser_rc" -ne 0 ]; then
+  exit 1
+fi
+case "$summary" in
+  *" 0 failed"*) exit 0 ;;
+  *) exit 1 ;;
+esac
