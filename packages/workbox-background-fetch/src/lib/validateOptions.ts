@@ -1,4 +1,20 @@
-import {createError} from './models/createError.js';
+import {buildError} from './models/createError.js';
+import {str} from './models/messages.js';
+
+// Development-only texts: this file is only reached from dev-only code, so
+// production bundles drop it whole.
+const unknownOption = (owner: string, key: string, known: string[]) =>
+  buildError(
+    'unknown-option',
+    `${str(owner)} got an unknown option ${str(key)}. Known options: ${known.join(', ')}.`,
+    'TypeError',
+  );
+const invalidOptionType = (owner: string, key: string, expected: string, value: unknown) =>
+  buildError(
+    'invalid-option-type',
+    `${str(owner)} option ${str(key)} must be ${expected}, got ${str(typeof value)}.`,
+    'TypeError',
+  );
 
 type OptionType = 'string' | 'boolean' | 'function' | 'object' | 'number';
 
@@ -20,28 +36,16 @@ export function validateOptions(
     return;
   }
   if (typeof options !== 'object' || options === null) {
-    throw createError(
-      'invalid-option-type',
-      {owner, key: 'options', expected: 'an object', value: options},
-      'TypeError',
-    );
+    throw invalidOptionType(owner, 'options', 'an object', options);
   }
   for (const [key, value] of Object.entries(options)) {
     const expected = types[key];
     if (expected === undefined) {
-      throw createError(
-        'unknown-option',
-        {owner, key, known: Object.keys(types)},
-        'TypeError',
-      );
+      throw unknownOption(owner, key, Object.keys(types));
     }
     const allowed = Array.isArray(expected) ? expected : [expected];
     if (value !== undefined && !allowed.includes(typeof value as OptionType)) {
-      throw createError(
-        'invalid-option-type',
-        {owner, key, expected: allowed.map((type) => `a ${type}`).join(' or '), value},
-        'TypeError',
-      );
+      throw invalidOptionType(owner, key, allowed.map((type) => `a ${type}`).join(' or '), value);
     }
   }
 }

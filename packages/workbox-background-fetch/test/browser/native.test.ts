@@ -188,6 +188,23 @@ describe.each(['chromium', 'chromium-persistent'] as const)('native background f
     );
   });
 
+  test('queue.fetch() inside the worker with no page open falls back to the chunked download', async () => {
+    const body = generateBytes(96 * 1024, 'no-page');
+    server.addFile('/media/no-page.bin', body);
+    // The worker starts the job 2 s later, inside the message event; by then
+    // the page has gone, so no window client can start it natively.
+    await page(
+      `() => { navigator.serviceWorker.controller.postMessage({test: 'queue-fetch', id: 'no-page', urls: ['/media/no-page.bin'], delayMs: 2000}); }`,
+    );
+    await browser.goto('about:blank');
+    await server.waitForRequest((r) => r.path === '/media/no-page.bin', {timeout: 30_000});
+    await new Promise((r) => setTimeout(r, 2000));
+    await browser.goto(server.url('/index.html'));
+    const event = await waitForWorkerEvent('no-page');
+    expect(event).toMatchObject({type: 'success', backend: 'fallback'});
+    expect(await page('() => testHelpers.cachedHash("media-route", "/media/no-page.bin")')).toBe(sha256(body));
+  });
+
   test('bad input to the queue and the plugin gets a clear error in development builds', async () => {
     const messages = await page<string[]>(`() => testHelpers.askWorker({test: 'bad-queue'})`);
     expect(messages[0]).toMatch(/TypeError: A BackgroundFetchQueue needs a non-empty string name, got 42/);

@@ -1,6 +1,7 @@
 import {messages, MessageKey} from './messages.js';
 
-type ErrorKind = 'TypeError' | 'Error' | DOMExceptionName;
+/** The spec's error types this package raises. @private */
+export type ErrorKind = 'TypeError' | 'Error' | DOMExceptionName;
 type DOMExceptionName =
   | 'AbortError'
   | 'InvalidStateError'
@@ -23,6 +24,21 @@ export function createError(
   const message = (messages[code] as (d: Record<string, unknown>) => string)(
     details,
   );
+  return buildError(code, message, kind);
+}
+
+/**
+ * Builds an error of `kind` with `message`, carrying `code`. For errors
+ * whose texts live elsewhere (development-only checks keep theirs next to
+ * the check, so production bundles drop them).
+ *
+ * @private
+ */
+export function buildError<Code extends string>(
+  code: Code,
+  message: string,
+  kind: ErrorKind = 'Error',
+): Error & {code: Code} {
   let error: Error;
   if (kind === 'TypeError') {
     error = new TypeError(message);
@@ -34,5 +50,5 @@ export function createError(
   }
   // An own property: DOMException.prototype has a read-only legacy `code`.
   Object.defineProperty(error, 'code', {value: code, enumerable: true});
-  return error as Error & {code: MessageKey};
+  return error as Error & {code: Code};
 }

@@ -8,7 +8,8 @@
 type Details = Record<string, unknown>;
 type MessageFn = (details: Details) => string;
 
-const str = (value: unknown): string =>
+/** A value as it reads in a message: strings quoted. @private */
+export const str = (value: unknown): string =>
   typeof value === 'string' ? JSON.stringify(value) : String(value);
 
 export const messages = {
@@ -34,12 +35,6 @@ export const messages = {
   'duplicate-queue-name': ({name}) =>
     `A BackgroundFetchQueue named ${str(name)} already exists in this ` +
     `service worker. Create each queue once, at the top level of the worker.`,
-  'unknown-option': ({owner, key, known}) =>
-    `${str(owner)} got an unknown option ${str(key)}. Known options: ` +
-    `${(known as string[]).join(', ')}.`,
-  'invalid-option-type': ({owner, key, expected, value}) =>
-    `${str(owner)} option ${str(key)} must be ${String(expected)}, got ` +
-    `${str(typeof value)}.`,
   'no-window-client': ({id}) =>
     `Cannot start background fetch ${str(id)} from the service worker: ` +
     `Chrome only starts native background fetches from a page, no page of ` +
