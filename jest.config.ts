@@ -29,7 +29,10 @@ const config: Config = {
     {
       ...shared,
       displayName: 'browser',
-      testMatch: ['<rootDir>/packages/*/test/browser/**/*.test.ts'],
+      testMatch: [
+        '<rootDir>/packages/*/test/browser/**/*.test.ts',
+        '<rootDir>/examples/*/test/browser/**/*.test.ts',
+      ],
       slowTestThreshold: 60,
     },
   ],
