@@ -1,5 +1,6 @@
 import {
   createError,
+  nativeTotals,
   normalizeFetchArguments,
   serializeRequest,
   toJobId,
@@ -121,10 +122,7 @@ export class WindowBackgroundFetchManager implements BackgroundFetchManager {
         id,
         queue: this.queue,
         backend: 'native',
-        uploadTotal: native.uploadTotal,
-        uploaded: native.uploaded,
-        downloadTotal: native.downloadTotal,
-        downloaded: native.downloaded,
+        ...nativeTotals(native),
         result: '',
         failureReason: '',
         recordsAvailable: native.recordsAvailable,

@@ -1,4 +1,10 @@
-import {SnapshotRegistration, deserializeRequest, serializeRequest} from 'workbox-background-fetch/protocol';
+import {
+  SnapshotRegistration,
+  deserializeRequest,
+  matchAllNative,
+  nativeTotals,
+  serializeRequest,
+} from 'workbox-background-fetch/protocol';
 import type {
   RegistrationSnapshot,
   SerializedRecord,
@@ -89,22 +95,12 @@ export class WindowRegistration extends SnapshotRegistration {
     return this._native ? this._native.abort() : this._ask('WBF_ABORT');
   }
 
-  async match(
-    request: RequestInfo | URL,
-    options?: CacheQueryOptions,
-  ): Promise<BackgroundFetchRecord | undefined> {
-    const [record] = await this.matchAll(request, options);
-    return record;
-  }
-
   async matchAll(
     request?: RequestInfo | URL,
     options?: CacheQueryOptions,
   ): Promise<BackgroundFetchRecord[]> {
     if (this._native) {
-      return request === undefined
-        ? this._native.matchAll()
-        : this._native.matchAll(request instanceof URL ? request.href : request, options);
+      return matchAllNative(this._native, request, options);
     }
     const serialized = await messageWorker<SerializedRecord[]>(this._registration, {
       type: 'WBF_MATCH_ALL',
@@ -122,13 +118,7 @@ export class WindowRegistration extends SnapshotRegistration {
   }
 
   private readonly _onNativeProgress = (): void => {
-    const native = this._native!;
-    this.applySnapshot({
-      uploadTotal: native.uploadTotal,
-      uploaded: native.uploaded,
-      downloadTotal: native.downloadTotal,
-      downloaded: native.downloaded,
-    });
+    this.applySnapshot(nativeTotals(this._native!));
   };
 
   private _ask(type: 'WBF_ABORT' | 'WBF_PAUSE' | 'WBF_RESUME'): Promise<boolean> {

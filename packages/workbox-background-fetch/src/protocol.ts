@@ -24,6 +24,7 @@ export {toJobId, fromJobId} from './lib/jobId.js';
 export {createError} from './lib/models/createError.js';
 export {SnapshotRegistration} from './lib/SnapshotRegistration.js';
 export {askClient} from './lib/askClient.js';
+export {matchAllNative, nativeTotals} from './lib/native/readNative.js';
 export {
   deserializeError,
   deserializeRequest,

@@ -9,7 +9,7 @@ import type {
 /**
  * A `BackgroundFetchRegistration` whose fields come from a
  * `RegistrationSnapshot`. Backends and the page manager subclass it and
- * implement `abort`, `match` and `matchAll`; `applySnapshot()` updates the
+ * implement `abort` and `matchAll`; `applySnapshot()` updates the
  * fields and fires `progress` the way the spec does (never after a result).
  *
  * @private
@@ -99,11 +99,16 @@ export abstract class SnapshotRegistration
     }
   }
 
-  abstract abort(): Promise<boolean>;
-  abstract match(
+  /** The first record matching `request`, as `matchAll()` finds them. */
+  async match(
     request: RequestInfo | URL,
     options?: CacheQueryOptions,
-  ): Promise<BackgroundFetchRecord | undefined>;
+  ): Promise<BackgroundFetchRecord | undefined> {
+    const [record] = await this.matchAll(request, options);
+    return record;
+  }
+
+  abstract abort(): Promise<boolean>;
   abstract matchAll(
     request?: RequestInfo | URL,
     options?: CacheQueryOptions,

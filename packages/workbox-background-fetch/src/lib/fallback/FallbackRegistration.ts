@@ -43,14 +43,6 @@ export class FallbackRegistration extends SnapshotRegistration {
     return this._job.abort();
   }
 
-  /** The first record whose request matches, as `Cache.match()` compares. */
-  async match(
-    request: RequestInfo | URL,
-    options?: CacheQueryOptions,
-  ): Promise<BackgroundFetchRecord | undefined> {
-    return (await this._job.records(request, options))[0];
-  }
-
   /**
    * The records whose requests match (all without `request`). Each
    * `responseReady` resolves once its file is complete; rejects with an

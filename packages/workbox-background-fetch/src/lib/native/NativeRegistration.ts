@@ -1,6 +1,7 @@
 import {SnapshotRegistration} from '../SnapshotRegistration.js';
 import {fromJobId} from '../jobId.js';
 import {createError} from '../models/createError.js';
+import {matchAllNative, nativeTotals} from './readNative.js';
 import type {
   BackgroundFetchFailureReason,
   BackgroundFetchRecord,
@@ -38,10 +39,7 @@ export class NativeRegistration extends SnapshotRegistration {
       id: fromJobId(queueName, native.id) ?? native.id,
       queue: queueName,
       backend: 'native',
-      uploadTotal: native.uploadTotal,
-      uploaded: native.uploaded,
-      downloadTotal: native.downloadTotal,
-      downloaded: native.downloaded,
+      ...nativeTotals(native),
       result: '',
       failureReason: '',
       recordsAvailable: native.recordsAvailable,
@@ -66,7 +64,7 @@ export class NativeRegistration extends SnapshotRegistration {
     failureReason: BackgroundFetchFailureReason,
   ): void {
     this._native.removeEventListener('progress', this._onNativeProgress);
-    this.applySnapshot({...this._totals(), result, failureReason});
+    this.applySnapshot({...nativeTotals(this._native), result, failureReason});
   }
 
   /** Marks the records as gone (after the end event's waitUntil). */
@@ -79,14 +77,6 @@ export class NativeRegistration extends SnapshotRegistration {
     return this._native.abort();
   }
 
-  async match(
-    request: RequestInfo | URL,
-    options?: CacheQueryOptions,
-  ): Promise<BackgroundFetchRecord | undefined> {
-    const [record] = await this.matchAll(request, options);
-    return record;
-  }
-
   async matchAll(
     request?: RequestInfo | URL,
     options?: CacheQueryOptions,
@@ -94,13 +84,7 @@ export class NativeRegistration extends SnapshotRegistration {
     if (!this.recordsAvailable) {
       throw createError('records-unavailable', {id: this.id}, 'InvalidStateError');
     }
-    const records =
-      request === undefined
-        ? await this._native.matchAll()
-        : await this._native.matchAll(
-            request instanceof URL ? request.href : request,
-            options,
-          );
+    const records = await matchAllNative(this._native, request, options);
     return records.map((record, index) => ({
       request: record.request,
       responseReady: this._responseFor(record, index),
@@ -129,17 +113,7 @@ export class NativeRegistration extends SnapshotRegistration {
     return new Response(body, init);
   }
 
-  private _totals() {
-    const native = this._native;
-    return {
-      uploadTotal: native.uploadTotal,
-      uploaded: native.uploaded,
-      downloadTotal: native.downloadTotal,
-      downloaded: native.downloaded,
-    };
-  }
-
   private _syncTotals(): void {
-    this.applySnapshot(this._totals());
+    this.applySnapshot(nativeTotals(this._native));
   }
 }
