@@ -1,0 +1,2 @@
+/* The bundled entry of bench/run.mjs. */
+export {main} from './main';
