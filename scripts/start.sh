@@ -18,11 +18,7 @@ if [ "$major" -lt 20 ]; then
   exit 1
 fi
 
-if [ ! -d node_modules ] || [ ! -f node_modules/.package-lock.json ] ||
-  [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "start.sh: installing dependencies (npm ci)…"
-  npm ci --no-audit --no-fund
-fi
+bash scripts/install-deps.sh
 
 echo "start.sh: building the packages…"
 node scripts/build.mjs
