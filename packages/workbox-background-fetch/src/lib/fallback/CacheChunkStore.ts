@@ -1,7 +1,7 @@
 import type {ChunkStore} from './ChunkStore.js';
 
 /** The Cache Storage cache of chunks. */
-export const CHUNKS_CACHE = 'workbox-background-fetch-chunks';
+const CHUNKS_CACHE = 'workbox-background-fetch-chunks';
 
 /** Chunk keys become URLs under this base: never fetched, only cache keys. */
 const BASE = 'https://workbox-background-fetch.invalid/';

@@ -32,10 +32,11 @@ const KEEP_ALIVE_GRACE_MS = 1000;
  */
 export interface FallbackBackendOptions {
   /**
-   * The largest Range request, in bytes (default 64 MiB). Requests are sized
-   * to last about a second at the measured throughput, between 256 KiB (or
-   * `chunkSize` if smaller) and this: a killed worker loses at most the
-   * requests in flight, so at most `maxInFlight × chunkSize` bytes.
+   * The most a killed worker may lose, in bytes (default 64 MiB): the
+   * requests in flight share it, each asking for at most
+   * `chunkSize / maxInFlight`. Within that, requests are sized to last about
+   * a second at the measured throughput (from 256 KiB), so progress moves
+   * on slow links and fast ones make few requests.
    */
   chunkSize?: number;
   /** Requests in flight per job (default 2). */
@@ -52,6 +53,13 @@ export interface FallbackBackendOptions {
    * `maxDelay` ms (default 30000), each with random jitter of up to half.
    */
   backoff?: {initialDelay?: number; maxDelay?: number};
+  /**
+   * A request that receives nothing for this many ms is cut and retried as
+   * a network error (default 30000): browsers do not time out a connection
+   * that stalls. A body read in one piece may take this plus its length at
+   * 64 KiB/s.
+   */
+  stallTimeout?: number;
   /**
    * One notification per job with its title and percentage, where
    * notification permission is granted (default true). Without permission

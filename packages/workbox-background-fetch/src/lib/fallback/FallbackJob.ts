@@ -47,6 +47,8 @@ export interface FallbackSettings {
   chunkSize: number;
   maxInFlight: number;
   retry: RetryOptions;
+  /** A request that receives nothing for this long (ms) is cut and retried. */
+  stallTimeout: number;
   notifications: boolean;
 }
 
@@ -72,6 +74,12 @@ const STREAM_PART = 4 * 1024 * 1024;
 /** The shortest wait of an idle job loop. */
 const MIN_SLEEP_MS = 10;
 
+/**
+ * A body read whole (`response.blob()`) shows no progress until it is
+ * complete: it may take `stallTimeout` plus its length at this rate.
+ */
+const SLOWEST_RATE = 64 * 1024;
+
 /** Requests faster than this many bytes say little about throughput. */
 const MEASURABLE_BYTES = 64 * 1024;
 
@@ -79,6 +87,10 @@ const MEASURABLE_BYTES = 64 * 1024;
 interface Slot {
   range: ByteRange;
   controller: AbortController;
+  /** Aborts the request when nothing arrives in time (see `_watch`). */
+  timer?: ReturnType<typeof setTimeout>;
+  /** The request was cut for receiving nothing: a failure, unlike a pause. */
+  stalled: boolean;
 }
 
 /** What a job keeps in memory only, per file. */
@@ -88,6 +100,12 @@ interface FileRuntime {
   retryAt: number;
   /** Bytes read from streams and not stored yet. */
   receiving: number;
+  /**
+   * The server answered a Range request with a whole 200 or refused it
+   * (4xx) although it announced `Accept-Ranges`: read the file as one
+   * stream from now on.
+   */
+  rangesRefused: boolean;
 }
 
 function repeatable(method: string): boolean {
@@ -166,7 +184,12 @@ export class FallbackJob implements FallbackJobControl {
     this._host = host;
     this._verify = resumed;
     this._store = chunkStore(record.storage);
-    this._files = record.files.map(() => ({slots: new Set(), retryAt: 0, receiving: 0}));
+    this._files = record.files.map(() => ({
+      slots: new Set(),
+      retryAt: 0,
+      receiving: 0,
+      rangesRefused: false,
+    }));
     this._throttle = new ProgressThrottle(() => this._publish(), PROGRESS_INTERVAL_MS);
     this._notifier = new JobNotifier(record.jobId, {
       title: record.options.title,
@@ -389,7 +412,7 @@ export class FallbackJob implements FallbackJobControl {
       // result and failure reason set with one last `progress`, then the
       // event.
       this.registration.applySnapshot(this._snapshot());
-      await this._notifier.finish(type, this.registration.snapshot());
+      this._notifier.finish(type, this.registration.snapshot());
       let uiOpen = true;
       let uiUsed = false;
       const updateUI =
@@ -431,11 +454,20 @@ export class FallbackJob implements FallbackJobControl {
 
   // Scheduling ------------------------------------------------------------
 
+  /**
+   * The largest request: the requests in flight share `chunkSize`, so a
+   * killed worker never loses more than `chunkSize` bytes.
+   */
+  private _requestCap(): number {
+    const {chunkSize, maxInFlight} = this._host.settings;
+    return Math.max(1, Math.floor(chunkSize / maxInFlight));
+  }
+
   /** Starts requests until `maxInFlight` are going or nothing is left to ask for. */
   private _fill(): void {
-    const {maxInFlight, chunkSize} = this._host.settings;
+    const {maxInFlight} = this._host.settings;
     const now = Date.now();
-    const length = chunkLength(this._rate, chunkSize);
+    const length = chunkLength(this._rate, this._requestCap());
     while (this._tasks.size < maxInFlight) {
       const next = this.record.files
         .map((file, index) => ({file, index}))
@@ -462,12 +494,13 @@ export class FallbackJob implements FallbackJobControl {
   }
 
   private _startRequest(index: number, range: ByteRange): void {
-    const slot: Slot = {range, controller: new AbortController()};
+    const slot: Slot = {range, controller: new AbortController(), stalled: false};
     const {slots} = this._files[index];
     slots.add(slot);
     const task: Promise<void> = this._request(index, slot)
       .catch((error: unknown) => this._unexpected(index, error))
       .finally(() => {
+        clearTimeout(slot.timer);
         slots.delete(slot);
         this._tasks.delete(task);
         this._poke();
@@ -514,6 +547,25 @@ export class FallbackJob implements FallbackJobControl {
     }
   }
 
+  /**
+   * (Re)starts the stall watch of `slot`: unless this is called again
+   * within `ms`, the request is cut and counts as a network failure. A
+   * stalled connection otherwise hangs a download for as long as the OS
+   * keeps it open.
+   */
+  private _watch(slot: Slot, ms: number): void {
+    clearTimeout(slot.timer);
+    slot.timer = setTimeout(() => {
+      slot.stalled = true;
+      slot.controller.abort();
+    }, ms);
+  }
+
+  /** True when a failed read or fetch of `slot` was a pause, an abort or a restart, not a failure. */
+  private _stopped(slot: Slot): boolean {
+    return slot.controller.signal.aborted && !slot.stalled;
+  }
+
   private _abortRequests(): void {
     for (const file of this._files) {
       file.slots.forEach((slot) => slot.controller.abort());
@@ -546,15 +598,16 @@ export class FallbackJob implements FallbackJobControl {
     }
     const started = Date.now();
     let response: Response;
+    this._watch(slot, this._host.settings.stallTimeout);
     try {
       response = await fetch(buildRequest(file.request, headers, signal));
     } catch {
-      if (!signal.aborted && this._keeps(index, generation)) {
+      if (!this._stopped(slot) && this._keeps(index, generation)) {
         this._retryOrFail(index, {type: 'network'});
       }
       return;
     }
-    if (signal.aborted || !this._keeps(index, generation)) {
+    if (this._stopped(slot) || !this._keeps(index, generation)) {
       cancelBody(response);
       return;
     }
@@ -585,7 +638,10 @@ export class FallbackJob implements FallbackJobControl {
     file.lastModified = validators.lastModified;
     file.total = fullLength(response, method);
     file.ranges =
-      method === 'GET' && file.total !== null && acceptsRanges(response.headers);
+      method === 'GET' &&
+      file.total !== null &&
+      acceptsRanges(response.headers) &&
+      !this._files[index].rangesRefused;
     file.chunks = [];
     if (!this._withinBudget() || !(await this._roomFor(file.total))) {
       cancelBody(response);
@@ -596,16 +652,16 @@ export class FallbackJob implements FallbackJobControl {
       cancelBody(response);
       return;
     }
-    const {chunkSize} = this._host.settings;
-    const length = chunkLength(this._rate, chunkSize);
+    const cap = this._requestCap();
+    const length = chunkLength(this._rate, cap);
     if (file.total !== null && file.total <= length) {
       // No limit: a Content-Length that does not count the body as read
       // (content-encoding hidden from CORS) must not cut it.
       await this._receive(index, slot, response, {start: 0, limit: null, whole: true, started});
-    } else if (file.ranges && file.total! > chunkSize) {
+    } else if (file.ranges && file.total! > cap) {
       // Read the first chunk from this response, then drop it: Range
       // requests fetch the rest meanwhile. (What the network already sent
-      // of it is wasted, so files up to one chunk are read to the end.)
+      // of it is wasted, so files of one request are read to the end.)
       slot.range = {start: 0, end: length};
       this._poke();
       await this._receive(index, slot, response, {start: 0, limit: length, whole: false, started});
@@ -626,8 +682,9 @@ export class FallbackJob implements FallbackJobControl {
     if (!response.ok && status !== 416) {
       cancelBody(response);
       if (status >= 400 && status < 500) {
-        // Gone or refused since the file started: ask for it afresh; a final
-        // error status then becomes the record.
+        // Gone, or Range refused: ask for the whole file afresh (its final
+        // error status then becomes the record).
+        this._files[index].rangesRefused = true;
         this._changed(index, `status ${status}`);
       } else if (this._retryOrFail(index, {type: 'status', status}) === 'give-up-status') {
         this._failFile(index, 'fetch-error');
@@ -659,6 +716,10 @@ export class FallbackJob implements FallbackJobControl {
       }
       if (process.env.NODE_ENV !== 'production') {
         logger.debug(`${file.request.url} answered a resume with the whole file: starting over from it.`);
+      }
+      if (!verdict.changed) {
+        // Same file, Range ignored: asking again would get the same answer.
+        this._files[index].rangesRefused = true;
       }
       this._startOver(index, slot);
       slot.range = {start: 0, end: null};
@@ -751,9 +812,12 @@ export class FallbackJob implements FallbackJobControl {
       this._noteProgress();
       await this._save();
     };
+    const {stallTimeout} = this._host.settings;
     let received = 0;
     try {
       if (whole) {
+        const expected = limit ?? file.total ?? 0;
+        this._watch(slot, stallTimeout + (expected / SLOWEST_RATE) * 1000);
         let body = await response.blob();
         if (limit !== null && body.size > limit) {
           body = body.slice(0, limit);
@@ -763,12 +827,13 @@ export class FallbackJob implements FallbackJobControl {
       } else {
         received = await readBody(response, {
           limit,
-          commitEvery: Math.min(STREAM_PART, chunkLength(this._rate, this._host.settings.chunkSize)),
+          commitEvery: Math.min(STREAM_PART, chunkLength(this._rate, this._requestCap())),
           commit: async (offset, part) => {
             runtime.receiving = Math.max(0, runtime.receiving - part.size);
             await commit(start + offset, part);
           },
           onBytes: (count) => {
+            this._watch(slot, stallTimeout);
             runtime.receiving += count;
             this._noteProgress();
           },
@@ -778,7 +843,7 @@ export class FallbackJob implements FallbackJobControl {
       runtime.receiving = 0;
       if (isQuotaError(error)) {
         this._failNow('quota-exceeded');
-      } else if (!slot.controller.signal.aborted && this._keeps(index, generation)) {
+      } else if (!this._stopped(slot) && this._keeps(index, generation)) {
         this._retryOrFail(index, {type: 'network'});
       }
       return;

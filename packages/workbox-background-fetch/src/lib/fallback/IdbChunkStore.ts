@@ -1,29 +1,55 @@
-import {get, set} from 'idb-keyval';
-import {promisifyRequest} from 'idb-keyval';
+import {logger} from 'workbox-core/_private/logger.js';
+import {get, promisifyRequest, set} from 'idb-keyval';
+import {isQuotaError} from './quota.js';
 import {retryingStore} from './retryingStore.js';
 import type {ChunkStore} from './ChunkStore.js';
 
-/** The database of chunks kept as Blobs in IndexedDB. */
-export const CHUNKS_DB = 'workbox-background-fetch-chunks';
+/** The database of chunks kept in IndexedDB. */
+const CHUNKS_DB = 'workbox-background-fetch-chunks';
 
 /**
- * Chunks as Blobs in IndexedDB: disk-backed, kept across worker and
- * browser restarts on every engine. The choice for Firefox (0.64× of plain
- * fetch→cache.put, memory capped) and WebKit (which drops Cache Storage
- * entries across worker restarts).
+ * Chunks in IndexedDB: kept across worker and browser restarts on every
+ * engine. The choice for Firefox (0.64× of plain fetch→cache.put, memory
+ * capped) and WebKit (which drops Cache Storage entries across worker
+ * restarts).
+ *
+ * Chunks are stored as Blobs (disk-backed, never copied into JavaScript
+ * memory). Where the browser refuses Blobs in IndexedDB (WebKit's ephemeral
+ * sessions, as under automation, reject every Blob put with a null error),
+ * they are stored as ArrayBuffers instead, for the rest of the worker's
+ * life: slower and held in memory while assembled, but it works.
  *
  * @private
  */
 export class IdbChunkStore implements ChunkStore {
   readonly kind = 'indexeddb';
   private readonly _store = retryingStore(CHUNKS_DB, 'chunks');
+  private _blobs = true;
 
-  put(key: string, blob: Blob): Promise<void> {
-    return set(key, blob, this._store);
+  async put(key: string, blob: Blob): Promise<void> {
+    if (this._blobs) {
+      try {
+        await set(key, blob, this._store);
+        return;
+      } catch (error) {
+        if (isQuotaError(error)) {
+          throw error;
+        }
+        this._blobs = false;
+        if (process.env.NODE_ENV !== 'production') {
+          logger.warn(
+            `This browser refused a Blob in IndexedDB (${String(error)}); ` +
+              `background fetch chunks are stored as ArrayBuffers instead.`,
+          );
+        }
+      }
+    }
+    await set(key, await blob.arrayBuffer(), this._store);
   }
 
-  get(key: string): Promise<Blob | undefined> {
-    return get<Blob>(key, this._store);
+  async get(key: string): Promise<Blob | undefined> {
+    const value = await get<Blob | ArrayBuffer>(key, this._store);
+    return value === undefined || value instanceof Blob ? value : new Blob([value]);
   }
 
   async has(key: string): Promise<boolean> {

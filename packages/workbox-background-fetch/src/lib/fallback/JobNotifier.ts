@@ -1,6 +1,7 @@
 import {logger} from 'workbox-core/_private/logger.js';
-import {fromJobId} from '../jobId.js';
 import {ProgressThrottle} from './ProgressThrottle.js';
+import {delay} from './wait.js';
+import type {NotificationData} from './readFallbackNotification.js';
 import type {RegistrationSnapshot} from '../../protocol.js';
 import type {BackgroundFetchUIOptions, ImageResource} from '../../types.js';
 
@@ -9,47 +10,12 @@ declare const self: ServiceWorkerGlobalScope;
 /** Notifications of a job are updated at most this often. */
 const NOTIFICATION_INTERVAL_MS = 1000;
 
-/** What a fallback job's notification carries in `notification.data`. */
-interface NotificationData {
-  backgroundFetch: {jobId: string; snapshot: RegistrationSnapshot};
-}
-
-/** The job a notification belongs to, as `readFallbackNotification` reports it. */
-export interface FallbackNotificationJob {
-  /** The caller's id of the job. */
-  id: string;
-  /** The job's state when the notification was last updated. */
-  snapshot: RegistrationSnapshot;
-}
-
 /**
- * Tells whether `notification` is the download notification of a fallback
- * job of queue `queueName`, and of which job. For `notificationclick`: the
- * queue turns a hit into its `onClick` (the fallback's
- * `backgroundfetchclick`). The snapshot lets it describe jobs that ended.
- *
- * @example
- * self.addEventListener('notificationclick', (event) => {
- *   const job = readFallbackNotification('episodes', event.notification);
- *   if (job) {
- *     event.notification.close();
- *     // …onClick with job.id / job.snapshot
- *   }
- * });
- *
- * @private
+ * Nothing waits longer than this for `showNotification()`. Headless
+ * Chromium was seen never settling the first notification of a worker
+ * that is downloading; a job must not hang on its UI.
  */
-export function readFallbackNotification(
-  queueName: string,
-  notification: Notification,
-): FallbackNotificationJob | undefined {
-  const data = (notification.data as Partial<NotificationData> | null)?.backgroundFetch;
-  if (typeof data?.jobId !== 'string' || notification.tag !== data.jobId) {
-    return undefined;
-  }
-  const id = fromJobId(queueName, data.jobId);
-  return id === undefined ? undefined : {id, snapshot: data.snapshot};
-}
+const SHOW_TIMEOUT_MS = 2000;
 
 function canNotify(): boolean {
   return typeof Notification !== 'undefined' && Notification.permission === 'granted';
@@ -104,15 +70,15 @@ export class JobNotifier {
     }
   }
 
-  /** Shows how the job ended (abort closes the notification). */
-  async finish(type: 'success' | 'fail' | 'abort', snapshot: RegistrationSnapshot): Promise<void> {
+  /** Shows how the job ended (abort closes the notification). Does not wait for the browser. */
+  finish(type: 'success' | 'fail' | 'abort', snapshot: RegistrationSnapshot): void {
     this._throttle.cancel();
     this._snapshot = snapshot;
     if (type === 'abort') {
-      await this._close();
-      return;
+      void this._close();
+    } else {
+      void this._show(type === 'success' ? 'Download complete' : 'Download failed');
     }
-    await this._show(type === 'success' ? 'Download complete' : 'Download failed');
   }
 
   /** `updateUI()`: replaces the notification's title and icon. */
@@ -144,13 +110,14 @@ export class JobNotifier {
       backgroundFetch: {jobId: this._jobId, snapshot: this._snapshot},
     };
     try {
-      await self.registration.showNotification(this._title, {
+      const shown = self.registration.showNotification(this._title, {
         tag: this._jobId,
         body: this._body,
         icon: this._icons?.[0]?.src,
         silent: true,
         data,
       });
+      await Promise.race([shown, delay(SHOW_TIMEOUT_MS)]);
     } catch (error) {
       if (process.env.NODE_ENV !== 'production') {
         logger.warn(`Could not show the notification of ${this._jobId}:`, error);

@@ -11,6 +11,7 @@ export const FALLBACK_DEFAULTS = {
   maxAttempts: 5,
   initialDelay: 1000,
   maxDelay: 30_000,
+  stallTimeout: 30_000,
   notifications: true,
   chunkStorage: 'auto',
 } as const;
@@ -29,6 +30,7 @@ function checkDevelopment(options: FallbackBackendOptions): void {
     maxInFlight: 'number',
     maxAttempts: 'number',
     backoff: 'object',
+    stallTimeout: 'number',
     notifications: 'boolean',
     chunkStorage: 'string',
   });
@@ -41,6 +43,7 @@ function checkDevelopment(options: FallbackBackendOptions): void {
   checkPositiveInteger('maxAttempts', options.maxAttempts);
   checkPositiveInteger('backoff.initialDelay', options.backoff?.initialDelay);
   checkPositiveInteger('backoff.maxDelay', options.backoff?.maxDelay);
+  checkPositiveInteger('stallTimeout', options.stallTimeout);
   const storage = options.chunkStorage;
   if (storage !== undefined && !['auto', 'indexeddb', 'cache-storage'].includes(storage)) {
     throw createError(
@@ -72,6 +75,7 @@ export function resolveFallbackOptions(
       initialDelay: atLeastOne(options.backoff?.initialDelay, FALLBACK_DEFAULTS.initialDelay),
       maxDelay: atLeastOne(options.backoff?.maxDelay, FALLBACK_DEFAULTS.maxDelay),
     },
+    stallTimeout: atLeastOne(options.stallTimeout, FALLBACK_DEFAULTS.stallTimeout),
     notifications: options.notifications ?? FALLBACK_DEFAULTS.notifications,
     chunkStorage: options.chunkStorage ?? FALLBACK_DEFAULTS.chunkStorage,
   };

@@ -3,7 +3,7 @@ import {retryingStore} from './retryingStore.js';
 import type {StoredJob} from './StoredJob.js';
 
 /** The database of fallback job records (one object store, as idb-keyval wants). */
-export const JOBS_DB = 'workbox-background-fetch';
+const JOBS_DB = 'workbox-background-fetch';
 
 let store: ReturnType<typeof retryingStore> | undefined;
 

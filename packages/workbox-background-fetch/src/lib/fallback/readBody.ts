@@ -12,11 +12,12 @@ export interface ReadBodyOptions {
 
 /**
  * Reads a response body as a stream, for bodies whose length is unknown or
- * larger than one chunk: hands over a Blob every `commitEvery` bytes, so at
- * most that much is held in memory and lost if the worker dies, and reports
- * bytes as they arrive. When reading fails (network error, abort), the bytes
- * that did arrive are handed over before the error is rethrown: a resume
- * goes on from them. Returns the number of bytes read.
+ * larger than one request's share: hands over a Blob every `commitEvery`
+ * bytes and reports bytes as they arrive. A part is stored while the next
+ * one is read (at most one store at a time, so at most two parts are held
+ * in memory). When reading fails (network error, abort), the bytes that did
+ * arrive are handed over before the error is rethrown: a resume goes on
+ * from them. Returns the number of bytes read.
  *
  * @private
  */
@@ -29,16 +30,22 @@ export async function readBody(response: Response, options: ReadBodyOptions): Pr
   const reader = response.body.getReader();
   let parts: Uint8Array[] = [];
   let buffered = 0;
-  let committed = 0;
+  let handed = 0;
+  let storing: Promise<void> = Promise.resolve();
   const flush = async (): Promise<void> => {
+    // One store at a time, in order: wait for the previous one first.
+    await storing;
     if (buffered === 0) {
       return;
     }
     const part = new Blob(parts as BlobPart[]);
+    const offset = handed;
     parts = [];
     buffered = 0;
-    await options.commit(committed, part);
-    committed += part.size;
+    handed += part.size;
+    storing = options.commit(offset, part);
+    // Awaited later; a failure must not count as unhandled meanwhile.
+    storing.catch(() => undefined);
   };
   try {
     for (;;) {
@@ -46,7 +53,7 @@ export async function readBody(response: Response, options: ReadBodyOptions): Pr
       if (done) {
         break;
       }
-      const room = limit === null ? value.byteLength : limit - committed - buffered;
+      const room = limit === null ? value.byteLength : limit - handed - buffered;
       const piece = value.byteLength > room ? value.subarray(0, room) : value;
       parts.push(piece);
       buffered += piece.byteLength;
@@ -54,15 +61,17 @@ export async function readBody(response: Response, options: ReadBodyOptions): Pr
       if (buffered >= commitEvery) {
         await flush();
       }
-      if (limit !== null && committed + buffered >= limit) {
+      if (limit !== null && handed + buffered >= limit) {
         await reader.cancel().catch(() => undefined);
         break;
       }
     }
   } catch (error) {
     await flush();
+    await storing;
     throw error;
   }
   await flush();
-  return committed;
+  await storing;
+  return handed;
 }

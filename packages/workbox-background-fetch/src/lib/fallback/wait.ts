@@ -52,7 +52,7 @@ export function waitForOnline(signal: AbortSignal): Promise<void> {
 }
 
 /** The Background Sync tag that wakes the worker when the network is back. */
-export const ONLINE_SYNC_TAG = 'workbox-background-fetch';
+const ONLINE_SYNC_TAG = 'workbox-background-fetch';
 
 interface SyncCapableRegistration extends ServiceWorkerRegistration {
   sync?: {register(tag: string): Promise<void>};

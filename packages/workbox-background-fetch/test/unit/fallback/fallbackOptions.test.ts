@@ -1,11 +1,12 @@
 import {FALLBACK_DEFAULTS, resolveFallbackOptions} from '../../../src/lib/fallback/fallbackOptions';
 
 describe('fallback options', () => {
-  test('defaults: 64 MiB chunks, 2 in flight, 5 attempts, 1 s → 30 s backoff, notifications on, storage by engine', () => {
+  test('defaults: 64 MiB chunks, 2 in flight, 5 attempts, 1 s → 30 s backoff, 30 s stall timeout, notifications on, storage by engine', () => {
     expect(resolveFallbackOptions()).toEqual({
       chunkSize: 64 * 1024 * 1024,
       maxInFlight: 2,
       retry: {maxAttempts: 5, initialDelay: 1000, maxDelay: 30_000},
+      stallTimeout: 30_000,
       notifications: true,
       chunkStorage: 'auto',
     });
@@ -19,6 +20,7 @@ describe('fallback options', () => {
         maxInFlight: 3,
         maxAttempts: 2,
         backoff: {initialDelay: 10, maxDelay: 20},
+        stallTimeout: 5000,
         notifications: false,
         chunkStorage: 'indexeddb',
       }),
@@ -26,6 +28,7 @@ describe('fallback options', () => {
       chunkSize: 262144,
       maxInFlight: 3,
       retry: {maxAttempts: 2, initialDelay: 10, maxDelay: 20},
+      stallTimeout: 5000,
       notifications: false,
       chunkStorage: 'indexeddb',
     });

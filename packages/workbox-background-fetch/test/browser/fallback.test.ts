@@ -1,0 +1,442 @@
+/*
+  The chunked fallback in real browsers, against a real local server that
+  injects faults: Chromium (fallback forced), Firefox ESR and WebKitGTK.
+  Every test checks what a user would: bytes hashed against the source in
+  the cache the queue wrote, the failure reason, and that no chunk nor job
+  record is left in IndexedDB or Cache Storage once the job ended.
+
+  Worker and browser restarts are in fallback-restarts.test.ts; WebKit's
+  "present but refused" Background Fetch in fallback-webkit-flag.test.ts.
+*/
+import {
+  closeAllEngines,
+  generateBytes,
+  launchEngine,
+  sha256,
+  startTestServer,
+} from '@workbox-background-fetch/test-utils';
+import type {ChromiumSession, EngineSession, TestServer} from '@workbox-background-fetch/test-utils';
+import {serveFallbackSite} from './fixtures/fallback/serveFallbackSite';
+
+jest.setTimeout(90_000);
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const CHUNK = 256 * KiB;
+const RECORDS_CACHE = 'workbox-background-fetch-dl';
+const OPTIONS = {
+  chunkSize: CHUNK,
+  maxAttempts: 4,
+  backoff: {initialDelay: 100, maxDelay: 400},
+  stallTimeout: 1500,
+};
+
+const ENGINES = (process.env.WBF_FALLBACK_ENGINES ?? 'chromium,firefox,webkit').split(',') as Array<
+  'chromium' | 'firefox' | 'webkit'
+>;
+
+interface RecordInfo {
+  url: string;
+  status?: number;
+  size?: number;
+  contentType?: string | null;
+  contentRange?: string | null;
+  error?: string;
+}
+
+interface WorkerEvent {
+  type: string;
+  id: string;
+  result: string;
+  failureReason: string;
+  downloaded: number;
+  backend: string;
+  recordsAvailable: boolean;
+  idsWhenCalled: string[];
+  records: RecordInfo[];
+  updateUI: string;
+  secondUpdateUI: string;
+}
+
+interface PageJob {
+  progress: number;
+  downloaded: number;
+  result: string;
+  failureReason: string;
+  times: number[];
+}
+
+describe.each(ENGINES)('chunked fallback on %s', (engine) => {
+  let server: TestServer;
+  let browser: EngineSession;
+
+  const page = <T>(fn: string, ...args: never[]) => browser.evaluate<T>(fn, ...args);
+  const waitForEnd = (id: string, timeout = 60_000) =>
+    browser.waitFor<WorkerEvent>(`(id) => fb.event(id)`, {args: [id], timeout, interval: 200});
+  const hashOf = (path: string) =>
+    page<string | null>(`() => fb.hash(${JSON.stringify(RECORDS_CACHE)}, ${JSON.stringify(path)})`);
+  const leftovers = () => page<Record<string, number>>('() => fb.leftovers()');
+  const start = (id: string, paths: string[], options: object = {}) =>
+    page<{backend: string}>(`() => fb.start(${JSON.stringify(id)}, ${JSON.stringify(paths)}, ${JSON.stringify(options)})`);
+  const requestsTo = (path: string) => server.requests.filter((r) => r.path === path);
+  const nothingLeft = {jobRecords: 0, idbChunks: 0, cacheChunks: 0};
+
+  /** Adds a file of `size` bytes at `path` and returns its bytes. */
+  const file = (path: string, size: number, options = {}) => {
+    const body = generateBytes(size, path);
+    server.addFile(path, body, options);
+    return body;
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    await serveFallbackSite(server, {forceFallback: true, fallback: OPTIONS});
+    browser = await launchEngine(engine, {grantNotificationsFor: server.origin});
+    await browser.goto(server.url('/index.html'));
+    await page('() => fb.registerWorker()');
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  afterEach(() => {
+    server.clearFaults();
+    server.throttle(null);
+  });
+
+  test('a job of several files succeeds: full 200 records with their Content-Type, bytes equal to the source, nothing left behind', async () => {
+    const big = file('/ok/big.bin', 3 * MiB + 123);
+    const small = file('/ok/small.txt', 40 * KiB, {contentType: 'text/plain'});
+    server.throttle(8 * MiB);
+    expect(await start('ok', ['/ok/big.bin', '/ok/small.txt'], {title: 'Two files'})).toMatchObject({
+      backend: 'fallback',
+    });
+    const event = await waitForEnd('ok');
+    expect(event).toMatchObject({
+      type: 'success',
+      result: 'success',
+      failureReason: '',
+      backend: 'fallback',
+      recordsAvailable: true,
+      idsWhenCalled: [],
+      downloaded: big.length + small.length,
+    });
+    expect(event.records).toEqual([
+      {url: server.url('/ok/big.bin'), status: 200, size: big.length, contentType: 'application/octet-stream', contentRange: null},
+      {url: server.url('/ok/small.txt'), status: 200, size: small.length, contentType: 'text/plain', contentRange: null},
+    ]);
+    expect(await hashOf('/ok/big.bin')).toBe(sha256(big));
+    expect(await hashOf('/ok/small.txt')).toBe(sha256(small));
+    // Range chunks after a first request without Range.
+    const big_ = requestsTo('/ok/big.bin');
+    expect(big_[0].range).toBeUndefined();
+    expect(big_.slice(1).every((r) => r.status === 206 && /^bytes=\d+-\d+$/.test(r.range ?? ''))).toBe(true);
+    expect(await leftovers()).toEqual(nothingLeft);
+  });
+
+  test('pages get progress at most ~10 times a second, and the result after the records are cached', async () => {
+    const body = file('/progress/a.bin', 2 * MiB);
+    server.throttle(1 * MiB);
+    await start('progress', ['/progress/a.bin']);
+    await waitForEnd('progress');
+    const job = await browser.waitFor<PageJob>(`() => fb.jobs.progress.result && fb.jobs.progress`);
+    expect(job).toMatchObject({result: 'success', downloaded: body.length});
+    expect(job.progress).toBeGreaterThan(3);
+    for (const t of job.times) {
+      // The window also holds the result's own progress event.
+      expect(job.times.filter((u) => u >= t && u < t + 1000).length).toBeLessThanOrEqual(12);
+    }
+    expect(await hashOf('/progress/a.bin')).toBe(sha256(body));
+  });
+
+  test('updateUI works once per settlement; a second call rejects with InvalidStateError', async () => {
+    file('/ui/a.bin', 64 * KiB);
+    await start('ui', ['/ui/a.bin'], {title: 'UI'});
+    expect(await waitForEnd('ui')).toMatchObject({updateUI: 'resolved', secondUpdateUI: 'InvalidStateError'});
+  });
+
+  test('records are released once the handler settled: matchAll() then rejects with InvalidStateError', async () => {
+    file('/released/a.bin', 64 * KiB);
+    await start('released', ['/released/a.bin']);
+    await waitForEnd('released');
+    await browser.waitFor(`async () => (await fb.leftovers()).jobRecords === 0`);
+    expect(await page(`() => fb.ask({test: 'records-after-end', id: 'released'})`)).toBe('InvalidStateError');
+  });
+
+  test('a connection cut mid-chunk is resumed from the stored bytes: same hash, no restart from zero', async () => {
+    const body = file('/cut/a.bin', 2 * MiB);
+    // The first request (no Range) and the next one (a Range chunk) are cut.
+    server.fault('/cut/a.bin', {cutAfterBytes: 100 * KiB, times: 2});
+    await start('cut', ['/cut/a.bin']);
+    expect(await waitForEnd('cut')).toMatchObject({type: 'success'});
+    expect(await hashOf('/cut/a.bin')).toBe(sha256(body));
+    const requests = requestsTo('/cut/a.bin');
+    expect(requests.filter((r) => r.range === undefined)).toHaveLength(1);
+    // Only the cut chunks are asked again (from the bytes kept of them,
+    // where the engine hands partial bodies over before the error: Chromium
+    // and Firefox do, WebKit does not), never the whole file.
+    expect(server.bytesSent('/cut/a.bin')).toBeLessThanOrEqual(body.length + 2 * 100 * KiB + CHUNK);
+    expect(await leftovers()).toEqual(nothingLeft);
+  });
+
+  test('503 twice then 200: retried with backoff, then success', async () => {
+    const body = file('/flaky/a.bin', 512 * KiB);
+    server.fault('/flaky/a.bin', {status: 503, times: 2});
+    await start('flaky', ['/flaky/a.bin']);
+    expect(await waitForEnd('flaky')).toMatchObject({type: 'success'});
+    expect(requestsTo('/flaky/a.bin').map((r) => r.status).slice(0, 3)).toEqual([503, 503, 200]);
+    expect(await hashOf('/flaky/a.bin')).toBe(sha256(body));
+  });
+
+  test('a 5xx that never ends fails the file after maxAttempts; its last response stays readable (bad-status)', async () => {
+    file('/down/a.bin', 16 * KiB);
+    server.fault('/down/a.bin', {status: 502});
+    await start('down', ['/down/a.bin']);
+    const event = await waitForEnd('down');
+    expect(event).toMatchObject({type: 'fail', failureReason: 'bad-status'});
+    expect(event.records[0]).toMatchObject({status: 502});
+    expect(requestsTo('/down/a.bin')).toHaveLength(OPTIONS.maxAttempts);
+    expect(await leftovers()).toEqual(nothingLeft);
+  });
+
+  test('a 404 among the requests: the others complete, then fail with bad-status, the 404 record readable', async () => {
+    const body = file('/missing/ok.bin', 300 * KiB);
+    await start('missing', ['/missing/ok.bin', '/missing/nope.bin']);
+    const event = await waitForEnd('missing');
+    expect(event).toMatchObject({type: 'fail', result: 'failure', failureReason: 'bad-status', updateUI: 'resolved'});
+    expect(event.records).toEqual([
+      expect.objectContaining({status: 200, size: body.length}),
+      expect.objectContaining({status: 404}),
+    ]);
+    // A 4xx is final: asked once.
+    expect(requestsTo('/missing/nope.bin')).toHaveLength(1);
+    expect(await hashOf('/missing/ok.bin')).toBeNull();
+    expect(await leftovers()).toEqual(nothingLeft);
+  });
+
+  test('a file that changes between chunks (new ETag) starts over and ends with the new bytes', async () => {
+    file('/changing/a.bin', 2 * MiB);
+    const next = generateBytes(2 * MiB + 7, 'changed');
+    server.throttle(1 * MiB);
+    await start('changing', ['/changing/a.bin']);
+    await server.waitForRequest((r) => r.path === '/changing/a.bin' && r.range !== undefined);
+    server.replaceFile('/changing/a.bin', next);
+    server.throttle(null);
+    expect(await waitForEnd('changing')).toMatchObject({type: 'success'});
+    expect(await hashOf('/changing/a.bin')).toBe(sha256(next));
+    expect(await leftovers()).toEqual(nothingLeft);
+  });
+
+  test('a server without Range support: streamed, and a cut restarts from its full 200', async () => {
+    const body = file('/norange/a.bin', 1 * MiB + 5, {acceptRanges: false});
+    server.fault('/norange/a.bin', {cutAfterBytes: 300 * KiB, times: 1});
+    await start('norange', ['/norange/a.bin']);
+    expect(await waitForEnd('norange')).toMatchObject({type: 'success'});
+    expect(await hashOf('/norange/a.bin')).toBe(sha256(body));
+    expect(requestsTo('/norange/a.bin').every((r) => r.status === 200 || r.status === 0)).toBe(true);
+    expect(await leftovers()).toEqual(nothingLeft);
+  });
+
+  test('a server that announces Accept-Ranges but ignores Range (200 to chunk requests): starts over from that response, then streams', async () => {
+    const body = file('/ignored/a.bin', 1 * MiB);
+    // The first request is served normally; every later one ignores Range
+    // although the file keeps announcing Accept-Ranges.
+    server.fault('/ignored/a.bin', {delayMs: 0, times: 1});
+    server.fault('/ignored/a.bin', {ignoreRange: true});
+    await start('ignored', ['/ignored/a.bin']);
+    expect(await waitForEnd('ignored')).toMatchObject({type: 'success'});
+    expect(await hashOf('/ignored/a.bin')).toBe(sha256(body));
+    expect(requestsTo('/ignored/a.bin').some((r) => r.range !== undefined && r.status === 200)).toBe(true);
+    // Not asked again and again: at most the first request, the chunk
+    // requests in flight then, and one stream.
+    expect(server.bytesSent('/ignored/a.bin')).toBeLessThan(4 * body.length);
+    expect(await leftovers()).toEqual(nothingLeft);
+  });
+
+  test('a stalled connection (headers, then nothing) is cut after stallTimeout and retried', async () => {
+    const body = file('/stalled/a.bin', 600 * KiB);
+    server.fault('/stalled/a.bin', {hang: true, times: 1});
+    await start('stalled', ['/stalled/a.bin']);
+    expect(await waitForEnd('stalled', 20_000)).toMatchObject({type: 'success'});
+    expect(await hashOf('/stalled/a.bin')).toBe(sha256(body));
+  });
+
+  test('a cross-origin file (CORS): Range without If-Range (it would need a preflight), validators still checked', async () => {
+    const other = await startTestServer();
+    try {
+      const body = generateBytes(1 * MiB + 9, 'cross');
+      other.addFile('/cross/a.bin', body);
+      other.fault('/cross/a.bin', {cutAfterBytes: 200 * KiB, times: 1});
+      await start('cross', [other.url('/cross/a.bin')]);
+      expect(await waitForEnd('cross')).toMatchObject({type: 'success'});
+      expect(await hashOf(other.url('/cross/a.bin'))).toBe(sha256(body));
+      const ranged = other.requests.filter((r) => r.path === '/cross/a.bin' && r.range !== undefined);
+      expect(ranged.length).toBeGreaterThan(0);
+      expect(ranged.every((r) => r.ifRange === undefined)).toBe(true);
+      expect(other.requests.some((r) => r.method === 'OPTIONS')).toBe(false);
+    } finally {
+      await other.close();
+    }
+  });
+
+  test('no Content-Length: streamed to the end with an unknown total', async () => {
+    const body = file('/unknown/a.bin', 700 * KiB);
+    server.fault('/unknown/a.bin', {noContentLength: true});
+    await start('unknown', ['/unknown/a.bin']);
+    expect(await waitForEnd('unknown')).toMatchObject({type: 'success', downloaded: body.length});
+    expect(await hashOf('/unknown/a.bin')).toBe(sha256(body));
+  });
+
+  test('downloadTotal exceeded: download-total-exceeded at once, nothing cached or left', async () => {
+    file('/total/a.bin', 2 * MiB);
+    await start('total', ['/total/a.bin'], {downloadTotal: 1 * MiB});
+    const event = await waitForEnd('total', 10_000);
+    expect(event).toMatchObject({type: 'fail', failureReason: 'download-total-exceeded'});
+    expect(event.downloaded).toBeLessThanOrEqual(1 * MiB);
+    expect(await hashOf('/total/a.bin')).toBeNull();
+    expect(await leftovers()).toEqual(nothingLeft);
+  });
+
+  // WebKitGTK exposes no navigator.storage: nothing to check up front there
+  // (writes that do not fit still end the job with quota-exceeded).
+  (engine === 'webkit' ? test.skip : test)(
+    `a downloadTotal larger than the storage left rejects fetch() with QuotaExceededError${
+      engine === 'webkit' ? ' (skipped: WebKitGTK has no navigator.storage.estimate())' : ''
+    }`,
+    async () => {
+      const message = await page<string>(
+        `() => fb.attempt(async () => (await fb.manager()).fetch('huge', ['/ok/small.txt'], {downloadTotal: 2 ** 52}))`,
+      );
+      expect(message).toMatch(/^QuotaExceededError: /);
+      expect(await page(`async () => (await fb.manager()).getIds()`)).toEqual([]);
+    },
+  );
+
+  test('abort() mid-download stops at once, ends in onAbort (aborted) and leaves no stored bytes', async () => {
+    file('/abort/a.bin', 4 * MiB);
+    server.throttle(1 * MiB);
+    await start('abort', ['/abort/a.bin']);
+    await browser.waitFor(`() => fb.jobs.abort.downloaded > ${CHUNK}`, {timeout: 20_000});
+    expect(await page(`() => fb.registrations.abort.abort()`)).toBe(true);
+    const event = await waitForEnd('abort');
+    expect(event).toMatchObject({type: 'abort', result: 'failure', failureReason: 'aborted', updateUI: 'not called'});
+    expect(event.records).toEqual([{url: server.url('/abort/a.bin'), error: 'AbortError'}]);
+    const served = server.bytesSent('/abort/a.bin');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(server.bytesSent('/abort/a.bin')).toBe(served);
+    expect(await leftovers()).toEqual(nothingLeft);
+    expect(await page(`() => fb.registrations.abort.abort()`)).toBe(false);
+  });
+
+  test('pause() keeps the stored bytes and sends nothing; resume() goes on from them (extension)', async () => {
+    const body = file('/pause/a.bin', 3 * MiB);
+    server.throttle(2 * MiB);
+    await start('pause', ['/pause/a.bin']);
+    await browser.waitFor(`() => fb.jobs.pause.downloaded > ${CHUNK}`, {timeout: 20_000});
+    expect(await page(`() => fb.registrations.pause.pause()`)).toBe(true);
+    expect(await page(`() => fb.registrations.pause.pause()`)).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const count = requestsTo('/pause/a.bin').length;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(requestsTo('/pause/a.bin')).toHaveLength(count);
+    expect(await page(`async () => (await fb.manager()).getIds()`)).toEqual(['pause']);
+    expect(await page(`async () => (await (await fb.manager()).get('pause')).snapshot().paused`)).toBe(true);
+    expect(await page(`() => fb.registrations.pause.resume()`)).toBe(true);
+    expect(await waitForEnd('pause')).toMatchObject({type: 'success'});
+    expect(await hashOf('/pause/a.bin')).toBe(sha256(body));
+    expect(server.bytesSent('/pause/a.bin')).toBeLessThan(body.length + 4 * CHUNK);
+  });
+
+  test('a duplicate active id is refused with a TypeError', async () => {
+    file('/dup/a.bin', 256 * KiB);
+    server.fault('/dup/a.bin', {hang: true});
+    await start('dup', ['/dup/a.bin']);
+    const message = await page<string>(`() => fb.attempt(() => fb.start('dup', ['/ok/small.txt']))`);
+    expect(message).toMatch(/^TypeError: .*"dup" is still active/);
+    const fromWorker = await page<string>(
+      `() => fb.attempt(() => fb.ask({test: 'fetch', id: 'dup', urls: ['/ok/small.txt']}))`,
+    );
+    expect(fromWorker).toMatch(/^TypeError: /);
+    expect(await page(`() => fb.registrations.dup.abort()`)).toBe(true);
+    await waitForEnd('dup');
+  });
+
+  test('five jobs at once all succeed with their own bytes', async () => {
+    const bodies = [0, 1, 2, 3, 4].map((n) => file(`/five/${n}.bin`, 1 * MiB + n));
+    await Promise.all([0, 1, 2, 3, 4].map((n) => start(`five-${n}`, [`/five/${n}.bin`])));
+    for (const n of [0, 1, 2, 3, 4]) {
+      expect(await waitForEnd(`five-${n}`)).toMatchObject({type: 'success'});
+      expect(await hashOf(`/five/${n}.bin`)).toBe(sha256(bodies[n]));
+    }
+    expect(await leftovers()).toEqual(nothingLeft);
+  });
+
+  test('a job started inside the worker (queue.fetch) runs the same way', async () => {
+    const body = file('/inworker/a.bin', 600 * KiB);
+    const snapshot = await page<{backend: string}>(
+      `() => fb.ask({test: 'fetch', id: 'inworker', urls: ['/inworker/a.bin'], options: {title: 'From the worker'}})`,
+    );
+    expect(snapshot.backend).toBe('fallback');
+    expect(await waitForEnd('inworker')).toMatchObject({type: 'success'});
+    expect(await hashOf('/inworker/a.bin')).toBe(sha256(body));
+  });
+
+  test('the server unreachable for a while: retried with backoff until it is back', async () => {
+    const body = file('/unreachable/a.bin', 1 * MiB);
+    server.setOffline(true);
+    await start('unreachable', ['/unreachable/a.bin']);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    server.setOffline(false);
+    expect(await waitForEnd('unreachable')).toMatchObject({type: 'success'});
+    expect(await hashOf('/unreachable/a.bin')).toBe(sha256(body));
+  });
+
+  if (engine !== 'chromium') {
+    test.skip(`offline (navigator.onLine false) then online (skipped on ${engine}: its driver cannot emulate offline; see "the server unreachable" above)`, () => undefined);
+  } else {
+    test('offline (navigator.onLine false) then online: waits without failing, then resumes', async () => {
+      const body = file('/offline/a.bin', 2 * MiB);
+      server.throttle(2 * MiB);
+      await start('offline', ['/offline/a.bin']);
+      await browser.waitFor(`() => fb.jobs.offline.downloaded > 0`, {timeout: 20_000});
+      const context = (browser as ChromiumSession).context;
+      await context.setOffline(true);
+      server.dropConnections();
+      // Far longer than maxAttempts × backoff: offline time does not count.
+      await new Promise((resolve) => setTimeout(resolve, 4000));
+      expect(await page(`() => fb.event('offline')`)).toBeUndefined();
+      await context.setOffline(false);
+      expect(await waitForEnd('offline')).toMatchObject({type: 'success'});
+      expect(await hashOf('/offline/a.bin')).toBe(sha256(body));
+    });
+  }
+
+  if (engine === 'webkit') {
+    test.skip('with notification permission: one notification per job (skipped on webkit: permission cannot be granted under automation; downloads run silently, as every other test shows)', () => undefined);
+  } else {
+    test('with notification permission: one notification per job (tag = job id) with the percentage, replaced by updateUI', async () => {
+      file('/notify/a.bin', 2 * MiB);
+      server.throttle(1 * MiB);
+      await start('notify', ['/notify/a.bin'], {title: 'Episode 9'});
+      const during = await browser.waitFor<Array<{title: string; body: string; tag: string}>>(
+        `async () => {
+          const shown = await (await navigator.serviceWorker.ready).getNotifications({tag: 'wbf:dl:notify'});
+          return shown.length > 0 && shown.map((n) => ({title: n.title, body: n.body, tag: n.tag}));
+        }`,
+        {timeout: 20_000},
+      );
+      expect(during).toHaveLength(1);
+      expect(during[0]).toMatchObject({title: 'Episode 9', tag: 'wbf:dl:notify'});
+      expect(during[0].body).toMatch(/^\d+%$/);
+      await waitForEnd('notify');
+      const after = await page<Array<{title: string}>>(
+        `async () => (await (await navigator.serviceWorker.ready).getNotifications({tag: 'wbf:dl:notify'})).map((n) => ({title: n.title}))`,
+      );
+      expect(after).toEqual([{title: 'notify: success'}]);
+    });
+  }
+});
+
+afterAll(() => closeAllEngines());
