@@ -5,6 +5,7 @@ import {deserializeRequest} from '../serialization.js';
 import {assembleResponse} from './assembleResponse.js';
 import {chunkKey, chunkKeyPrefix} from './ChunkStore.js';
 import {chunkStore} from './chunkStores.js';
+import {CoalescingWriter} from './CoalescingWriter.js';
 import {createSettlementEvent} from './createSettlementEvent.js';
 import {FallbackRegistration} from './FallbackRegistration.js';
 import {isActiveState, nextJobState} from './jobStateMachine.js';
@@ -26,6 +27,7 @@ import {resumeHeaders} from './resumeHeaders.js';
 import {decideRetry} from './retryPolicy.js';
 import {validateResumeResponse} from './validateResumeResponse.js';
 import {requestWakeWhenOnline, waitForOnline} from './wait.js';
+import {Wakeup} from './Wakeup.js';
 import type {BackendContext} from '../BackgroundFetchBackend.js';
 import type {RegistrationSnapshot, SerializedRequest} from '../../protocol.js';
 import type {
@@ -65,8 +67,12 @@ export interface JobHost {
 /** A file that changed on the server more often than this during its download fails (`fetch-error`). */
 const MAX_CHANGES = 3;
 
-/** Progress reaches pages and `progress` listeners at most this often. */
-const PROGRESS_INTERVAL_MS = 100;
+/**
+ * Progress reaches pages and `progress` listeners at most this often: 8 a
+ * second, so with the final progress (sent at once) and the result no page
+ * sees more than 10 in any second.
+ */
+const PROGRESS_INTERVAL_MS = 125;
 
 /** A stream without usable ranges is stored in parts of at most this size. */
 const STREAM_PART = 4 * 1024 * 1024;
@@ -120,6 +126,21 @@ function cancelBody(response: Response): void {
   response.body?.cancel().catch(() => undefined);
 }
 
+/**
+ * `promise`, or an `AbortError` as soon as `signal` aborts: a body read the
+ * engine does not end on abort must not hold the job (see `readBody`).
+ */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const abort = (): void => reject(new DOMException('The read was aborted.', 'AbortError'));
+    if (signal.aborted) {
+      abort();
+    }
+    signal.addEventListener('abort', abort, {once: true});
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
+}
+
 function buildRequest(
   stored: SerializedRequest,
   extraHeaders: Record<string, string>,
@@ -164,14 +185,11 @@ export class FallbackJob implements FallbackJobControl {
   private readonly _notifier: JobNotifier;
   private _loop: Promise<void> | null = null;
   private _settlement: Promise<void> | null = null;
-  private _wake: (() => void) | null = null;
-  private _poked = false;
+  private readonly _wakeup = new Wakeup();
+  private readonly _writer: CoalescingWriter;
   private _offline = false;
   private _rate: number | null = null;
   private _recordsAvailable = true;
-  private _purged = false;
-  private _saving: Promise<void> = Promise.resolve();
-  private _queuedSave: Promise<void> | null = null;
 
   /**
    * @param record The job's record, new or loaded from IndexedDB.
@@ -191,6 +209,16 @@ export class FallbackJob implements FallbackJobControl {
       rangesRefused: false,
     }));
     this._throttle = new ProgressThrottle(() => this._publish(), PROGRESS_INTERVAL_MS);
+    this._writer = new CoalescingWriter(
+      () => saveJob(this.record),
+      (error) => {
+        if (isQuotaError(error)) {
+          this._failNow('quota-exceeded');
+        } else if (process.env.NODE_ENV !== 'production') {
+          logger.error(`Could not store the state of '${this.record.id}':`, error);
+        }
+      },
+    );
     this._notifier = new JobNotifier(record.jobId, {
       title: record.options.title,
       icons: record.options.icons,
@@ -338,7 +366,7 @@ export class FallbackJob implements FallbackJobControl {
       this.record.files.forEach((_, index) => this._checkComplete(index));
       this._fill();
       if (this._tasks.size > 0) {
-        await this._sleep(Infinity);
+        await this._wakeup.sleep(Infinity);
       } else if (this.record.files.every((file) => file.status !== 'pending')) {
         this._transition(this.record.failureReason ? 'fail' : 'succeed');
       } else {
@@ -348,7 +376,7 @@ export class FallbackJob implements FallbackJobControl {
             file.status === 'pending' ? [this._files[index].retryAt] : [],
           ),
         );
-        await this._sleep(Math.max(MIN_SLEEP_MS, next - Date.now()));
+        await this._wakeup.sleep(Math.max(MIN_SLEEP_MS, next - Date.now()));
       }
     }
     while (this._tasks.size > 0) {
@@ -446,8 +474,7 @@ export class FallbackJob implements FallbackJobControl {
       await this._save();
     }
     await this._store.deletePrefix(chunkKeyPrefix(this.record.uid));
-    this._purged = true;
-    await this._saving;
+    await this._writer.close();
     await deleteJob(this.record.uid);
     this._host.forget(this);
   }
@@ -508,39 +535,14 @@ export class FallbackJob implements FallbackJobControl {
     this._tasks.add(task);
   }
 
-  private _sleep(ms: number, until?: Promise<void>): Promise<void> {
-    if (this._poked) {
-      this._poked = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const done = (): void => {
-        if (this._wake !== done) {
-          return;
-        }
-        this._wake = null;
-        this._poked = false;
-        clearTimeout(timer);
-        resolve();
-      };
-      this._wake = done;
-      if (ms !== Infinity) {
-        timer = setTimeout(done, ms);
-      }
-      until?.then(done, done);
-    });
-  }
-
   private _poke(): void {
-    this._poked = true;
-    this._wake?.();
+    this._wakeup.poke();
   }
 
   private async _waitOnline(): Promise<void> {
     requestWakeWhenOnline();
     const stop = new AbortController();
-    await this._sleep(Infinity, waitForOnline(stop.signal));
+    await this._wakeup.sleep(Infinity, waitForOnline(stop.signal));
     stop.abort();
     if (navigator.onLine) {
       this._offline = false;
@@ -628,7 +630,7 @@ export class FallbackJob implements FallbackJobControl {
     const file = this.record.files[index];
     const generation = file.generation;
     if (!response.ok) {
-      await this._takeErrorStatus(index, response);
+      await this._takeErrorStatus(index, slot, response);
       return;
     }
     const {method} = file.request;
@@ -746,7 +748,7 @@ export class FallbackJob implements FallbackJobControl {
   }
 
   /** A final error status of a full request becomes the record (`bad-status`), unless retried. */
-  private async _takeErrorStatus(index: number, response: Response): Promise<void> {
+  private async _takeErrorStatus(index: number, slot: Slot, response: Response): Promise<void> {
     const file = this.record.files[index];
     const generation = file.generation;
     if (response.status === 0) {
@@ -760,7 +762,7 @@ export class FallbackJob implements FallbackJobControl {
     }
     let body: Blob;
     try {
-      body = await response.blob();
+      body = await untilAborted(response.blob(), slot.controller.signal);
     } catch {
       body = new Blob([]);
     }
@@ -818,7 +820,7 @@ export class FallbackJob implements FallbackJobControl {
       if (whole) {
         const expected = limit ?? file.total ?? 0;
         this._watch(slot, stallTimeout + (expected / SLOWEST_RATE) * 1000);
-        let body = await response.blob();
+        let body = await untilAborted(response.blob(), slot.controller.signal);
         if (limit !== null && body.size > limit) {
           body = body.slice(0, limit);
         }
@@ -837,6 +839,7 @@ export class FallbackJob implements FallbackJobControl {
             runtime.receiving += count;
             this._noteProgress();
           },
+          signal: slot.controller.signal,
         });
       }
     } catch (error) {
@@ -1126,29 +1129,8 @@ export class FallbackJob implements FallbackJobControl {
     this._notifier.progress(snapshot, this._expectedTotal());
   }
 
-  /**
-   * Writes the record; resolves once a write holding the current state
-   * committed. Writes are serialised and merged: callers in a burst share
-   * one transaction.
-   */
+  /** Writes the record; resolves once a write holding the current state ended. */
   private _save(): Promise<void> {
-    if (this._purged) {
-      return Promise.resolve();
-    }
-    if (!this._queuedSave) {
-      const write = this._saving.then(() => {
-        this._queuedSave = null;
-        return this._purged ? undefined : saveJob(this.record);
-      });
-      this._queuedSave = write;
-      this._saving = write.catch((error: unknown) => {
-        if (isQuotaError(error)) {
-          this._failNow('quota-exceeded');
-        } else if (process.env.NODE_ENV !== 'production') {
-          logger.error(`Could not store the state of '${this.record.id}':`, error);
-        }
-      });
-    }
-    return this._saving;
+    return this._writer.write();
   }
 }

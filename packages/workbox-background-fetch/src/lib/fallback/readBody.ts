@@ -8,6 +8,13 @@ export interface ReadBodyOptions {
   commit(offset: number, part: Blob): Promise<void>;
   /** Called with the size of every piece read, before it is committed. */
   onBytes(count: number): void;
+  /**
+   * Stops the read (with an `AbortError`, after handing over what arrived).
+   * The reader is cancelled here rather than trusting the engine to error
+   * the body of an aborted fetch: on WebKitGTK a job whose stalled request
+   * was aborted was seen never finishing.
+   */
+  signal: AbortSignal;
 }
 
 /**
@@ -28,6 +35,9 @@ export async function readBody(response: Response, options: ReadBodyOptions): Pr
     return 0;
   }
   const reader = response.body.getReader();
+  const {signal} = options;
+  const stop = (): void => void reader.cancel().catch(() => undefined);
+  signal.addEventListener('abort', stop);
   let parts: Uint8Array[] = [];
   let buffered = 0;
   let handed = 0;
@@ -50,6 +60,9 @@ export async function readBody(response: Response, options: ReadBodyOptions): Pr
   try {
     for (;;) {
       const {done, value} = await reader.read();
+      if (signal.aborted) {
+        throw new DOMException('The read was aborted.', 'AbortError');
+      }
       if (done) {
         break;
       }
@@ -70,6 +83,8 @@ export async function readBody(response: Response, options: ReadBodyOptions): Pr
     await flush();
     await storing;
     throw error;
+  } finally {
+    signal.removeEventListener('abort', stop);
   }
   await flush();
   await storing;

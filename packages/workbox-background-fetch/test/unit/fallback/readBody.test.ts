@@ -28,6 +28,7 @@ async function run(response: Response, limit: number | null, commitEvery: number
     commitEvery,
     commit: async (offset, part) => void parts.push([offset, await part.text()]),
     onBytes: (count) => void (bytes += count),
+    signal: new AbortController().signal,
   });
   return {read, parts, bytes};
 }
@@ -57,9 +58,38 @@ describe('reading a body as a stream (unknown length, no ranges)', () => {
         commitEvery: 100,
         commit: async (offset, part) => void parts.push([offset, await part.text()]),
         onBytes: () => undefined,
+        signal: new AbortController().signal,
       }),
     ).rejects.toThrow('network error');
     expect(parts).toEqual([[0, 'abcde']]);
+  });
+
+  test('an abort stops a read that would wait forever, keeping what arrived', async () => {
+    const controller = new AbortController();
+    const encoder = new TextEncoder();
+    let sent = false;
+    const stalled = new Response(
+      new ReadableStream<Uint8Array>({
+        pull(stream) {
+          if (!sent) {
+            sent = true;
+            stream.enqueue(encoder.encode('abc'));
+          }
+          // Then nothing, ever: a stalled connection.
+          return new Promise(() => undefined);
+        },
+      }),
+    );
+    const parts: Array<[number, string]> = [];
+    const reading = readBody(stalled, {
+      limit: null,
+      commitEvery: 100,
+      commit: async (offset, part) => void parts.push([offset, await part.text()]),
+      onBytes: () => controller.abort(),
+      signal: controller.signal,
+    });
+    await expect(reading).rejects.toMatchObject({name: 'AbortError'});
+    expect(parts).toEqual([[0, 'abc']]);
   });
 
   test('an empty body reads nothing', async () => {
