@@ -2,6 +2,9 @@ import {logger} from 'workbox-core/_private/logger.js';
 import type {Router} from 'workbox-routing/Router.js';
 import {NativeBackend} from './lib/native/NativeBackend.js';
 import {FallbackBackend} from './lib/fallback/FallbackBackend.js';
+import {readFallbackNotification} from './lib/fallback/readFallbackNotification.js';
+import type {FallbackNotificationJob} from './lib/fallback/readFallbackNotification.js';
+import {EndedRegistration} from './lib/EndedRegistration.js';
 import type {FallbackBackendOptions} from './lib/fallback/FallbackBackend.js';
 import {addQueue, hasQueue} from './lib/queueRegistry.js';
 import {listenForPageMessages} from './lib/listenForPageMessages.js';
@@ -128,6 +131,13 @@ export class BackgroundFetchQueue {
     for (const type of ['activate', 'fetch', 'sync', 'periodicsync', 'push', 'notificationclick']) {
       self.addEventListener(type, (event) => this._keepAlive(event as ExtendableEvent));
     }
+    // A click on a fallback job's notification is this queue's onClick.
+    self.addEventListener('notificationclick', (event) => {
+      const job = readFallbackNotification(name, event.notification);
+      if (job) {
+        event.waitUntil(this._onFallbackNotificationClick(job, event));
+      }
+    });
   }
 
   /**
@@ -220,6 +230,17 @@ export class BackgroundFetchQueue {
     this._fallback.keepAlive(event);
   }
 
+  private async _onFallbackNotificationClick(
+    job: FallbackNotificationJob,
+    event: NotificationEvent,
+  ): Promise<void> {
+    event.notification.close();
+    const registration =
+      (await this.get(job.id)) ??
+      new EndedRegistration({...job.snapshot, recordsAvailable: false});
+    await this._onSettled({type: 'click', registration, event});
+  }
+
   private async _onSettled(settlement: JobSettlement): Promise<void> {
     const {registration, event} = settlement;
     let {type} = settlement;
@@ -240,10 +261,7 @@ export class BackgroundFetchQueue {
             error,
           );
         }
-        registration.applySnapshot({
-          result: 'failure',
-          failureReason: quota ? 'quota-exceeded' : 'fetch-error',
-        });
+        registration.replaceResult('failure', quota ? 'quota-exceeded' : 'fetch-error');
         type = 'fail';
       }
     }

@@ -108,6 +108,18 @@ export abstract class SnapshotRegistration
     return record;
   }
 
+  /**
+   * Replaces a result already set, without a `progress` event (the spec
+   * fires none after a result): a job the browser finished whose records
+   * could not be stored ends as a failure.
+   */
+  replaceResult(
+    result: BackgroundFetchResult,
+    failureReason: BackgroundFetchFailureReason,
+  ): void {
+    this.state = {...this.state, result, failureReason};
+  }
+
   abstract abort(): Promise<boolean>;
   abstract matchAll(
     request?: RequestInfo | URL,

@@ -17,9 +17,7 @@ import {serveFallbackSite} from './fixtures/fallback/serveFallbackSite';
 jest.setTimeout(90_000);
 
 const RECORDS_CACHE = 'workbox-background-fetch-dl';
-const run = (process.env.WBF_FALLBACK_ENGINES ?? 'webkit').split(',').includes('webkit');
-
-(run ? describe : describe.skip)('WebKitGTK with --features=+BackgroundFetchAPI', () => {
+describe('WebKitGTK with --features=+BackgroundFetchAPI', () => {
   let server: TestServer;
   let browser: EngineSession;
 

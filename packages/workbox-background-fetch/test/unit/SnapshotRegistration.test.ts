@@ -68,3 +68,16 @@ describe('registration fields and progress events follow the spec', () => {
     expect(calls).toEqual(['b']);
   });
 });
+
+describe('a result can be replaced once the records could not be stored', () => {
+  test('replaceResult() changes result and failureReason without a progress event', () => {
+    const registration = new TestRegistration(snapshot);
+    registration.applySnapshot({downloaded: 100, result: 'success'});
+    let count = 0;
+    registration.onprogress = () => count++;
+    registration.replaceResult('failure', 'quota-exceeded');
+    expect(registration.result).toBe('failure');
+    expect(registration.failureReason).toBe('quota-exceeded');
+    expect(count).toBe(0);
+  });
+});
