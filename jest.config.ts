@@ -34,6 +34,7 @@ const config: Config = {
         '<rootDir>/examples/*/test/browser/**/*.test.ts',
       ],
       slowTestThreshold: 60,
+      setupFilesAfterEnv: ['<rootDir>/packages/test-utils/src/jestBrowserSetup.ts'],
     },
   ],
 };
