@@ -12,6 +12,7 @@ import {broadcast} from './lib/broadcast.js';
 import {cacheRecords} from './lib/cacheRecords.js';
 import {createError} from './lib/models/createError.js';
 import {normalizeFetchArguments} from './lib/normalizeFetchArguments.js';
+import type {NormalizedFetchArguments} from './lib/normalizeFetchArguments.js';
 import {validateQueueOptions} from './lib/validateQueueOptions.js';
 import type {
   BackgroundFetchBackend,
@@ -154,10 +155,7 @@ export class BackgroundFetchQueue {
     requests: RequestInfo | URL | Array<RequestInfo | URL>,
     options: BackgroundFetchOptions = {},
   ): Promise<SnapshotRegistration> {
-    const args = normalizeFetchArguments(id, requests, options);
-    if (await this.get(args.id)) {
-      throw createError('duplicate-id', {id: args.id}, 'TypeError');
-    }
+    const args = await this._checkNewJob(id, requests, options);
     if (this._native) {
       try {
         return await this._native.fetch(args.id, args.requests, args.options);
@@ -205,11 +203,21 @@ export class BackgroundFetchQueue {
     requests: Request[],
     options: BackgroundFetchOptions,
   ): Promise<SnapshotRegistration> {
+    const args = await this._checkNewJob(id, requests, options);
+    return this._fallback.fetch(args.id, args.requests, args.options);
+  }
+
+  /** The checked arguments of a job that is not active yet, else a TypeError. */
+  private async _checkNewJob(
+    id: string,
+    requests: RequestInfo | URL | Array<RequestInfo | URL>,
+    options: BackgroundFetchOptions,
+  ): Promise<NormalizedFetchArguments> {
     const args = normalizeFetchArguments(id, requests, options);
     if (await this.get(args.id)) {
       throw createError('duplicate-id', {id: args.id}, 'TypeError');
     }
-    return this._fallback.fetch(args.id, args.requests, args.options);
+    return args;
   }
 
   /** Pauses or resumes a fallback job (an extension). @private */
