@@ -34,7 +34,6 @@ const config: Config = {
         '<rootDir>/examples/*/test/browser/**/*.test.ts',
       ],
       slowTestThreshold: 60,
-      setupFilesAfterEnv: ['<rootDir>/packages/test-utils/src/jestBrowserSetup.ts'],
     },
   ],
 };

@@ -184,6 +184,7 @@ export async function startExampleServer(options) {
       throttle,
       throttleText: formatRate(throttle),
       offline,
+      refusedConnections: testServer.refusedConnections,
     };
   }
 

@@ -38,6 +38,8 @@ export interface RunningExample {
   drop(): Promise<void>;
   /** The site's last requests (newest first), optionally for one path prefix. */
   requests(prefix?: string, limit?: number): Promise<LoggedRequest[]>;
+  /** Connections the site refused while offline, since it started (proof that a browser tried). */
+  refusedConnections(): Promise<number>;
   /** Stops the server (SIGTERM, then SIGKILL after 5 s). */
   stop(): Promise<void>;
 }
@@ -102,6 +104,9 @@ export async function startExample(name: string, args: string[] = []): Promise<R
     async requests(prefix = '', limit = 200) {
       const query = new URLSearchParams({prefix, limit: String(limit)});
       return (await call(`/log?${query}`)).requests as LoggedRequest[];
+    },
+    async refusedConnections() {
+      return (await call('/log?limit=1')).refusedConnections as number;
     },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;

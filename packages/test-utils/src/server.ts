@@ -108,6 +108,8 @@ export interface TestServer {
   throttle(bytesPerSecond: number | null): void;
   /** While offline every new connection and every open socket is destroyed at once. */
   setOffline(offline: boolean): void;
+  /** Connections refused while offline, since the server started (proof that a client tried). */
+  readonly refusedConnections: number;
   /** Destroys every open socket once. */
   dropConnections(): void;
   /** The request log, oldest first. */
@@ -213,6 +215,19 @@ interface ActiveFault {
   remaining: number;
 }
 
+/** The clock a {@link TokenBucket} reads (injectable, so its rule is tested without waiting). */
+export interface BucketClock {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const realBucketClock: BucketClock = {
+  now: () => performance.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
 /**
  * Global token bucket shared by every response. Tokens accumulate at `rate`
  * bytes/s; waiters are served first-come first-served. The bucket starts
@@ -221,25 +236,31 @@ interface ActiveFault {
  * in progress it holds up to 250 ms worth, so an event loop that was late
  * (a busy machine) catches up and the average rate stays exact.
  */
-class TokenBucket {
+export class TokenBucket {
   private tokens = 0;
-  private last = performance.now();
+  private last: number;
+  /** Bytes handed out since the bucket was made (its own accounting). */
+  granted = 0;
   private readonly idleCap: number;
   private readonly busyCap: number;
   private readonly minGrant: number;
   /** Throttled responses in progress. */
   active = 0;
   private queue: {want: number; resolve: (n: number) => void}[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  private timer: unknown;
 
-  constructor(readonly rate: number) {
+  constructor(
+    readonly rate: number,
+    private readonly clock: BucketClock = realBucketClock,
+  ) {
+    this.last = clock.now();
     this.idleCap = Math.max(1024, rate * 0.02);
     this.busyCap = Math.max(1024, rate * 0.25);
     this.minGrant = Math.max(1, Math.min(16 * 1024, Math.floor(rate / 200)));
   }
 
   private refill(): void {
-    const now = performance.now();
+    const now = this.clock.now();
     this.tokens = Math.min(
       this.active > 0 || this.queue.length > 0 ? this.busyCap : this.idleCap,
       this.tokens + ((now - this.last) / 1000) * this.rate,
@@ -276,13 +297,14 @@ class TokenBucket {
       if (this.tokens < need) break;
       const grant = Math.min(head.want, Math.floor(this.tokens));
       this.tokens -= grant;
+      this.granted += grant;
       this.queue.shift();
       head.resolve(grant);
     }
     if (this.queue.length && !this.timer) {
       const need = Math.min(this.queue[0].want, this.minGrant) - this.tokens;
       const ms = Math.max(1, Math.ceil((need / this.rate) * 1000));
-      this.timer = setTimeout(this.pump, ms);
+      this.timer = this.clock.setTimeout(this.pump, ms);
     }
   };
 
@@ -293,7 +315,7 @@ class TokenBucket {
 
   /** Releases every waiter (with 0) and stops the timer. */
   dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer) this.clock.clearTimeout(this.timer);
     this.timer = undefined;
     for (const w of this.queue.splice(0)) w.resolve(0);
   }
@@ -384,6 +406,7 @@ export async function startTestServer(
   }
   let bucket: TokenBucket | null = null;
   let offline = false;
+  let refusedConnections = 0;
 
   function takeFault(p: string): FaultSpec | undefined {
     const list = faults.get(p);
@@ -746,6 +769,7 @@ export async function startTestServer(
   server.headersTimeout = 60_000;
   server.on('connection', (socket: Socket) => {
     if (offline) {
+      refusedConnections += 1;
       socket.destroy();
       return;
     }
@@ -837,6 +861,9 @@ export async function startTestServer(
     },
     dropConnections() {
       destroyAll();
+    },
+    get refusedConnections() {
+      return refusedConnections;
     },
     requests,
     bytesSent(p) {

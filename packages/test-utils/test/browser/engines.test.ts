@@ -224,9 +224,12 @@ describe.each(ENGINE_NAMES)('%s', (name: EngineName) => {
     if (name.startsWith('chromium')) {
       await registerWorker(s);
       await workerInstance(s);
-      await s.waitFor(() => true); // let the event loop deliver events
-      await new Promise((r) => setTimeout(r, 200));
-      expect(s.consoleLog.some((l) => l.startsWith('[sw]') && l.includes('sw-hello'))).toBe(true);
+      // Delivered asynchronously: wait for it (a missing message times out).
+      const fromWorker = () => s.consoleLog.some((l) => l.startsWith('[sw]') && l.includes('sw-hello'));
+      for (const deadline = Date.now() + 20_000; !fromWorker() && Date.now() < deadline; ) {
+        await s.waitFor(() => true);
+      }
+      expect(fromWorker()).toBe(true);
     }
   });
 

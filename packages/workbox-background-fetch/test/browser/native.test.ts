@@ -39,7 +39,7 @@ describe.each(['chromium', 'chromium-persistent'] as const)('native background f
   const workerEvents = () => page<WorkerEvent[]>('() => testHelpers.workerEvents()');
   const waitForWorkerEvent = (id: string, timeout = 60_000) =>
     browser.waitFor<WorkerEvent>(
-      `async (id) => (await testHelpers.workerEvents()).find((e) => e.id === id && e.type !== 'started-in-worker')`,
+      `async (id) => (await testHelpers.workerEvents()).find((e) => e.id === id && e.type !== 'started-in-worker' && e.type !== 'dispatched')`,
       {args: [id], timeout, interval: 250},
     );
   const waitForPageResult = (id: string, timeout = 60_000) =>
@@ -143,8 +143,7 @@ describe.each(['chromium', 'chromium-persistent'] as const)('native background f
     server.throttle(4 * 1024 * 1024);
     try {
       await page(`() => testHelpers.startJob('episodes', 'stopped', ['/media/stopped.bin'], {})`);
-      await server.waitForRequest((r) => r.path === '/media/stopped.bin');
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await server.waitForRequest((r) => r.path === '/media/stopped.bin' && r.bytesSent >= 1024 * 1024);
       await browser.stopServiceWorkers();
       const event = await waitForWorkerEvent('stopped', 90_000);
       expect(event).toMatchObject({type: 'success', result: 'success'});
@@ -197,8 +196,8 @@ describe.each(['chromium', 'chromium-persistent'] as const)('native background f
       `() => { navigator.serviceWorker.controller.postMessage({test: 'queue-fetch', id: 'no-page', urls: ['/media/no-page.bin'], delayMs: 2000}); }`,
     );
     await browser.goto('about:blank');
-    await server.waitForRequest((r) => r.path === '/media/no-page.bin', {timeout: 30_000});
-    await new Promise((r) => setTimeout(r, 2000));
+    // Downloaded while no page is open.
+    await server.waitForRequest((r) => r.path === '/media/no-page.bin' && r.completed, {timeout: 30_000});
     await browser.goto(server.url('/index.html'));
     const event = await waitForWorkerEvent('no-page');
     expect(event).toMatchObject({type: 'success', backend: 'fallback'});
@@ -278,7 +277,8 @@ describe.each(['chromium', 'chromium-persistent'] as const)('native background f
     server.addFile('/network-only/fine.bin', generateBytes(1024, 'fine'));
     const status = await page<number>(`async () => (await fetch('/network-only/fine.bin')).status`);
     expect(status).toBe(200);
-    await new Promise((r) => setTimeout(r, 500));
+    // The plugin acts only in fetchDidFail, before the response is handed
+    // over: a 200 that reached the page proves no job was started.
     expect(await page(`async () => (await workbox.backgroundFetchWindow.backgroundFetchManager({queue: 'episodes'})).getIds()`)).toEqual([]);
     expect((await workerEvents()).map((e) => e.id)).not.toContain(server.url('/network-only/fine.bin'));
   });
@@ -291,8 +291,14 @@ describe.each(['chromium', 'chromium-persistent'] as const)('native background f
       return {ended: job.result !== ''};
     }`);
     expect(outcome.ended).toBe(true);
-    await new Promise((r) => setTimeout(r, 1000));
-    const events = await workerEvents();
+    // The worker's witness logs the end event after every queue's listener
+    // ran: none of them took it (no waitUntil), so no handler can follow.
+    const dispatched = await browser.waitFor<{waitUntilCalls: number}>(
+      `async () => (await testHelpers.workerEvents()).find((e) => e.type === 'dispatched' && e.id === 'foreign-job')`,
+      {timeout: 30_000},
+    );
+    expect(dispatched.waitUntilCalls).toBe(0);
+    const events = (await workerEvents()).filter((e) => e.type !== 'dispatched');
     expect(events.map((e) => e.id)).not.toContain('foreign-job');
     expect(events.map((e) => e.id)).not.toContain('wbf:episodes:foreign-job');
   });

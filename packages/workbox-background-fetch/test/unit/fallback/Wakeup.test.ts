@@ -14,12 +14,26 @@ describe("the job loop's sleep", () => {
     await wakeup.sleep(Infinity);
   });
 
-  test('a sleep ends after its time, or when its promise settles', async () => {
+  test('a sleep ends after its time, not before', async () => {
+    jest.useFakeTimers();
+    try {
+      const wakeup = new Wakeup();
+      let ended = false;
+      const slept = wakeup.sleep(20).then(() => (ended = true));
+      await jest.advanceTimersByTimeAsync(19);
+      expect(ended).toBe(false);
+      await jest.advanceTimersByTimeAsync(1);
+      await slept;
+      expect(ended).toBe(true);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  test('a sleep ends when its promise settles, fulfilled or rejected', async () => {
     const wakeup = new Wakeup();
-    const started = Date.now();
-    await wakeup.sleep(20);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(15);
     await wakeup.sleep(Infinity, Promise.reject(new Error('settled')));
+    await wakeup.sleep(Infinity, Promise.resolve());
   });
 
   test('a sleep that ended for another reason does not swallow a later poke', async () => {
