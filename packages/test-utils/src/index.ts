@@ -37,3 +37,4 @@ export {
   type PageError,
   type JSONable,
 } from './browsers';
+export {storageInventory, storageChange, type StorageInventory} from './storageInventory';

@@ -10,6 +10,7 @@ import {addQueue, hasQueue} from './lib/queueRegistry.js';
 import {listenForPageMessages} from './lib/listenForPageMessages.js';
 import {broadcast} from './lib/broadcast.js';
 import {cacheRecords} from './lib/cacheRecords.js';
+import {isQuotaError} from './lib/fallback/quota.js';
 import {createError} from './lib/models/createError.js';
 import {normalizeFetchArguments} from './lib/normalizeFetchArguments.js';
 import type {NormalizedFetchArguments} from './lib/normalizeFetchArguments.js';
@@ -261,7 +262,7 @@ export class BackgroundFetchQueue {
           router: this._options.router,
         });
       } catch (error) {
-        const quota = (error as Error).name === 'QuotaExceededError';
+        const quota = isQuotaError(error);
         if (process.env.NODE_ENV !== 'production') {
           logger.error(
             `Background fetch '${registration.id}' finished, but its records ` +

@@ -1,10 +1,11 @@
+import {explainWriteFailure} from './quota.js';
 import type {ChunkStore} from './ChunkStore.js';
 
-/** The Cache Storage cache of chunks. */
-const CHUNKS_CACHE = 'workbox-background-fetch-chunks';
+/** The Cache Storage cache of chunks. @private */
+export const CHUNKS_CACHE = 'workbox-background-fetch-chunks';
 
-/** Chunk keys become URLs under this base: never fetched, only cache keys. */
-const BASE = 'https://workbox-background-fetch.invalid/';
+/** Chunk keys become URLs under this base: never fetched, only cache keys. @private */
+export const CHUNK_URL_BASE = 'https://workbox-background-fetch.invalid/';
 
 /**
  * Chunks as Blob entries of a dedicated Cache Storage cache. The fastest
@@ -19,18 +20,22 @@ export class CacheChunkStore implements ChunkStore {
 
   async put(key: string, blob: Blob): Promise<void> {
     const cache = await caches.open(CHUNKS_CACHE);
-    await cache.put(BASE + key, new Response(blob));
+    try {
+      await cache.put(CHUNK_URL_BASE + key, new Response(blob));
+    } catch (error) {
+      throw await explainWriteFailure(error, blob.size);
+    }
   }
 
   async get(key: string): Promise<Blob | undefined> {
     const cache = await caches.open(CHUNKS_CACHE);
-    const response = await cache.match(BASE + key);
+    const response = await cache.match(CHUNK_URL_BASE + key);
     return response?.blob();
   }
 
   async has(key: string): Promise<boolean> {
     const cache = await caches.open(CHUNKS_CACHE);
-    return (await cache.match(BASE + key)) !== undefined;
+    return (await cache.match(CHUNK_URL_BASE + key)) !== undefined;
   }
 
   async deletePrefix(prefix: string): Promise<void> {
@@ -38,7 +43,7 @@ export class CacheChunkStore implements ChunkStore {
     const keys = await cache.keys();
     await Promise.all(
       keys
-        .filter((request) => request.url.startsWith(BASE + prefix))
+        .filter((request) => request.url.startsWith(CHUNK_URL_BASE + prefix))
         .map((request) => cache.delete(request)),
     );
   }

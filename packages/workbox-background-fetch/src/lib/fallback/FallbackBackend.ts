@@ -5,7 +5,9 @@ import {serializeRequest} from '../serialization.js';
 import {resolveChunkStorage} from './chunkStores.js';
 import {resolveFallbackOptions} from './fallbackOptions.js';
 import {FallbackJob} from './FallbackJob.js';
-import {loadJobs, saveJob} from './jobStore.js';
+import {saveJob} from './jobStore.js';
+import {purgeJobsOfUnregisteredWorker, registrationScope} from './purgeUnregistered.js';
+import {declareQueueForSweep, loadJobsAfterSweep} from './sweepOrphans.js';
 import {hasRoomFor} from './quota.js';
 import {delay} from './wait.js';
 import type {BackendContext, BackgroundFetchBackend} from '../BackgroundFetchBackend.js';
@@ -72,6 +74,13 @@ export interface FallbackBackendOptions {
    * IndexedDB elsewhere, as measured fastest and safe per engine).
    */
   chunkStorage?: ChunkStorageOption;
+  /**
+   * How long, in ms, the stored jobs of a queue that this service worker no
+   * longer creates are kept (default 7 days) before a worker start deletes
+   * them with their bytes, without events: a later version may bring the
+   * queue back. With several queues, the longest grace applies.
+   */
+  orphanGrace?: number;
 }
 
 function newFile(request: StoredFile['request']): StoredFile {
@@ -134,10 +143,12 @@ export class FallbackBackend implements BackgroundFetchBackend {
    * @param options See `FallbackBackendOptions`.
    */
   constructor(context: BackendContext, options?: FallbackBackendOptions) {
-    const {chunkStorage, ...settings} = resolveFallbackOptions(options);
+    const {chunkStorage, orphanGrace, ...settings} = resolveFallbackOptions(options);
     this._context = context;
     this._settings = settings;
     this._chunkStorage = chunkStorage;
+    declareQueueForSweep(context.queueName, orphanGrace);
+    purgeJobsOfUnregisteredWorker();
   }
 
   /**
@@ -210,7 +221,7 @@ export class FallbackBackend implements BackgroundFetchBackend {
 
   /** Loads this queue's stored jobs once per worker and gets them going. */
   private _load(): Promise<void> {
-    this._loaded ??= loadJobs().then(
+    this._loaded ??= loadJobsAfterSweep().then(
       (records) => {
         for (const record of records) {
           if (record.queue === this._context.queueName) {
@@ -267,6 +278,7 @@ export class FallbackBackend implements BackgroundFetchBackend {
         storage: resolveChunkStorage(this._chunkStorage),
         files: (await Promise.all(requests.map(serializeRequest))).map(newFile),
         settled: false,
+        scope: registrationScope(),
       };
       await saveJob(record);
       return this._startJob(record, false).registration;

@@ -1,11 +1,11 @@
 import {logger} from 'workbox-core/_private/logger.js';
 import {get, promisifyRequest, set} from 'idb-keyval';
-import {isQuotaError} from './quota.js';
+import {explainWriteFailure, isQuotaError} from './quota.js';
 import {retryingStore} from './retryingStore.js';
 import type {ChunkStore} from './ChunkStore.js';
 
-/** The database of chunks kept in IndexedDB. */
-const CHUNKS_DB = 'workbox-background-fetch-chunks';
+/** The database of chunks kept in IndexedDB. @private */
+export const CHUNKS_DB = 'workbox-background-fetch-chunks';
 
 /**
  * Chunks in IndexedDB: kept across worker and browser restarts on every
@@ -31,7 +31,8 @@ export class IdbChunkStore implements ChunkStore {
       try {
         await set(key, blob, this._store);
         return;
-      } catch (error) {
+      } catch (failure) {
+        const error = await explainWriteFailure(failure, blob.size);
         if (isQuotaError(error)) {
           throw error;
         }
@@ -44,7 +45,12 @@ export class IdbChunkStore implements ChunkStore {
         }
       }
     }
-    await set(key, await blob.arrayBuffer(), this._store);
+    const bytes = await blob.arrayBuffer();
+    try {
+      await set(key, bytes, this._store);
+    } catch (error) {
+      throw await explainWriteFailure(error, bytes.byteLength);
+    }
   }
 
   async get(key: string): Promise<Blob | undefined> {

@@ -71,4 +71,8 @@ export interface StoredJob {
   files: StoredFile[];
   /** The settlement ran: only the purge of chunks and record is left. */
   settled: boolean;
+  /** The scope of the service worker registration that created the job (absent in records of older versions). */
+  scope?: string;
+  /** When a worker first found no queue of this name (`Date.now()`); the job is deleted after the orphan grace. */
+  orphanedSince?: number;
 }

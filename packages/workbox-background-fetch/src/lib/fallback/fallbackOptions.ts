@@ -14,6 +14,7 @@ export const FALLBACK_DEFAULTS = {
   stallTimeout: 30_000,
   notifications: true,
   chunkStorage: 'auto',
+  orphanGrace: 7 * 24 * 60 * 60 * 1000,
 } as const;
 
 const OWNER = 'BackgroundFetchQueue fallback';
@@ -33,6 +34,7 @@ function checkDevelopment(options: FallbackBackendOptions): void {
     stallTimeout: 'number',
     notifications: 'boolean',
     chunkStorage: 'string',
+    orphanGrace: 'number',
   });
   validateOptions(`${OWNER} backoff`, options.backoff, {
     initialDelay: 'number',
@@ -44,6 +46,14 @@ function checkDevelopment(options: FallbackBackendOptions): void {
   checkPositiveInteger('backoff.initialDelay', options.backoff?.initialDelay);
   checkPositiveInteger('backoff.maxDelay', options.backoff?.maxDelay);
   checkPositiveInteger('stallTimeout', options.stallTimeout);
+  const grace = options.orphanGrace;
+  if (grace !== undefined && !(Number.isSafeInteger(grace) && grace >= 0)) {
+    throw createError(
+      'invalid-fallback-option',
+      {key: 'orphanGrace', expected: 'a non-negative integer (milliseconds)', value: grace},
+      'TypeError',
+    );
+  }
   const storage = options.chunkStorage;
   if (storage !== undefined && !['auto', 'indexeddb', 'cache-storage'].includes(storage)) {
     throw createError(
@@ -61,7 +71,7 @@ function checkDevelopment(options: FallbackBackendOptions): void {
  */
 export function resolveFallbackOptions(
   options: FallbackBackendOptions = {},
-): FallbackSettings & {chunkStorage: ChunkStorageOption} {
+): FallbackSettings & {chunkStorage: ChunkStorageOption; orphanGrace: number} {
   if (process.env.NODE_ENV !== 'production') {
     checkDevelopment(options);
   }
@@ -78,5 +88,6 @@ export function resolveFallbackOptions(
     stallTimeout: atLeastOne(options.stallTimeout, FALLBACK_DEFAULTS.stallTimeout),
     notifications: options.notifications ?? FALLBACK_DEFAULTS.notifications,
     chunkStorage: options.chunkStorage ?? FALLBACK_DEFAULTS.chunkStorage,
+    orphanGrace: Math.max(0, Math.floor(options.orphanGrace ?? FALLBACK_DEFAULTS.orphanGrace)),
   };
 }

@@ -18,7 +18,41 @@ export async function hasRoomFor(bytes: number): Promise<boolean> {
   return estimate.quota - (estimate.usage ?? 0) >= bytes;
 }
 
+/**
+ * Names a full origin is reported with: the standard one, and Firefox's
+ * for Cache Storage writes past the quota (measured on Firefox ESR 153).
+ */
+const QUOTA_ERROR_NAMES = ['QuotaExceededError', 'NS_ERROR_FILE_NO_DEVICE_SPACE'];
+
 /** True for the errors a full disk or quota raises on a write. @private */
 export function isQuotaError(error: unknown): boolean {
-  return (error as DOMException | null)?.name === 'QuotaExceededError';
+  const {name, message} = (error ?? {}) as {name?: unknown; message?: unknown};
+  return QUOTA_ERROR_NAMES.some(
+    (known) => name === known || (typeof message === 'string' && message.includes(known)),
+  );
+}
+
+/**
+ * The error to report for a write of `bytes` that failed with `error`: a
+ * `QuotaExceededError` when the origin is full, whatever the engine called
+ * it: Firefox names Cache Storage's `NS_ERROR_FILE_NO_DEVICE_SPACE`, and
+ * ends an IndexedDB transaction of a large Blob past the quota with a
+ * `null` error; such an unnamed failure counts as quota when the estimate
+ * shows no room for `bytes`. Any other error is returned as it is.
+ *
+ * @private
+ */
+export async function explainWriteFailure(error: unknown, bytes: number): Promise<unknown> {
+  if ((error as Error | null)?.name === 'QuotaExceededError') {
+    return error;
+  }
+  const unnamed =
+    error === null ||
+    error === undefined ||
+    ['UnknownError', 'AbortError'].includes((error as Error).name);
+  if (isQuotaError(error) || (unnamed && !(await hasRoomFor(bytes)))) {
+    const detail = error ? `${(error as Error).name}: ${(error as Error).message}` : 'no error given';
+    return new DOMException(`The origin's storage is full (${detail}).`, 'QuotaExceededError');
+  }
+  return error;
 }

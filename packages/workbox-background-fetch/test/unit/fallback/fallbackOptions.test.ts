@@ -9,6 +9,7 @@ describe('fallback options', () => {
       stallTimeout: 30_000,
       notifications: true,
       chunkStorage: 'auto',
+      orphanGrace: 7 * 24 * 60 * 60 * 1000,
     });
     expect(FALLBACK_DEFAULTS.maxInFlight).toBe(2);
   });
@@ -23,6 +24,7 @@ describe('fallback options', () => {
         stallTimeout: 5000,
         notifications: false,
         chunkStorage: 'indexeddb',
+        orphanGrace: 0,
       }),
     ).toEqual({
       chunkSize: 262144,
@@ -31,6 +33,7 @@ describe('fallback options', () => {
       stallTimeout: 5000,
       notifications: false,
       chunkStorage: 'indexeddb',
+      orphanGrace: 0,
     });
   });
 
@@ -38,6 +41,7 @@ describe('fallback options', () => {
     expect(() => resolveFallbackOptions({chunksize: 1} as never)).toThrow(/unknown option "chunksize"/);
     expect(() => resolveFallbackOptions({chunkSize: 0})).toThrow(/"chunkSize" must be "a positive integer", got 0/);
     expect(() => resolveFallbackOptions({maxInFlight: 1.5})).toThrow(/"maxInFlight"/);
+    expect(() => resolveFallbackOptions({orphanGrace: -1})).toThrow(/"orphanGrace" must be "a non-negative integer \(milliseconds\)", got -1/);
     expect(() => resolveFallbackOptions({backoff: {initalDelay: 5} as never})).toThrow(/unknown option "initalDelay"/);
     expect(() => resolveFallbackOptions({chunkStorage: 'disk' as never})).toThrow(/"chunkStorage"/);
     expect(() => resolveFallbackOptions({notifications: 'yes' as never})).toThrow(/"notifications" must be a boolean/);

@@ -1,0 +1,43 @@
+import {explainWriteFailure, isQuotaError} from '../../../src/lib/fallback/quota';
+
+/** Sets what `navigator.storage.estimate()` answers. */
+function estimate(value: {quota?: number; usage?: number} | null): void {
+  Object.defineProperty(globalThis, 'navigator', {
+    configurable: true,
+    value: value === null ? {} : {storage: {estimate: async () => value}},
+  });
+}
+
+describe('a full origin, whatever the engine calls it', () => {
+  test('QuotaExceededError and Firefox\'s NS_ERROR_FILE_NO_DEVICE_SPACE (as name or in the message) are quota errors; others are not', () => {
+    expect(isQuotaError(new DOMException('Quota exceeded.', 'QuotaExceededError'))).toBe(true);
+    expect(isQuotaError({name: 'NS_ERROR_FILE_NO_DEVICE_SPACE', message: ''})).toBe(true);
+    expect(isQuotaError(new Error('put failed: NS_ERROR_FILE_NO_DEVICE_SPACE'))).toBe(true);
+    expect(isQuotaError(new TypeError('Failed to fetch'))).toBe(false);
+    expect(isQuotaError(null)).toBe(false);
+  });
+
+  test('a write that failed without a name (Firefox ends a large Blob put past the quota with error null) is a QuotaExceededError when the estimate has no room for it', async () => {
+    estimate({quota: 10_000_000, usage: 9_900_000});
+    const error = (await explainWriteFailure(null, 262_144)) as DOMException;
+    expect(error).toBeInstanceOf(DOMException);
+    expect(error.name).toBe('QuotaExceededError');
+    expect(error.message).toMatch(/storage is full \(no error given\)/);
+  });
+
+  test('…and stays what it was when there is room, or no estimate (WebKit refusing Blobs in IndexedDB also fails with null)', async () => {
+    estimate({quota: 10_000_000, usage: 1_000});
+    expect(await explainWriteFailure(null, 262_144)).toBeNull();
+    estimate(null);
+    expect(await explainWriteFailure(null, 262_144)).toBeNull();
+  });
+
+  test('a named quota error becomes a QuotaExceededError naming the original; other errors pass through', async () => {
+    estimate({quota: 10_000_000, usage: 1_000});
+    const firefox = (await explainWriteFailure({name: 'NS_ERROR_FILE_NO_DEVICE_SPACE', message: 'x'}, 1)) as DOMException;
+    expect(firefox.name).toBe('QuotaExceededError');
+    expect(firefox.message).toMatch(/NS_ERROR_FILE_NO_DEVICE_SPACE: x/);
+    const other = new TypeError('bad');
+    expect(await explainWriteFailure(other, 1)).toBe(other);
+  });
+});
