@@ -14,8 +14,10 @@ import {
   launchEngine,
   sha256,
   startTestServer,
+  storageChange,
+  storageInventory,
 } from '@workbox-background-fetch/test-utils';
-import type {ChromiumSession, EngineSession, TestServer} from '@workbox-background-fetch/test-utils';
+import type {ChromiumSession, EngineSession, StorageInventory, TestServer} from '@workbox-background-fetch/test-utils';
 import {serveFallbackSite} from './fixtures/fallback/serveFallbackSite';
 
 jest.setTimeout(90_000);
@@ -80,6 +82,23 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
     page<{backend: string}>(`() => fb.start(${JSON.stringify(id)}, ${JSON.stringify(paths)}, ${JSON.stringify(options)})`);
   const requestsTo = (path: string) => server.requests.filter((r) => r.path === path);
   const nothingLeft = {jobRecords: 0, idbChunks: 0, cacheChunks: 0};
+  /** What the origin kept before the test (see `expectStorage`). */
+  let before: StorageInventory;
+  /**
+   * Once the job's record and chunks are gone (the last step of a job's
+   * end, after its event), the origin holds exactly `records` more entries
+   * in the records cache and `events` more in the test's event log.
+   */
+  const expectStorage = async ({records, events}: {records: number; events: number}) => {
+    await browser
+      .waitFor(`async () => Object.values(await fb.leftovers()).every((n) => n === 0)`, {timeout: 10_000})
+      .catch(() => undefined);
+    expect(await leftovers()).toEqual(nothingLeft);
+    const expected: StorageInventory = {};
+    if (records) expected[`cache:${RECORDS_CACHE}`] = records;
+    if (events) expected['cache:fallback-test-events'] = events;
+    expect(storageChange(before, await storageInventory(browser))).toEqual(expected);
+  };
   /** Resolves when `condition()` holds (checked every 20 ms); rejects naming it after 20 s. */
   const until = async (condition: () => boolean, what: string) => {
     for (const deadline = Date.now() + 20_000; !condition(); ) {
@@ -111,6 +130,10 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+  });
+
+  beforeEach(async () => {
+    before = await storageInventory(browser);
   });
 
   afterEach(() => {
@@ -145,7 +168,7 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
     const big_ = requestsTo('/ok/big.bin');
     expect(big_[0].range).toBeUndefined();
     expect(big_.slice(1).every((r) => r.status === 206 && /^bytes=\d+-\d+$/.test(r.range ?? ''))).toBe(true);
-    expect(await leftovers()).toEqual(nothingLeft);
+    await expectStorage({records: 2, events: 1});
   });
 
   test('pages get progress during the download, and the result after the records are cached', async () => {
@@ -160,12 +183,14 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
     // in test/unit/fallback/ProgressThrottle.test.ts.
     expect(job.progress).toBeGreaterThan(3);
     expect(await hashOf('/progress/a.bin')).toBe(sha256(body));
+    await expectStorage({records: 1, events: 1});
   });
 
   test('updateUI works once per settlement; a second call rejects with InvalidStateError', async () => {
     file('/ui/a.bin', 64 * KiB);
     await start('ui', ['/ui/a.bin'], {title: 'UI'});
     expect(await waitForEnd('ui')).toMatchObject({updateUI: 'resolved', secondUpdateUI: 'InvalidStateError'});
+    await expectStorage({records: 1, events: 1});
   });
 
   test('records are released once the handler settled: matchAll() then rejects with InvalidStateError', async () => {
@@ -189,7 +214,7 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
     // where the engine hands partial bodies over before the error: Chromium
     // and Firefox do, WebKit does not), never the whole file.
     expect(server.bytesSent('/cut/a.bin')).toBeLessThanOrEqual(body.length + 2 * 100 * KiB + CHUNK);
-    expect(await leftovers()).toEqual(nothingLeft);
+    await expectStorage({records: 1, events: 1});
   });
 
   test('503 twice then 200: retried with backoff, then success', async () => {
@@ -199,6 +224,7 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
     expect(await waitForEnd('flaky')).toMatchObject({type: 'success'});
     expect(requestsTo('/flaky/a.bin').map((r) => r.status).slice(0, 3)).toEqual([503, 503, 200]);
     expect(await hashOf('/flaky/a.bin')).toBe(sha256(body));
+    await expectStorage({records: 1, events: 1});
   });
 
   test('a 5xx that never ends fails the file after maxAttempts; its last response stays readable (bad-status)', async () => {
@@ -209,7 +235,7 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
     expect(event).toMatchObject({type: 'fail', failureReason: 'bad-status'});
     expect(event.records[0]).toMatchObject({status: 502});
     expect(requestsTo('/down/a.bin')).toHaveLength(OPTIONS.maxAttempts);
-    expect(await leftovers()).toEqual(nothingLeft);
+    await expectStorage({records: 0, events: 1});
   });
 
   test('a 404 among the requests: the others complete, then fail with bad-status, the 404 record readable', async () => {
@@ -224,7 +250,7 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
     // A 4xx is final: asked once.
     expect(requestsTo('/missing/nope.bin')).toHaveLength(1);
     expect(await hashOf('/missing/ok.bin')).toBeNull();
-    expect(await leftovers()).toEqual(nothingLeft);
+    await expectStorage({records: 0, events: 1});
   });
 
   test('a file that changes between chunks (new ETag) starts over and ends with the new bytes', async () => {
@@ -237,7 +263,7 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
     server.throttle(null);
     expect(await waitForEnd('changing')).toMatchObject({type: 'success'});
     expect(await hashOf('/changing/a.bin')).toBe(sha256(next));
-    expect(await leftovers()).toEqual(nothingLeft);
+    await expectStorage({records: 1, events: 1});
   });
 
   test('a server without Range support: streamed, and a cut restarts from its full 200', async () => {
@@ -247,7 +273,7 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
     expect(await waitForEnd('norange')).toMatchObject({type: 'success'});
     expect(await hashOf('/norange/a.bin')).toBe(sha256(body));
     expect(requestsTo('/norange/a.bin').every((r) => r.status === 200 || r.status === 0)).toBe(true);
-    expect(await leftovers()).toEqual(nothingLeft);
+    await expectStorage({records: 1, events: 1});
   });
 
   test('a server that announces Accept-Ranges but ignores Range (200 to chunk requests): starts over from that response, then streams', async () => {
@@ -263,7 +289,7 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
     // Not asked again and again: at most the first request, the chunk
     // requests in flight then, and one stream.
     expect(server.bytesSent('/ignored/a.bin')).toBeLessThan(4 * body.length);
-    expect(await leftovers()).toEqual(nothingLeft);
+    await expectStorage({records: 1, events: 1});
   });
 
   test('a stalled connection (headers, then nothing) is cut after stallTimeout and retried', async () => {
@@ -272,6 +298,7 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
     await start('stalled', ['/stalled/a.bin']);
     expect(await waitForEnd('stalled', 20_000)).toMatchObject({type: 'success'});
     expect(await hashOf('/stalled/a.bin')).toBe(sha256(body));
+    await expectStorage({records: 1, events: 1});
   });
 
   test('a cross-origin file (CORS): Range without If-Range (it would need a preflight), validators still checked', async () => {
@@ -290,6 +317,7 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
     } finally {
       await other.close();
     }
+    await expectStorage({records: 1, events: 1});
   });
 
   test('no Content-Length: streamed to the end with an unknown total', async () => {
@@ -298,6 +326,7 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
     await start('unknown', ['/unknown/a.bin']);
     expect(await waitForEnd('unknown')).toMatchObject({type: 'success', downloaded: body.length});
     expect(await hashOf('/unknown/a.bin')).toBe(sha256(body));
+    await expectStorage({records: 1, events: 1});
   });
 
   test('downloadTotal exceeded: download-total-exceeded at once, nothing cached or left', async () => {
@@ -307,7 +336,7 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
     expect(event).toMatchObject({type: 'fail', failureReason: 'download-total-exceeded'});
     expect(event.downloaded).toBeLessThanOrEqual(1 * MiB);
     expect(await hashOf('/total/a.bin')).toBeNull();
-    expect(await leftovers()).toEqual(nothingLeft);
+    await expectStorage({records: 0, events: 1});
   });
 
   // WebKitGTK exposes no navigator.storage: nothing to check up front there
@@ -340,7 +369,7 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
     await allEnded('/abort/a.bin');
     expect(server.bytesSent('/abort/a.bin')).toBeLessThan(4 * MiB);
     expect(requestsTo('/abort/a.bin').filter((r) => r.startedAt > abortedAt)).toEqual([]);
-    expect(await leftovers()).toEqual(nothingLeft);
+    await expectStorage({records: 0, events: 1});
     expect(await page(`() => fb.registrations.abort.abort()`)).toBe(false);
   });
 
@@ -363,6 +392,7 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
     expect(await waitForEnd('pause')).toMatchObject({type: 'success'});
     expect(await hashOf('/pause/a.bin')).toBe(sha256(body));
     expect(server.bytesSent('/pause/a.bin')).toBeLessThan(body.length + 4 * CHUNK);
+    await expectStorage({records: 1, events: 1});
   });
 
   test('a duplicate active id is refused with a TypeError', async () => {
@@ -377,6 +407,7 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
     expect(fromWorker).toMatch(/^TypeError: /);
     expect(await page(`() => fb.registrations.dup.abort()`)).toBe(true);
     await waitForEnd('dup');
+    await expectStorage({records: 0, events: 1});
   });
 
   test('five jobs at once all succeed with their own bytes', async () => {
@@ -386,7 +417,7 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
       expect(await waitForEnd(`five-${n}`)).toMatchObject({type: 'success'});
       expect(await hashOf(`/five/${n}.bin`)).toBe(sha256(bodies[n]));
     }
-    expect(await leftovers()).toEqual(nothingLeft);
+    await expectStorage({records: 5, events: 5});
   });
 
   test('a job started inside the worker (queue.fetch) runs the same way', async () => {
@@ -397,6 +428,7 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
     expect(snapshot.backend).toBe('fallback');
     expect(await waitForEnd('inworker')).toMatchObject({type: 'success'});
     expect(await hashOf('/inworker/a.bin')).toBe(sha256(body));
+    await expectStorage({records: 1, events: 1});
   });
 
   test('the server unreachable for a while: retried with backoff until it is back', async () => {
@@ -409,6 +441,7 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
     server.setOffline(false);
     expect(await waitForEnd('unreachable')).toMatchObject({type: 'success'});
     expect(await hashOf('/unreachable/a.bin')).toBe(sha256(body));
+    await expectStorage({records: 1, events: 1});
   });
 
   if (engine !== 'chromium') {
@@ -431,6 +464,7 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
       await context.setOffline(false);
       expect(await waitForEnd('offline')).toMatchObject({type: 'success'});
       expect(await hashOf('/offline/a.bin')).toBe(sha256(body));
+      await expectStorage({records: 1, events: 1});
     });
   }
 
@@ -456,6 +490,7 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
         `async () => (await (await navigator.serviceWorker.ready).getNotifications({tag: 'wbf:dl:notify'})).map((n) => ({title: n.title}))`,
       );
       expect(after).toEqual([{title: 'notify: success'}]);
+      await expectStorage({records: 1, events: 1});
     });
   }
 });
