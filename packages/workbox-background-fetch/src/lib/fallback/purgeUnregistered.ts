@@ -2,6 +2,7 @@ import {logger} from 'workbox-core/_private/logger.js';
 import {deleteChunksExcept} from './deleteChunksExcept.js';
 import {deleteJob, loadJobs} from './jobStore.js';
 import {ownedChunkKeys} from './sweepOrphans.js';
+import {allQueues} from '../queueRegistry.js';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -29,14 +30,28 @@ async function purge(scope: string): Promise<void> {
   await deleteChunksExcept(ownedChunkKeys(alive));
 }
 
+/** Pauses every fallback job of this worker (no events; they stop sending and saving). */
+async function stopJobs(): Promise<void> {
+  await Promise.all(
+    allQueues().map(async (queue) => {
+      for (const id of await queue.getIds()) {
+        await queue._setPaused(id, true);
+      }
+    }),
+  );
+}
+
 /**
  * Unregistering a service worker ends its background fetches without
- * events, as the spec says for native ones. A worker cannot see its own
- * unregistration (no event; it is simply stopped), but Storage outlives it:
- * the next worker *installed into a new registration* of the same scope
- * (no active worker yet, so not an update) deletes the fallback jobs, and
- * their bytes, that an earlier registration of that scope left. Jobs of
- * other scopes of the origin are left alone.
+ * events, as the spec says for native ones. Two ways, as engines differ:
+ * - a worker told that it became redundant while its registration has no
+ *   other active worker (unregistered and cleared, not replaced by an
+ *   update: Chromium tells it) stops its jobs and deletes them;
+ * - Storage outlives a worker that was never told: the next worker
+ *   *installed into a new registration* of the same scope (no active worker
+ *   yet, so not an update) deletes the fallback jobs, and their bytes, that
+ *   an earlier registration of that scope left.
+ * Jobs of other scopes of the origin are left alone.
  *
  * Called once per queue; listens once per worker.
  *
@@ -47,6 +62,19 @@ export function purgeJobsOfUnregisteredWorker(): void {
     return;
   }
   listening = true;
+  const {serviceWorker} = self as unknown as {serviceWorker?: ServiceWorker};
+  serviceWorker?.addEventListener('statechange', () => {
+    const {active, scope} = self.registration;
+    if (serviceWorker.state !== 'redundant' || (active && active !== serviceWorker)) {
+      return; // Not redundant, or replaced by an update: the jobs go on there.
+    }
+    const purged = stopJobs().then(() => purge(scope));
+    purged.catch((error: unknown) => {
+      if (process.env.NODE_ENV !== 'production') {
+        logger.warn('Could not delete the background fetches of an unregistered worker:', error);
+      }
+    });
+  });
   self.addEventListener('install', (event) => {
     const {registration} = self;
     if (registration.active) {
