@@ -11,6 +11,7 @@ import {FallbackRegistration} from './FallbackRegistration.js';
 import {isActiveState, nextJobState} from './jobStateMachine.js';
 import {deleteJob, saveJob} from './jobStore.js';
 import {JobNotifier} from './JobNotifier.js';
+import {releaseUnfinishedChunks} from './releaseUnfinishedChunks.js';
 import {matchRecordRequest} from './matchRecordRequest.js';
 import {chunkLength, isComplete, nextRange, storedBytes} from './planChunks.js';
 import {ProgressThrottle} from './ProgressThrottle.js';
@@ -435,6 +436,10 @@ export class FallbackJob implements FallbackJobControl {
     if (!this.record.settled) {
       const {state} = this.record;
       const type = state === 'succeeded' ? 'success' : state === 'aborted' ? 'abort' : 'fail';
+      if (this.record.failureReason === 'quota-exceeded') {
+        // The origin is full: free what no record can use before the handler runs.
+        await releaseUnfinishedChunks(this.record, this._store);
+      }
       await this._save();
       // The spec's order: out of getIds() (done: the state is final),
       // result and failure reason set with one last `progress`, then the

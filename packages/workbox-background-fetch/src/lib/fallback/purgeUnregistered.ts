@@ -8,11 +8,6 @@ declare const self: ServiceWorkerGlobalScope;
 
 let listening = false;
 
-/** The scope of this worker's registration, stored with each job it creates. @private */
-export function registrationScope(): string | undefined {
-  return typeof self.registration === 'undefined' ? undefined : self.registration.scope;
-}
-
 async function purge(scope: string): Promise<void> {
   const records = await loadJobs();
   const dead = records.filter((record) => (record.scope ?? scope) === scope);

@@ -2,6 +2,7 @@ import {logger} from 'workbox-core/_private/logger.js';
 import {chunkKey} from './ChunkStore.js';
 import {deleteJob, loadJobs, saveJob} from './jobStore.js';
 import {deleteChunksExcept} from './deleteChunksExcept.js';
+import {registrationScope} from './registrationScope.js';
 import type {StoredJob} from './StoredJob.js';
 
 /** The orphan grace of every queue of this worker, by queue name. */
@@ -37,9 +38,19 @@ async function sweep(): Promise<StoredJob[]> {
   const records = await loadJobs();
   const now = Date.now();
   const grace = Math.max(0, ...graces.values());
+  const scope = registrationScope();
   const kept: StoredJob[] = [];
+  // Jobs of another service worker of the origin (another scope): theirs.
+  const others = records.filter((record) => record.scope !== undefined && record.scope !== scope);
   for (const record of records) {
+    if (others.includes(record)) {
+      continue;
+    }
     if (graces.has(record.queue)) {
+      if (record.orphanedSince !== undefined) {
+        delete record.orphanedSince; // Its queue is back.
+        await saveJob(record);
+      }
       kept.push(record);
       continue;
     }
@@ -63,7 +74,7 @@ async function sweep(): Promise<StoredJob[]> {
   }
   // Chunks no record lists: of jobs gone, of generations a file left
   // behind, or written by a worker stopped before it recorded them.
-  const removed = await deleteChunksExcept(ownedChunkKeys(kept));
+  const removed = await deleteChunksExcept(ownedChunkKeys([...kept, ...others]));
   if (process.env.NODE_ENV !== 'production' && removed > 0) {
     logger.log(`Deleted ${removed} stored background fetch chunks that no job owns.`);
   }
@@ -71,9 +82,10 @@ async function sweep(): Promise<StoredJob[]> {
 }
 
 /**
- * The stored fallback jobs, once per worker after a sweep of what no job
- * owns: job records of queues that no longer exist (after their grace),
- * and chunks that no job record lists. Runs before any job resumes, so no
+ * The stored fallback jobs of this worker's scope, once per worker after a
+ * sweep of what no job owns: job records of queues that no longer exist
+ * (after their grace), and chunks that no job record lists (jobs of other
+ * scopes of the origin keep theirs). Runs before any job resumes, so no
  * chunk being written is taken for an orphan.
  *
  * @private
