@@ -3,8 +3,18 @@ import {CHUNKS_DB} from './IdbChunkStore.js';
 
 const CHUNKS_STORE = 'chunks';
 
-/** Opens `name` if it exists; never creates it (an upgrade is aborted). */
-function openExisting(name: string): Promise<IDBDatabase | null> {
+/**
+ * Opens `name` if it exists; never creates it. Asks `indexedDB.databases()`
+ * first: WebKit keeps an empty database behind an aborted creation, which
+ * then never gets its object store.
+ */
+async function openExisting(name: string): Promise<IDBDatabase | null> {
+  if (typeof indexedDB.databases === 'function') {
+    const databases = await indexedDB.databases();
+    if (!databases.some((database) => database.name === name)) {
+      return null;
+    }
+  }
   return new Promise((resolve) => {
     const request = indexedDB.open(name);
     request.onupgradeneeded = () => request.transaction?.abort();
