@@ -10,10 +10,10 @@ import {
   launchEngine,
   sha256,
   startTestServer,
-  storageInventory,
 } from '@workbox-background-fetch/test-utils';
 import type {EngineName, EngineSession, TestServer} from '@workbox-background-fetch/test-utils';
 import {serveFallbackSite} from './fixtures/fallback/serveFallbackSite';
+import {expectOnlyRecordsAndEvents} from './helpers/expectOnlyRecordsAndEvents';
 
 jest.setTimeout(120_000);
 
@@ -57,19 +57,6 @@ function wake(browser: EngineSession) {
   return browser.evaluate(`async () => (await fb.manager()).getIds()`);
 }
 
-/**
- * Once the job's record and chunks are gone (the last step of its end),
- * the origin holds the records cache and the test's event log, nothing else.
- */
-async function expectOnlyRecordsAndEvents(browser: EngineSession): Promise<void> {
-  await browser
-    .waitFor(`async () => Object.values(await fb.leftovers()).every((n) => n === 0)`, {timeout: 10_000})
-    .catch(() => undefined);
-  expect(await browser.evaluate('() => fb.leftovers()')).toEqual({jobRecords: 0, idbChunks: 0, cacheChunks: 0});
-  expect(Object.keys(await storageInventory(browser)).sort()).toEqual(
-    ['cache:fallback-test-events', `cache:${RECORDS_CACHE}`].sort(),
-  );
-}
 describe.each(ENGINES)('fallback downloads across worker stops on %s', (engine) => {
   let server: TestServer;
   let browser: EngineSession;
@@ -113,7 +100,7 @@ describe.each(ENGINES)('fallback downloads across worker stops on %s', (engine) 
     expect(
       await browser.evaluate(`() => fb.hash(${JSON.stringify(RECORDS_CACHE)}, '/stopped/a.bin')`),
     ).toBe(sha256(body));
-    await expectOnlyRecordsAndEvents(browser);
+    await expectOnlyRecordsAndEvents(browser, RECORDS_CACHE);
   });
 
   if (engine === 'chromium') {
@@ -191,7 +178,7 @@ describe.each(
     expect(await browser.evaluate(`() => fb.hash(${JSON.stringify(RECORDS_CACHE)}, '/relaunched/a.bin')`)).toBe(
       sha256(body),
     );
-    await expectOnlyRecordsAndEvents(browser);
+    await expectOnlyRecordsAndEvents(browser, RECORDS_CACHE);
   });
 });
 

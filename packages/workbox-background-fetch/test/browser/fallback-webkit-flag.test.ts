@@ -13,6 +13,7 @@ import {
 } from '@workbox-background-fetch/test-utils';
 import type {EngineSession, TestServer} from '@workbox-background-fetch/test-utils';
 import {serveFallbackSite} from './fixtures/fallback/serveFallbackSite';
+import {expectOnlyRecordsAndEvents} from './helpers/expectOnlyRecordsAndEvents';
 
 jest.setTimeout(90_000);
 
@@ -52,6 +53,7 @@ describe('WebKitGTK with --features=+BackgroundFetchAPI', () => {
     const event = await browser.waitFor(`() => fb.event('from-page')`, {timeout: 60_000});
     expect(event).toMatchObject({type: 'success', backend: 'fallback'});
     expect(await browser.evaluate(`() => fb.hash('${RECORDS_CACHE}', '/flag/page.bin')`)).toBe(sha256(body));
+    await expectOnlyRecordsAndEvents(browser, RECORDS_CACHE);
   });
 
   test('a job started inside the worker falls back and succeeds', async () => {
@@ -64,6 +66,7 @@ describe('WebKitGTK with --features=+BackgroundFetchAPI', () => {
     const event = await browser.waitFor(`() => fb.event('from-worker')`, {timeout: 60_000});
     expect(event).toMatchObject({type: 'success', backend: 'fallback'});
     expect(await browser.evaluate(`() => fb.hash('${RECORDS_CACHE}', '/flag/worker.bin')`)).toBe(sha256(body));
+    await expectOnlyRecordsAndEvents(browser, RECORDS_CACHE);
   });
 });
 
