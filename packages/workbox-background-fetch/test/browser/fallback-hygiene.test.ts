@@ -133,11 +133,7 @@ describe.each(ENGINES)('fallback storage hygiene, concurrency and quota on %s', 
   const waitForEnd = (id: string, timeout = 60_000) =>
     browser.waitFor<WorkerEvent>(`(id) => fb.event(id)`, {args: [id], timeout, interval: 200});
   const hashOf = (path: string) => page<string | null>(`() => fb.hash('workbox-background-fetch-dl', ${JSON.stringify(path)})`);
-  /** The origin's storage, without the note of redundant workers (written whenever an engine tells them). */
-  const inventory = async () => {
-    const {['cache:fallback-test-redundant']: _redundant, ...rest} = await storageInventory(browser);
-    return rest;
-  };
+  const inventory = () => storageInventory(browser);
   const requestsTo = (path: string) => server.requests.filter((r) => r.path === path);
   const file = (path: string, size: number, options = {}) => {
     const body = generateBytes(size, path);
@@ -339,37 +335,36 @@ describe.each(ENGINES)('fallback storage hygiene, concurrency and quota on %s', 
     await settled();
   });
 
-  test('unregistering the worker deletes its unfinished jobs and their bytes, without events', async () => {
-    // Slow enough (8 s) to be still running when the registration goes.
-    file('/unreg/a.bin', 4 * MiB);
-    server.throttle(512 * KiB);
-    await page(`() => fb.start('unreg', ['/unreg/a.bin'])`);
-    await browser.waitFor(`() => fb.jobs.unreg.downloaded > ${CHUNK}`, {timeout: 20_000});
-    expect((await inventory())[JOBS]).toBe(1);
-    expect(await page(`async () => (await navigator.serviceWorker.ready).unregister()`)).toBe(true);
-    // No page uses the old registration any more: it is cleared (its worker
-    // stopped); a new registration installs a new worker.
-    await browser.goto('about:blank');
-    await browser.goto(server.url('/index.html'));
-    if (engine === 'chromium') {
-      // Chromium tells the old worker it became redundant: it stops and
-      // deletes its jobs itself, before any new registration.
+  // Measured here: Chromium tells the worker of an unregistered, cleared
+  // registration that it became redundant; Firefox ESR and WebKitGTK tell it
+  // nothing, and register() right after unregister() takes the job over.
+  (engine === 'chromium' ? test : test.skip)(
+    `unregistering the worker deletes its unfinished jobs and their bytes, without events${
+      engine === 'chromium'
+        ? ''
+        : ` (skipped on ${engine}: the engine does not tell a worker that it was unregistered, and purging at the next registration would also delete the jobs of a registration Firefox forgot in a crash)`
+    }`,
+    async () => {
+      // Slow enough (8 s) to be still running when the registration goes.
+      file('/unreg/a.bin', 4 * MiB);
+      server.throttle(512 * KiB);
+      await page(`() => fb.start('unreg', ['/unreg/a.bin'])`);
+      await browser.waitFor(`() => fb.jobs.unreg.downloaded > ${CHUNK}`, {timeout: 20_000});
+      expect((await inventory())[JOBS]).toBe(1);
+      expect(await page(`async () => (await navigator.serviceWorker.ready).unregister()`)).toBe(true);
+      // No page uses the old registration any more: it is cleared (its worker
+      // stopped); a new registration installs a new worker.
+      await browser.goto('about:blank');
+      await browser.goto(server.url('/index.html'));
+      // The old worker, told it became redundant, stops and deletes its jobs
+      // itself: nothing is left even before the site registers again.
       await browser.waitFor(`async () => Object.values(await fb.leftovers()).every((n) => n === 0)`, {timeout: 15_000});
-    }
-    // A new registration's first worker deletes whatever an unregistered
-    // one of its scope left (the only way on engines that do not tell).
-    await page('() => fb.registerWorker()');
-    // Whether the old workers were told they became redundant (engines
-    // differ; the library relies on the next install instead).
-    const told = await page<string[]>(`async () => {
-      const cache = await caches.open('fallback-test-redundant');
-      return Promise.all((await cache.keys()).map(async (k) => (await cache.match(k)).text()));
-    }`);
-    console.log(`${engine}: workers told they became redundant: ${JSON.stringify(told)}`);
-    expect(await page(`async () => (await fb.manager()).getIds()`)).toEqual([]);
-    await settled();
-    expect(await events('unreg')).toEqual([]);
-  });
+      await page('() => fb.registerWorker()');
+      expect(await page(`async () => (await fb.manager()).getIds()`)).toEqual([]);
+      await settled();
+      expect(await events('unreg')).toEqual([]);
+    },
+  );
 
   if (engine === 'webkit') {
     test.skip('quota-exceeded before start and while writing (skipped on webkit: WebKitGTK offers no way to shrink an origin\'s quota under automation and has no navigator.storage)', () => undefined);

@@ -38,49 +38,38 @@ async function stopJobs(): Promise<void> {
 
 /**
  * Unregistering a service worker ends its background fetches without
- * events, as the spec says for native ones. Two ways, as engines differ:
- * - a worker told that it became redundant while its registration has no
- *   other active worker (unregistered and cleared, not replaced by an
- *   update: Chromium tells it) stops its jobs and deletes them;
- * - Storage outlives a worker that was never told: the next worker
- *   *installed into a new registration* of the same scope (no active worker
- *   yet, so not an update) deletes the fallback jobs, and their bytes, that
- *   an earlier registration of that scope left.
- * Jobs of other scopes of the origin are left alone.
+ * events, as the spec says for native ones. A worker is told that it became
+ * redundant (its own `ServiceWorker`'s `statechange`); when its registration
+ * has no other active worker then (unregistered and cleared, not replaced by
+ * an update, whose new worker resumes the jobs), it stops its jobs and
+ * deletes them with their bytes. Jobs of other scopes of the origin are left
+ * alone.
+ *
+ * A new registration's first install does not purge what it finds: Firefox
+ * forgets a registration made shortly before the browser is killed, and
+ * the site registering again must resume the download, not lose it.
  *
  * Called once per queue; listens once per worker.
  *
  * @private
  */
 export function purgeJobsOfUnregisteredWorker(): void {
-  if (listening || typeof self.registration === 'undefined') {
+  const {serviceWorker} = self as unknown as {serviceWorker?: ServiceWorker};
+  if (listening || !serviceWorker || typeof self.registration === 'undefined') {
     return;
   }
   listening = true;
-  const {serviceWorker} = self as unknown as {serviceWorker?: ServiceWorker};
-  serviceWorker?.addEventListener('statechange', () => {
+  serviceWorker.addEventListener('statechange', () => {
     const {active, scope} = self.registration;
     if (serviceWorker.state !== 'redundant' || (active && active !== serviceWorker)) {
       return; // Not redundant, or replaced by an update: the jobs go on there.
     }
-    const purged = stopJobs().then(() => purge(scope));
-    purged.catch((error: unknown) => {
-      if (process.env.NODE_ENV !== 'production') {
-        logger.warn('Could not delete the background fetches of an unregistered worker:', error);
-      }
-    });
-  });
-  self.addEventListener('install', (event) => {
-    const {registration} = self;
-    if (registration.active) {
-      return; // An update: the jobs go on in the new worker.
-    }
-    event.waitUntil(
-      purge(registration.scope).catch((error: unknown) => {
+    stopJobs()
+      .then(() => purge(scope))
+      .catch((error: unknown) => {
         if (process.env.NODE_ENV !== 'production') {
           logger.warn('Could not delete the background fetches of an unregistered worker:', error);
         }
-      }),
-    );
+      });
   });
 }
