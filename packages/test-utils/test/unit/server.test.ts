@@ -400,6 +400,11 @@ describe('throttle', () => {
    * so a busy machine cannot make it pass or fail. The rates actually
    * reached on loopback are the benchmark's business (`npm run bench`).
    */
+  /** Lets granted waiters take their bytes and ask again (a few microtask turns). */
+  async function settle() {
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+  }
+
   function manualClock() {
     let now = 0;
     const timers: Array<{at: number; run: () => void}> = [];
@@ -424,10 +429,10 @@ describe('throttle', () => {
           timers.shift();
           now = next.at;
           next.run();
-          await new Promise(setImmediate);
+          await settle();
         }
         now = end;
-        await new Promise(setImmediate);
+        await settle();
       },
     };
   }
@@ -454,12 +459,12 @@ describe('throttle', () => {
     await clock.advance(0);
     // The bucket starts empty: nothing before time passes.
     expect(got.bytes).toBe(0);
-    for (let ms = 10; ms <= 2000; ms += 10) {
+    for (let ms = 10; ms <= 300; ms += 10) {
       await clock.advance(10);
       expect(got.bytes).toBeLessThanOrEqual((rate * ms) / 1000 + rate * 0.02);
     }
     // And it is not slower than the rate either (one grant of slack).
-    expect(got.bytes).toBeGreaterThanOrEqual(rate * 2 - 64 * 1024);
+    expect(got.bytes).toBeGreaterThanOrEqual(rate * 0.3 - 64 * 1024);
     expect(bucket.granted).toBe(got.bytes);
     got.stopped = true;
     bucket.dispose();
@@ -472,9 +477,9 @@ describe('throttle', () => {
     bucket.active = 2;
     const a = drain(bucket, 64 * 1024);
     const b = drain(bucket, 64 * 1024);
-    await clock.advance(3000);
-    expect(a.bytes + b.bytes).toBeLessThanOrEqual(rate * 3 + rate * 0.25);
-    expect(a.bytes + b.bytes).toBeGreaterThanOrEqual(rate * 3 - 2 * 5000);
+    await clock.advance(1000);
+    expect(a.bytes + b.bytes).toBeLessThanOrEqual(rate * 1 + rate * 0.25);
+    expect(a.bytes + b.bytes).toBeGreaterThanOrEqual(rate * 1 - 2 * 5000);
     // First come, first served: both make progress.
     expect(a.bytes).toBeGreaterThan(0);
     expect(b.bytes).toBeGreaterThan(0);
