@@ -73,7 +73,7 @@ export function decideNativeEnd(outcome: NativeOutcome, failover: boolean): Nati
       outcome.failureReason === 'fetch-error' ||
       (outcome.failureReason === 'bad-status' && networkOnly)
     ) {
-      why = `${outcome.failureReason}${networkOnly ? ' (no response)' : ''}`;
+      why = outcome.failureReason === 'bad-status' ? 'bad-status without a response' : 'fetch-error';
     }
   }
   if (why === undefined) {

@@ -2,6 +2,7 @@ import {logger} from 'workbox-core/_private/logger.js';
 import {NativeRegistration} from './NativeRegistration.js';
 import {startNativeFromWindow} from './startNativeFromWindow.js';
 import {readNativeOutcome} from './readNativeOutcome.js';
+import {replayableRequest} from './replayableRequest.js';
 import {decideNativeEnd, startsWithFallback} from '../chooseBackend.js';
 import {fromJobId, toJobId} from '../jobId.js';
 import type {BackendContext, BackgroundFetchBackend} from '../BackgroundFetchBackend.js';
@@ -159,7 +160,7 @@ export class NativeBackend implements BackgroundFetchBackend {
     try {
       await this._context.failover!(
         registration.id,
-        records.map(({request}) => request),
+        records.map(({request}) => replayableRequest(request)),
         {downloadTotal: registration.downloadTotal},
         event,
       );

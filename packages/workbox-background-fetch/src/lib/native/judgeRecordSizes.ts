@@ -25,8 +25,9 @@ export type RecordVerdict =
  * success, from every signal there is:
  *
  * - an exposed `Content-Length` of an identity body must equal its size;
- *   one of an encoded body (it counts encoded bytes) must not come with an
- *   empty body;
+ * - an encoded body (gzip, br…) cannot be shown whole: Chromium hands over
+ *   what it decoded before a cut (measured), its `Content-Length` counts
+ *   encoded bytes and `downloaded` decoded ones;
  * - without a length, an empty body cannot be told from a connection cut
  *   mid-body (Chromium's incognito-like contexts report such a cut as a
  *   success with an empty body): unverified;
@@ -51,19 +52,23 @@ export function judgeRecordSizes(records: RecordSizeFacts[], downloaded: number)
   const stored = judged.reduce((sum, {size}) => sum + size, 0);
   const missingBytes = downloaded > stored;
   return judged.map(({url, contentLength, encoded, size}): RecordVerdict => {
-    if (contentLength !== null && !encoded) {
+    if (encoded) {
+      // Chromium hands over what it decoded before a cut: a decoded body
+      // cannot be measured against the encoded bytes that were sent.
+      return contentLength === 0 && size === 0
+        ? {url, verdict: 'whole'}
+        : contentLength !== null && contentLength > 0 && size === 0
+          ? {url, verdict: 'short', expected: contentLength, got: 0}
+          : {url, verdict: 'unverified', got: size};
+    }
+    if (contentLength !== null) {
       return size === contentLength
         ? {url, verdict: 'whole'}
         : {url, verdict: 'short', expected: contentLength, got: size};
     }
-    if (contentLength !== null && contentLength > 0 && size === 0) {
-      return {url, verdict: 'short', expected: contentLength, got: 0};
+    if (size === 0 || missingBytes) {
+      return {url, verdict: 'unverified', got: size};
     }
-    if (size === 0 && contentLength === null) {
-      return {url, verdict: 'unverified', got: 0};
-    }
-    return missingBytes && contentLength === null
-      ? {url, verdict: 'unverified', got: size}
-      : {url, verdict: 'whole'};
+    return {url, verdict: 'whole'};
   });
 }

@@ -1,0 +1,26 @@
+import {closeAllEngines, generateBytes, launchEngine, startTestServer} from '@workbox-background-fetch/test-utils';
+import type {ChromiumSession, TestServer} from '@workbox-background-fetch/test-utils';
+jest.setTimeout(240_000);
+const WATCH = `async (id) => { window.__p = window.__p || {}; const reg = await navigator.serviceWorker.ready; const r = await reg.backgroundFetch.get(id); const log = (window.__p[id] = []); if (r) r.addEventListener('progress', () => log.push(['ev', Date.now(), r.downloaded, r.result])); const t = setInterval(async () => { const g = await reg.backgroundFetch.get(id); log.push(['poll', Date.now(), g ? g.downloaded : 'gone']); if (!g) clearInterval(t); }, 1500); return !!r; }`;
+const START = `async (id) => { const reg = await navigator.serviceWorker.ready; await reg.backgroundFetch.fetch(id, ['/media/' + id + '.bin']); return true; }`;
+test('explore bare reload with a 3 s navigation completion delay', async () => {
+  const server: TestServer = await startTestServer();
+  server.addFile('/media/bare.bin', generateBytes(3 * 1024 * 1024, 'bare'));
+  server.serveDir('/', '/tmp/wbf-explore/bare');
+  const browser = (await launchEngine('chromium-persistent', {args: ['--enable-features=DownloadService:navigation_completion_delay_seconds/3']})) as ChromiumSession;
+  await browser.goto(server.url('/index.html'));
+  await browser.evaluate('() => testHelpers.registerWorker("/sw.js")');
+  server.throttle(256 * 1024);
+  await browser.evaluate(START, 'bare');
+  await server.waitForRequest((r) => r.path === '/media/bare.bin' && r.bytesSent > 100000, {timeout: 60000});
+  const reloadAt = Date.now();
+  await browser.page.reload();
+  await browser.evaluate(WATCH, 'bare');
+  await browser.waitFor(`() => window.__p['bare'].some(p => p[2] === 'gone')`, {timeout: 120000, interval: 500});
+  const now = Date.now();
+  const r = server.requests.find((x) => x.path === '/media/bare.bin')!;
+  console.log('delay 3 s, reloaded at ' + (reloadAt - now) + ' server end ' + (r.endedAt - now) + ' ' + JSON.stringify(await browser.evaluate(`window.__p['bare'].map(p => [p[0], p[1] - ${now}, p[2]])`)));
+  await browser.close();
+  await server.close();
+});
+afterAll(() => closeAllEngines());
