@@ -45,7 +45,7 @@ function pageTools(getBrowser: () => ChromiumSession) {
       {args: [id], timeout, interval: 250},
     );
   const waitForPageResult = (id: string, timeout = 90_000) =>
-    getBrowser().waitFor<{result: string; failureReason: string; backend: string}>(
+    getBrowser().waitFor<{result: string; failureReason: string; backend: string; downloaded: number}>(
       `(id) => window.jobs[id].result && {...window.jobs[id], backend: window.registrations[id].backend}`,
       {args: [id], timeout, interval: 250},
     );
@@ -115,8 +115,9 @@ describe('native failures taken over by the fallback (chromium, incognito-like)'
     const event = await waitForEnd(id);
     expect(event).toMatchObject({type: 'success', result: 'success', backend: 'fallback'});
     expect(await page(`(url) => testHelpers.cachedHash("media-route", url)`, url)).toBe(sha256(body));
+    // The page's registration followed the fallback to the end.
     const pageJob = await waitForPageResult(id);
-    expect(pageJob).toMatchObject({result: 'success', failureReason: '', backend: 'fallback'});
+    expect(pageJob).toMatchObject({result: 'success', failureReason: '', backend: 'fallback', downloaded: body.length});
     expect(await endEvents(id)).toHaveLength(1);
   }
 
