@@ -9,6 +9,7 @@
  * go through at loopback speed without extra memory.
  */
 import {createHash} from 'node:crypto';
+import {gzipSync} from 'node:zlib';
 import {promises as fsp} from 'node:fs';
 import * as http from 'node:http';
 import type {AddressInfo, Socket} from 'node:net';
@@ -26,6 +27,13 @@ export interface AddFileOptions {
   acceptRanges?: boolean;
   /** Extra response headers, applied last (they override the defaults). */
   headers?: Record<string, string>;
+  /**
+   * Answer a GET that accepts gzip and asks no Range with the body
+   * gzip-encoded, chunked (no `Content-Length`) and with a weak ETag, as
+   * nginx with `gzip on` does; Range requests still get identity 206s. A
+   * fault's `cutAfterBytes` then counts encoded bytes. Default false.
+   */
+  gzip?: boolean;
 }
 
 /**
@@ -208,6 +216,9 @@ interface FileEntry {
   /** Whether the ETag/Last-Modified were generated (regenerate on replaceFile). */
   autoEtag: boolean;
   autoLastModified: boolean;
+  gzip?: boolean;
+  /** The gzip-encoded body, made on first use. */
+  gzipped?: Buffer;
 }
 
 interface ActiveFault {
@@ -541,10 +552,14 @@ export async function startTestServer(
     }
     Object.assign(headers, file.headers);
 
+    const rangeHeader = req.headers.range;
+    if (file.gzip && !rangeHeader && req.method === 'GET' && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+      await serveGzipped(res, entry, file, headers, fault);
+      return;
+    }
     let status = 200;
     let start = 0;
     let end = size; // exclusive
-    const rangeHeader = req.headers.range;
     if (
       rangeHeader &&
       file.acceptRanges &&
@@ -594,6 +609,34 @@ export async function startTestServer(
       return;
     }
     await sendBody(res, entry, file.body, start, end, fault?.cutAfterBytes);
+  }
+
+  /** A whole file gzip-encoded and chunked, as nginx's `gzip on` answers (see `AddFileOptions.gzip`). */
+  async function serveGzipped(
+    res: http.ServerResponse,
+    entry: RequestLogEntry,
+    file: FileEntry,
+    headers: Record<string, string | number>,
+    fault: FaultSpec | undefined,
+  ): Promise<void> {
+    file.gzipped ??= gzipSync(file.body);
+    const encoded = file.gzipped;
+    const gzHeaders: Record<string, string | number> = {
+      ...headers,
+      'Content-Encoding': 'gzip',
+      Vary: headers.Vary ? `${headers.Vary}, Accept-Encoding` : 'Accept-Encoding',
+    };
+    if (typeof gzHeaders.ETag === 'string' && !gzHeaders.ETag.startsWith('W/')) {
+      gzHeaders.ETag = `W/${gzHeaders.ETag}`;
+    }
+    res.writeHead(200, gzHeaders);
+    entry.status = 200;
+    if (fault?.hang) {
+      res.flushHeaders();
+      await waitClose(res);
+      return;
+    }
+    await sendBody(res, entry, encoded, 0, encoded.length, fault?.cutAfterBytes);
   }
 
   async function fromDir(p: string): Promise<FileEntry | undefined> {
@@ -811,6 +854,7 @@ export async function startTestServer(
         headers: opts.headers ?? {},
         autoEtag: opts.etag === undefined,
         autoLastModified: opts.lastModified === undefined,
+        gzip: opts.gzip ?? false,
       });
     },
     replaceFile(p, newBody) {
@@ -818,6 +862,7 @@ export async function startTestServer(
       if (!f) throw new Error(`replaceFile: no file at ${p}`);
       const oldEtag = f.etag;
       f.body = newBody;
+      f.gzipped = undefined;
       if (f.etag !== false) {
         let e = strongEtag(newBody);
         if (e === oldEtag || !f.autoEtag) {

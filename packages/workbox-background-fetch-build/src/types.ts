@@ -50,6 +50,11 @@ export interface BackgroundFetchQueueConfig {
   cacheName?: string;
   /** Never use native Background Fetch: always the chunked fallback. */
   forceFallback?: boolean;
+  /**
+   * `false`: a native job that fails with a network error ends with
+   * `fetch-error`. Default: the chunked fallback goes on with it.
+   */
+  nativeFailover?: boolean;
   /** Tuning of the chunked fallback (`chunkSize`, `maxInFlight`, `maxAttempts`, …). */
   fallback?: Record<string, number | boolean | string>;
   /** `updateUI()` when a job succeeded (after its records were cached). */

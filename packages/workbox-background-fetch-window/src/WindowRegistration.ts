@@ -52,9 +52,10 @@ function toRecord(serialized: SerializedRecord): BackgroundFetchRecord {
  */
 export class WindowRegistration extends SnapshotRegistration {
   private readonly _registration: ServiceWorkerRegistration;
-  private readonly _native?: BackgroundFetchRegistration;
+  /** The browser's registration while the browser runs the job natively. */
+  private _native?: BackgroundFetchRegistration;
   private readonly _stopListening: () => void;
-  private readonly _stopKeepingAwake?: () => void;
+  private _stopKeepingAwake?: () => void;
 
   /** @private */
   constructor(
@@ -66,6 +67,9 @@ export class WindowRegistration extends SnapshotRegistration {
     this._registration = registration;
     this._native = native;
     this._stopListening = onJobMessage(snapshot.queue, snapshot.id, (message) => {
+      if (this._native && message.snapshot.backend === 'fallback') {
+        this._takenOver();
+      }
       this.applySnapshot(message.snapshot);
       if (message.type === 'WBF_SETTLED') {
         this._end();
@@ -118,7 +122,9 @@ export class WindowRegistration extends SnapshotRegistration {
   }
 
   private readonly _onNativeProgress = (): void => {
-    this.applySnapshot(nativeTotals(this._native!));
+    if (this._native) {
+      this.applySnapshot(nativeTotals(this._native));
+    }
   };
 
   private _ask(type: 'WBF_ABORT' | 'WBF_PAUSE' | 'WBF_RESUME'): Promise<boolean> {
@@ -127,6 +133,16 @@ export class WindowRegistration extends SnapshotRegistration {
       queue: this.state.queue,
       id: this.id,
     });
+  }
+
+  /**
+   * The worker's fallback took the job over from the browser (a native
+   * network failure): follow it through the worker from now on.
+   */
+  private _takenOver(): void {
+    this._native?.removeEventListener('progress', this._onNativeProgress);
+    this._native = undefined;
+    this._stopKeepingAwake = keepWorkerAwake(this._registration);
   }
 
   private _end(): void {

@@ -15,6 +15,9 @@ import {createError} from './lib/models/createError.js';
 import {normalizeFetchArguments} from './lib/normalizeFetchArguments.js';
 import type {NormalizedFetchArguments} from './lib/normalizeFetchArguments.js';
 import {validateQueueOptions} from './lib/validateQueueOptions.js';
+import {startsWithFallback} from './lib/chooseBackend.js';
+import {failOverToFallback} from './lib/failOverToFallback.js';
+import {markSettling} from './lib/settlingJobs.js';
 import type {
   BackgroundFetchBackend,
   JobSettlement,
@@ -62,6 +65,14 @@ export interface BackgroundFetchQueueOptions {
   router?: Router;
   /** Never use native Background Fetch: always the chunked fallback. */
   forceFallback?: boolean;
+  /**
+   * A native job that fails with a network error (a dropped or refused
+   * connection: Chromium's incognito windows fail at once), or whose
+   * success cannot be shown whole, goes on with the chunked fallback under
+   * the same id: `backend` becomes `'fallback'`, progress goes on, one end
+   * event. Default true; `false` keeps native semantics (`fetch-error`).
+   */
+  nativeFailover?: boolean;
   /** Tuning of the chunked fallback download. */
   fallback?: FallbackBackendOptions;
   /** After a job succeeded and its records were cached. */
@@ -120,6 +131,11 @@ export class BackgroundFetchQueue {
     const context = {
       queueName: name,
       onSettled: (settlement: JobSettlement) => this._onSettled(settlement),
+      failover:
+        options.nativeFailover === false
+          ? undefined
+          : (id: string, requests: Request[], fetchOptions: BackgroundFetchOptions, event: ExtendableEvent) =>
+              failOverToFallback(this._fallback, id, requests, fetchOptions, event),
     };
     const manager = self.registration?.backgroundFetch;
     if (manager && !options.forceFallback) {
@@ -161,7 +177,7 @@ export class BackgroundFetchQueue {
       try {
         return await this._native.fetch(args.id, args.requests, args.options);
       } catch (error) {
-        if ((error as Error).name !== 'NotAllowedError') {
+        if (!startsWithFallback(error)) {
           throw error;
         }
         if (process.env.NODE_ENV !== 'production') {
@@ -253,6 +269,7 @@ export class BackgroundFetchQueue {
   private async _onSettled(settlement: JobSettlement): Promise<void> {
     const {registration, event} = settlement;
     let {type} = settlement;
+    const settled = type === 'click' ? undefined : markSettling(this.name, registration);
     if (type === 'success') {
       try {
         await cacheRecords(await registration.matchAll(), {
@@ -296,6 +313,7 @@ export class BackgroundFetchQueue {
         logger.error(`The queue '${this.name}' ${type} callback threw:`, error);
       }
     } finally {
+      settled?.();
       if (type !== 'click') {
         broadcast({type: 'WBF_SETTLED', event: type, snapshot: registration.snapshot()});
       }

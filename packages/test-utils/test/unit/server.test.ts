@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import {gunzipSync} from 'node:zlib';
 import {
   generateBytes,
   sha256,
@@ -347,6 +348,33 @@ describe('faults', () => {
     expect(ranged.status).toBe(206);
     expect(ranged.headers['content-length']).toBeUndefined();
     expect(ranged.body.equals(body.subarray(5, 10))).toBe(true);
+  });
+
+  test('gzip: a GET accepting gzip without Range gets the body gzip-encoded, chunked, weak ETag; Range stays identity', async () => {
+    const text = Buffer.from(generateBytes(64 * 1024, 'gz').toString('base64'));
+    server.addFile('/text.bin', text, {gzip: true});
+    const r = await request(server.url('/text.bin'), {headers: {'accept-encoding': 'gzip, br'}});
+    expect(r.status).toBe(200);
+    expect(r.headers['content-encoding']).toBe('gzip');
+    expect(r.headers['content-length']).toBeUndefined();
+    expect(r.headers.etag).toMatch(/^W\//);
+    expect(gunzipSync(r.body).equals(text)).toBe(true);
+    const plain = await request(server.url('/text.bin'));
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body.equals(text)).toBe(true);
+    const ranged = await request(server.url('/text.bin'), {headers: {'accept-encoding': 'gzip', range: 'bytes=5-9'}});
+    expect(ranged.status).toBe(206);
+    expect(ranged.headers['content-encoding']).toBeUndefined();
+    expect(ranged.body.equals(text.subarray(5, 10))).toBe(true);
+  });
+
+  test('gzip: cutAfterBytes counts encoded bytes', async () => {
+    const text = Buffer.from(generateBytes(64 * 1024, 'gz-cut').toString('base64'));
+    server.addFile('/text.bin', text, {gzip: true});
+    server.fault('/text.bin', {cutAfterBytes: 1000, times: 1});
+    const r = await request(server.url('/text.bin'), {headers: {'accept-encoding': 'gzip'}});
+    expect(r.error).toBeDefined();
+    expect(r.body.length).toBe(1000);
   });
 
   test('delayMs: the delayed response still comes, whole, and the fault is used once', async () => {

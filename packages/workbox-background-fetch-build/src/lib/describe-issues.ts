@@ -27,6 +27,7 @@ const hints: Record<string, string> = {
   'queues.name': "Give each queue a unique name, like 'downloads'.",
   'cacheName': "Use a cache name, like 'media'.",
   'forceFallback': 'Use true or false.',
+  'nativeFailover': 'Use true or false.',
   'fallback': 'Use an object of numbers, like {chunkSize: 33554432}.',
   'successUI': "Use {title: '{id} is ready'}.",
   'failUI': "Use {title: '{id} failed'}.",

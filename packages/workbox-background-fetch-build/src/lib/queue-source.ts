@@ -47,6 +47,9 @@ export function queueOptionsSource(
   if (queue.forceFallback !== undefined) {
     parts.push(`forceFallback: ${queue.forceFallback}`);
   }
+  if (queue.nativeFailover !== undefined) {
+    parts.push(`nativeFailover: ${queue.nativeFailover}`);
+  }
   if (queue.fallback !== undefined) {
     parts.push(`fallback: ${toSource(queue.fallback, `${path}.fallback`)}`);
   }

@@ -36,6 +36,7 @@ export const queueSchema = z
     name: z.string().min(1, 'must not be empty'),
     cacheName: z.string().min(1, 'must not be empty').optional(),
     forceFallback: z.boolean().optional(),
+    nativeFailover: z.boolean().optional(),
     fallback: z.record(z.union([z.number(), z.boolean(), z.string()])).optional(),
     successUI: uiSchema.optional(),
     failUI: uiSchema.optional(),

@@ -43,7 +43,7 @@ describe('backgroundFetch.queues', () => {
     expect(await issuesOf(generateSW(withQueue({nmae: 'downloads'})))).toEqual([
       'backgroundFetch.queues[0].name is required. Give each queue a unique name, like \'downloads\'.',
       "backgroundFetch.queues[0].nmae is not an option of backgroundFetch.queues[0]. Did you mean 'name'? " +
-        'Known options: name, cacheName, forceFallback, fallback, successUI, failUI, clickUrl.',
+        'Known options: name, cacheName, forceFallback, nativeFailover, fallback, successUI, failUI, clickUrl.',
     ]);
   });
 

@@ -27,6 +27,18 @@ export interface BackendContext {
    * until the returned promise settles, then releases them.
    */
   onSettled(settlement: JobSettlement): Promise<void>;
+  /**
+   * Present unless the queue opted out (`nativeFailover: false`): continues
+   * a native job that failed with a network error with the chunked
+   * fallback, under the same id. Resolves once the fallback job started;
+   * keeps `event` (the native end event) alive while it runs.
+   */
+  failover?(
+    id: string,
+    requests: Request[],
+    options: BackgroundFetchOptions,
+    event: ExtendableEvent,
+  ): Promise<SnapshotRegistration>;
 }
 
 /**

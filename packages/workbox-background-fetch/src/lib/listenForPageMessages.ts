@@ -1,5 +1,6 @@
 import {allQueues, getQueue} from './queueRegistry.js';
 import {createError} from './models/createError.js';
+import {settlingJob} from './settlingJobs.js';
 import {deserializeRequest, serializeError, serializeRequest} from './serialization.js';
 import type {
   HelloReply,
@@ -75,7 +76,9 @@ async function answer(message: PageToWorkerMessage): Promise<unknown> {
     case 'WBF_RESUME':
       return queue._setPaused(message.id, message.type === 'WBF_PAUSE');
     case 'WBF_MATCH_ALL': {
-      const registration = await queue.get(message.id);
+      // Records stay readable while the job settles (its callback runs).
+      const registration =
+        (await queue.get(message.id)) ?? settlingJob(queue.name, message.id);
       if (!registration) {
         throw createError('records-unavailable', {id: message.id}, 'InvalidStateError');
       }

@@ -18,6 +18,7 @@ export function validateQueueOptions(
     cacheName: 'string',
     router: 'object',
     forceFallback: 'boolean',
+    nativeFailover: 'boolean',
     fallback: 'object',
     onSuccess: 'function',
     onFail: 'function',

@@ -1,7 +1,9 @@
 import {logger} from 'workbox-core/_private/logger.js';
 import {NativeRegistration} from './NativeRegistration.js';
 import {startNativeFromWindow} from './startNativeFromWindow.js';
-import {verifyRecordBodies} from './verifyRecordBodies.js';
+import {readNativeOutcome} from './readNativeOutcome.js';
+import {replayableRequest} from './replayableRequest.js';
+import {decideNativeEnd, startsWithFallback} from '../chooseBackend.js';
 import {fromJobId, toJobId} from '../jobId.js';
 import type {BackendContext, BackgroundFetchBackend} from '../BackgroundFetchBackend.js';
 import type {
@@ -54,7 +56,7 @@ export class NativeBackend implements BackgroundFetchBackend {
       const native = await this._manager.fetch(jobId, requests, options);
       return new NativeRegistration(this._context.queueName, native);
     } catch (error) {
-      if ((error as Error).name !== 'NotAllowedError') {
+      if (!startsWithFallback(error)) {
         throw error;
       }
       // Chrome: "not allowed in service worker environments". Ask a page.
@@ -107,22 +109,26 @@ export class NativeBackend implements BackgroundFetchBackend {
     );
     let settlement = type;
     if (type !== 'click') {
-      let reason = registration.nativeFailureReason;
-      if (type === 'success') {
-        const check = await verifyRecordBodies(await registration.matchAll());
-        if (!check.ok) {
-          if (process.env.NODE_ENV !== 'production') {
-            logger.warn(
-              `Background fetch '${registration.id}': the browser reported ` +
-                `success, but ${check.url} has ${check.got} of ` +
-                `${check.expected} bytes. Reporting 'fetch-error'.`,
-            );
-          }
-          settlement = 'fail';
-          reason = 'fetch-error';
+      const verdict = decideNativeEnd(
+        await readNativeOutcome(registration, type),
+        this._context.failover !== undefined,
+      );
+      if (verdict.action === 'take-over') {
+        if (await this._failOver(registration, event, verdict.why)) {
+          return;
         }
+        registration.settle('failure', registration.nativeFailureReason || 'fetch-error');
+        settlement = 'fail';
+      } else {
+        if (process.env.NODE_ENV !== 'production' && verdict.type !== type) {
+          logger.warn(
+            `Background fetch '${registration.id}': the browser reported ` +
+              `success, but its records cannot be trusted. Reporting 'fetch-error'.`,
+          );
+        }
+        registration.settle(verdict.type === 'success' ? 'success' : 'failure', verdict.failureReason);
+        settlement = verdict.type;
       }
-      registration.settle(settlement === 'success' ? 'success' : 'failure', reason);
     }
     const updateUI =
       'updateUI' in event ? event.updateUI.bind(event) : undefined;
@@ -138,5 +144,43 @@ export class NativeBackend implements BackgroundFetchBackend {
         registration.releaseRecords();
       }
     }
+  }
+
+  /**
+   * Continues an ended native job with the fallback (see `decideNativeEnd`):
+   * the same id and requests, no end event now. False when the fallback
+   * could not start it (then the native result stands).
+   */
+  private async _failOver(
+    registration: NativeRegistration,
+    event: ExtendableEvent,
+    why: string,
+  ): Promise<boolean> {
+    const records = await registration.matchAll();
+    try {
+      await this._context.failover!(
+        registration.id,
+        records.map(({request}) => replayableRequest(request)),
+        {downloadTotal: registration.downloadTotal},
+        event,
+      );
+    } catch (error) {
+      if (process.env.NODE_ENV !== 'production') {
+        logger.error(
+          `Background fetch '${registration.id}' failed natively (${why}) and ` +
+            `the chunked fallback could not take it over:`,
+          error,
+        );
+      }
+      return false;
+    }
+    registration.releaseRecords();
+    if (process.env.NODE_ENV !== 'production') {
+      logger.log(
+        `Background fetch '${registration.id}' failed natively (${why}); ` +
+          `the chunked fallback goes on with it.`,
+      );
+    }
+    return true;
   }
 }

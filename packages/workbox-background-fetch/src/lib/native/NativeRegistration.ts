@@ -53,6 +53,11 @@ export class NativeRegistration extends SnapshotRegistration {
     return this._native.result;
   }
 
+  /** The browser's own count of downloaded bytes. */
+  get nativeDownloaded(): number {
+    return this._native.downloaded;
+  }
+
   /** The browser's failure reason. */
   get nativeFailureReason(): BackgroundFetchFailureReason {
     return this._native.failureReason;

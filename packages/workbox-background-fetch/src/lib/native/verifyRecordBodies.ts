@@ -1,33 +1,43 @@
+import {judgeRecordSizes} from './judgeRecordSizes.js';
+import type {RecordSizeFacts, RecordVerdict} from './judgeRecordSizes.js';
 import type {BackgroundFetchRecord} from '../../types.js';
 
+/** The first record of a success that cannot be trusted, or `undefined` when all can. */
+export type RecordProblem = Exclude<RecordVerdict, {verdict: 'whole'}>;
+
 /**
- * Whether every record of a job that the browser reports as a success really
- * arrived whole: a body shorter than its `Content-Length` (or empty while one
- * was announced) means the connection dropped mid-body, which Chromium's
- * incognito-like contexts report as a success.
+ * Whether every record of a job that the browser reports as a success
+ * really arrived whole (see `judgeRecordSizes` for the signals used):
+ * Chromium's incognito-like contexts report a connection dropped mid-body
+ * as a success with an empty body, whatever the response's framing (with a
+ * `Content-Length`, chunked, gzip or br encoded).
  *
- * HEAD requests and bodies with a `Content-Encoding` are skipped: their `Content-Length` counts
- * encoded bytes.
+ * @param records The job's records (their bodies are read).
+ * @param downloaded The browser's own count of downloaded bytes.
+ * @return The first record that is short or cannot be shown whole, else
+ *     `undefined`.
  *
  * @private
  */
 export async function verifyRecordBodies(
   records: BackgroundFetchRecord[],
-): Promise<{ok: true} | {ok: false; url: string; expected: number; got: number}> {
+  downloaded: number,
+): Promise<RecordProblem | undefined> {
+  const facts: RecordSizeFacts[] = [];
   for (const record of records) {
-    if (record.request.method === 'HEAD') {
-      continue;
-    }
     const response = await record.responseReady;
     const announced = response.headers.get('Content-Length');
-    if (announced === null || response.headers.has('Content-Encoding')) {
-      continue;
-    }
-    const expected = Number(announced);
-    const got = (await response.blob()).size;
-    if (Number.isFinite(expected) && got !== expected) {
-      return {ok: false, url: record.request.url, expected, got};
-    }
+    const length = announced === null ? NaN : Number(announced);
+    facts.push({
+      url: record.request.url,
+      method: record.request.method,
+      status: response.status,
+      contentLength: Number.isSafeInteger(length) && length >= 0 ? length : null,
+      encoded: response.headers.has('Content-Encoding'),
+      size: record.request.method === 'HEAD' ? 0 : (await response.blob()).size,
+    });
   }
-  return {ok: true};
+  return judgeRecordSizes(facts, downloaded).find(
+    (verdict): verdict is RecordProblem => verdict.verdict !== 'whole',
+  );
 }
