@@ -10,6 +10,9 @@ import {addQueue, hasQueue} from './lib/queueRegistry.js';
 import {listenForPageMessages} from './lib/listenForPageMessages.js';
 import {broadcast} from './lib/broadcast.js';
 import {cacheRecords} from './lib/cacheRecords.js';
+import type {CachedRecord} from './lib/cacheRecords.js';
+import {DownloadLibrary} from './DownloadLibrary.js';
+import type {StoredJob} from './lib/fallback/StoredJob.js';
 import {createError} from './lib/models/createError.js';
 import {normalizeFetchArguments} from './lib/normalizeFetchArguments.js';
 import type {NormalizedFetchArguments} from './lib/normalizeFetchArguments.js';
@@ -63,6 +66,11 @@ export interface BackgroundFetchQueueOptions {
   forceFallback?: boolean;
   /** Tuning of the chunked fallback download. */
   fallback?: FallbackBackendOptions;
+  /**
+   * Keep finished downloads in `queue.library` (default `true`); `false`
+   * writes no entries.
+   */
+  library?: boolean;
   /** After a job succeeded and its records were cached. */
   onSuccess?: BackgroundFetchQueueCallback;
   /** After a job failed (`registration.failureReason` says why). */
@@ -96,6 +104,8 @@ export interface BackgroundFetchQueueOptions {
 export class BackgroundFetchQueue {
   /** The queue's name, unique in the worker. */
   readonly name: string;
+  /** This queue's finished downloads: `list()`, `get(id)`, `remove(id)`. */
+  readonly library: DownloadLibrary;
   private readonly _options: BackgroundFetchQueueOptions;
   private readonly _native?: BackgroundFetchBackend;
   private readonly _fallback: FallbackBackend;
@@ -116,6 +126,7 @@ export class BackgroundFetchQueue {
     }
     this.name = name;
     this._options = options;
+    this.library = new DownloadLibrary(name, options.library !== false);
     const context = {
       queueName: name,
       onSettled: (settlement: JobSettlement) => this._onSettled(settlement),
@@ -156,6 +167,7 @@ export class BackgroundFetchQueue {
     options: BackgroundFetchOptions = {},
   ): Promise<SnapshotRegistration> {
     const args = await this._checkNewJob(id, requests, options);
+    await this.library._prepare(args.id, args.options);
     if (this._native) {
       try {
         return await this._native.fetch(args.id, args.requests, args.options);
@@ -204,7 +216,17 @@ export class BackgroundFetchQueue {
     options: BackgroundFetchOptions,
   ): Promise<SnapshotRegistration> {
     const args = await this._checkNewJob(id, requests, options);
+    await this.library._prepare(args.id, args.options);
     return this._fallback.fetch(args.id, args.requests, args.options);
+  }
+
+  /**
+   * The stored state of this queue's active fallback jobs, whose bytes
+   * `BackgroundFetchPlugin` serves while they download.
+   * @private
+   */
+  _activeFallbackJobs(): Promise<StoredJob[]> {
+    return this._fallback.activeRecords();
   }
 
   /** The checked arguments of a job that is not active yet, else a TypeError. */
@@ -252,9 +274,10 @@ export class BackgroundFetchQueue {
   private async _onSettled(settlement: JobSettlement): Promise<void> {
     const {registration, event} = settlement;
     let {type} = settlement;
+    let cached: CachedRecord[] = [];
     if (type === 'success') {
       try {
-        await cacheRecords(await registration.matchAll(), {
+        cached = await cacheRecords(await registration.matchAll(), {
           event,
           cacheName: this._options.cacheName,
           defaultCacheName: `workbox-background-fetch-${this.name}`,
@@ -272,6 +295,11 @@ export class BackgroundFetchQueue {
         registration.replaceResult('failure', quota ? 'quota-exceeded' : 'fetch-error');
         type = 'fail';
       }
+    }
+    if (type === 'success') {
+      await this.library._add(registration.id, cached);
+    } else if (type !== 'click') {
+      await this.library._forget(registration.id);
     }
     const callback = {
       success: this._options.onSuccess,

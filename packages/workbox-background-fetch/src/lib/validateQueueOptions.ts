@@ -19,6 +19,7 @@ export function validateQueueOptions(
     router: 'object',
     forceFallback: 'boolean',
     fallback: 'object',
+    library: 'boolean',
     onSuccess: 'function',
     onFail: 'function',
     onAbort: 'function',
