@@ -4,6 +4,8 @@ import type {StoredChunk} from '../fallback/planChunks.js';
 export interface RequestedRange {
   start: number;
   end: number;
+  /** `bytes=a-`: the client takes whatever length it is given (media elements ask this way). */
+  openEnded?: boolean;
 }
 
 /** A piece of a stored chunk that serves part of a range. */
@@ -43,7 +45,32 @@ export function parseRange(header: string, total: number): RequestedRange | null
   if (!Number.isSafeInteger(start) || start >= total || end <= start) {
     return null;
   }
-  return {start, end};
+  return last === '' ? {start, end, openEnded: true} : {start, end};
+}
+
+/**
+ * The part of `range` that stored chunks can answer: all of it, or for an
+ * open-ended range (`bytes=a-`) the stored run of bytes from its start (a
+ * 206 may be shorter than an open-ended request; media elements then ask
+ * for the rest). `null` when nothing can be answered from storage.
+ *
+ * @private
+ */
+export function answerableRange(
+  chunks: readonly StoredChunk[],
+  range: RequestedRange,
+): RequestedRange | null {
+  if (!range.openEnded) {
+    return coveringSlices(chunks, range) ? range : null;
+  }
+  const sorted = [...chunks].sort((a, b) => a.start - b.start);
+  let end = range.start;
+  for (const chunk of sorted) {
+    if (chunk.start <= end && chunk.end > end) {
+      end = Math.min(chunk.end, range.end);
+    }
+  }
+  return end > range.start ? {start: range.start, end} : null;
 }
 
 /**

@@ -1,6 +1,6 @@
 import {chunkKey} from '../fallback/ChunkStore.js';
 import {chunkStore} from '../fallback/chunkStores.js';
-import {coveringSlices, parseRange} from './rangeMath.js';
+import {answerableRange, coveringSlices, parseRange} from './rangeMath.js';
 import type {StoredJob} from '../fallback/StoredJob.js';
 
 /**
@@ -8,7 +8,8 @@ import type {StoredJob} from '../fallback/StoredJob.js';
  * jobs already stored, or `undefined` when no job downloads that URL, the
  * file's length is not known yet, some byte of the range is missing, or a
  * chunk vanished meanwhile (the job finished and purged it): the caller
- * then goes to the network.
+ * then goes to the network. An open-ended range (`bytes=a-`, what media
+ * elements send) is answered with the stored run from `a`.
  *
  * Only GET requests with a single-range `Range` header are answered; the
  * response carries the file's `Content-Type`, `Content-Range` and
@@ -35,7 +36,8 @@ export async function readStoredRange(
     if (!file || file.total === null || (file.head && file.head.status >= 300)) {
       continue;
     }
-    const range = parseRange(header, file.total);
+    const requested = parseRange(header, file.total);
+    const range = requested && answerableRange(file.chunks, requested);
     const slices = range && coveringSlices(file.chunks, range);
     if (!range || !slices) {
       continue;
