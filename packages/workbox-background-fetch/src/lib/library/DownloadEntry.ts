@@ -42,6 +42,6 @@ export interface DownloadEntry {
    * against the caches on every `list()` and `get()`.
    */
   missing: boolean;
-  /** The job's files, in the order they were requested. */
+  /** One per cached record (native jobs: in the order the browser lists them). */
   records: DownloadEntryRecord[];
 }
