@@ -109,6 +109,7 @@ export class WindowBackgroundFetchManager implements BackgroundFetchManager {
       } catch (error) {
         // WebKit with its Background Fetch flag on: present, yet refused.
         if ((error as Error).name !== 'NotAllowedError') {
+          await messageWorker(this._registration, {type: 'WBF_LIBRARY_FORGET', queue: this.queue, id});
           throw error;
         }
       }

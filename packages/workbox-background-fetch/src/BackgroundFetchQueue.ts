@@ -167,7 +167,10 @@ export class BackgroundFetchQueue {
     options: BackgroundFetchOptions = {},
   ): Promise<SnapshotRegistration> {
     const args = await this._checkNewJob(id, requests, options);
-    await this.library._prepare(args.id, args.options);
+    return this.library._starting(args.id, args.options, () => this._start(args));
+  }
+
+  private async _start(args: NormalizedFetchArguments): Promise<SnapshotRegistration> {
     if (this._native) {
       try {
         return await this._native.fetch(args.id, args.requests, args.options);
@@ -216,8 +219,9 @@ export class BackgroundFetchQueue {
     options: BackgroundFetchOptions,
   ): Promise<SnapshotRegistration> {
     const args = await this._checkNewJob(id, requests, options);
-    await this.library._prepare(args.id, args.options);
-    return this._fallback.fetch(args.id, args.requests, args.options);
+    return this.library._starting(args.id, args.options, () =>
+      this._fallback.fetch(args.id, args.requests, args.options),
+    );
   }
 
   /**

@@ -95,6 +95,24 @@ export class DownloadLibrary {
   }
 
   /**
+   * Runs `start` (which starts job `id`) with the job's title and icons
+   * kept meanwhile, and forgets them when it fails to start. (A job that
+   * ended at once, `InvalidStateError`, already has its end event.)
+   * @private
+   */
+  async _starting<T>(id: string, options: BackgroundFetchUIOptions, start: () => Promise<T>): Promise<T> {
+    await this._prepare(id, options);
+    try {
+      return await start();
+    } catch (error) {
+      if ((error as Error | null)?.name !== 'InvalidStateError') {
+        await this._forget(id);
+      }
+      throw error;
+    }
+  }
+
+  /**
    * Writes the entry of job `id`, whose records were just cached, and tells
    * every page. A failure to write is logged, not thrown: the files are in
    * their caches either way.

@@ -136,6 +136,8 @@ export type PageToWorkerMessage =
   | {type: 'WBF_LIBRARY_REMOVE'; queue: string; id: string}
   /** A page starts a native job: keep its title and icons for the library. */
   | {type: 'WBF_LIBRARY_PREPARE'; queue: string; id: string; options: BackgroundFetchUIOptions}
+  /** That native job did not start after all: forget its title and icons. */
+  | {type: 'WBF_LIBRARY_FORGET'; queue: string; id: string}
   /** A page loaded, or watches a fallback download: wake and keep working. */
   | {type: 'WBF_PING'};
 

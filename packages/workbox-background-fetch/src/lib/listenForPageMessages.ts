@@ -93,6 +93,8 @@ async function answer(message: PageToWorkerMessage): Promise<unknown> {
       return queue.library.remove(message.id);
     case 'WBF_LIBRARY_PREPARE':
       return queue.library._prepare(message.id, message.options);
+    case 'WBF_LIBRARY_FORGET':
+      return queue.library._forget(message.id);
   }
 }
 
