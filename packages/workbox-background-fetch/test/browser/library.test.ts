@@ -70,6 +70,13 @@ describe.each(ENGINES)('download library on %s', (engine) => {
     server = await startTestServer();
     await serveLibrarySite(server, FALLBACK);
     browser = await launchEngine(engine);
+    if (browser.name === 'firefox') {
+      // Firefox asks the user whether to persist: answer as a user would.
+      await browser.browser.defaultBrowserContext().setPermission(server.origin, {
+        permission: {name: 'persistent-storage'},
+        state: 'granted',
+      });
+    }
     await browser.goto(server.url('/index.html'));
     await page('() => lib.registerWorker()');
     for (const queue of queues) {
@@ -105,8 +112,10 @@ describe.each(ENGINES)('download library on %s', (engine) => {
         `() => lib.start(${js(queue)}, ${js(id)}, ${js([audioPath, artPath])}, {title: 'Episode 1', icons: ${js(icons)}, persist: true})`,
       );
       expect(started.backend).toBe(engine === 'chromium' && queue === 'episodes' ? 'native' : 'fallback');
-      // The answer of navigator.storage.persist(), as the page sees it now.
+      // The answer of navigator.storage.persist(), as the page sees it now
+      // (granted in Firefox, where the user is asked).
       expect(started.persisted).toBe(await page<boolean>('() => navigator.storage.persisted()'));
+      if (engine === 'firefox') expect(started.persisted).toBe(true);
 
       const event = await waitForEnd(id);
       expect(event).toMatchObject({type: 'success', queue});
@@ -124,7 +133,7 @@ describe.each(ENGINES)('download library on %s', (engine) => {
       // Records in the order the backend lists them (Chromium's native
       // matchAll() does not keep the request order).
       const byUrl = (entry: Entry | null) =>
-        entry && {...entry, records: [...entry.records].sort((a, b) => (a.url < b.url ? 1 : -1))};
+        entry && {...entry, records: [...entry.records].sort((a, b) => (a.url < b.url ? -1 : 1))};
       expect(byUrl(event.entryWhenCalled)).toMatchObject(expected);
       const list = await page<Entry[]>(`() => lib.list(${js(queue)})`);
       expect(list.map(byUrl)).toEqual([{...expected, finishedAt: event.entryWhenCalled!.finishedAt}]);
