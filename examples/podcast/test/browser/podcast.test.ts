@@ -222,14 +222,26 @@ describe.each([
       expect(await browser.evaluate(`(id) => document.getElementById(id).dataset.state`, id)).toBe('paused');
       expect(progressAtPause).toBeLessThan(1);
 
-      // Playback while downloading: the stored part plays while paused.
-      await browser.evaluate(`(id) => {
-        const audio = document.querySelector('#' + id + ' audio');
-        audio.muted = true;
-        document.querySelector('#' + id + ' .play-partial').click();
-      }`, id);
-      await browser.waitFor(`(id) => document.querySelector('#' + id + ' audio').currentTime > 0.3`, {args: [id], timeout: 20_000});
-      await browser.evaluate(`(id) => document.querySelector('#' + id + ' audio').pause()`, id);
+      // Playback while downloading: with the connection cut, the part
+      // already stored plays (the worker answers the player's Range
+      // requests from it). Then the player lets go of the file.
+      await example.set({offline: true});
+      try {
+        await browser.evaluate(`(id) => {
+          const audio = document.querySelector('#' + id + ' audio');
+          audio.muted = true;
+          document.querySelector('#' + id + ' .play-partial').click();
+        }`, id);
+        await browser.waitFor(`(id) => document.querySelector('#' + id + ' audio').currentTime > 0.3`, {args: [id], timeout: 20_000});
+        await browser.evaluate(`(id) => {
+          const audio = document.querySelector('#' + id + ' audio');
+          audio.pause();
+          audio.removeAttribute('src');
+          audio.load();
+        }`, id);
+      } finally {
+        await example.set({offline: false});
+      }
 
       await browser.evaluate(`(id) => document.querySelector('#' + id + ' .resume').click()`, id);
       const end = await browser.waitFor<string>(

@@ -114,7 +114,10 @@ describe.each(ENGINES)('download library on %s', (engine) => {
       expect(started.backend).toBe(engine === 'chromium' && queue === 'episodes' ? 'native' : 'fallback');
       // The answer of navigator.storage.persist(), as the page sees it now
       // (granted in Firefox, where the user is asked).
-      expect(started.persisted).toBe(await page<boolean>('() => navigator.storage.persisted()'));
+      // WebKitGTK has no navigator.storage: false.
+      expect(started.persisted).toBe(
+        await page<boolean>('async () => Boolean(navigator.storage && (await navigator.storage.persisted()))'),
+      );
       if (engine === 'firefox') expect(started.persisted).toBe(true);
 
       const event = await waitForEnd(id);
