@@ -31,9 +31,11 @@ export interface BackgroundFetchPluginOptions {
   /**
    * Answer a `Range` request for a file that a fallback job of the queue is
    * downloading with a 206 from the bytes already stored, when they hold
-   * the whole range (default `true`): `<audio>` and `<video>` play and seek
-   * in the part that has arrived, offline too. Other ranges, and native
-   * jobs (whose bytes cannot be read before the end), go to the network.
+   * the whole range, or for an open-ended `bytes=a-` (what media elements
+   * send) the stored run from `a` (default `true`): `<audio>` and `<video>`
+   * play and seek in the part that has arrived, offline too. Other ranges,
+   * and native jobs (whose bytes cannot be read before the end), go to the
+   * network.
    */
   playWhileDownloading?: boolean;
 }

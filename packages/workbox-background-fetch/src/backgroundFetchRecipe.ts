@@ -46,7 +46,9 @@ export interface BackgroundFetchRecipeOptions {
   /**
    * Hand a GET whose network fetch failed to the queue, so the file arrives
    * later (default `true`); an object gives the `BackgroundFetchPlugin`
-   * options (`fetchOptions`, `responseWhileQueued`, `id`).
+   * options (`fetchOptions`, `responseWhileQueued`, `id`,
+   * `playWhileDownloading`). The plugin is on the route either way: it also
+   * answers Range requests for files still downloading.
    */
   handOff?: boolean | BackgroundFetchPluginOptions;
   /** More plugins for the route's strategy (`ExpirationPlugin`, …). */
