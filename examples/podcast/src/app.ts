@@ -6,6 +6,8 @@
 */
 import {backgroundFetchManager} from 'workbox-background-fetch-window';
 import type {
+  DownloadEntry,
+  DownloadLibraryChangeEvent,
   WindowBackgroundFetchManager,
   WindowRegistration,
 } from 'workbox-background-fetch-window';
@@ -26,6 +28,9 @@ type CardState = 'idle' | 'downloading' | 'paused' | 'done' | 'failed';
 
 /** The cache of the worker's CacheFirst route for /media/ (see sw.ts). */
 const EPISODE_CACHE = 'podcast-episodes';
+
+/** Set once persistent storage was asked for: the first download asks. */
+const ASKED_PERSIST = 'podcast-asked-persist';
 
 const $ = <T extends Element>(root: ParentNode, selector: string) => root.querySelector(selector) as T;
 
@@ -68,6 +73,7 @@ class EpisodeCard {
     $(e, '.resume').addEventListener('click', () => this.setPaused(false));
     $(e, '.cancel').addEventListener('click', () => this.cancel());
     $(e, '.remove').addEventListener('click', () => this.remove());
+    $(e, '.play-partial').addEventListener('click', () => this.playWhileDownloading());
   }
 
   private get progress() {
@@ -92,13 +98,21 @@ class EpisodeCard {
     this.setState('downloading', 'Starting…');
     this.progress.value = 0;
     try {
+      // The first download asks the browser to keep the storage (only a
+      // page can ask); the answer is registration.persisted.
+      const persist = localStorage.getItem(ASKED_PERSIST) === null;
       const registration =
         (await manager.get(episode.id)) ??
         (await manager.fetch(episode.id, [episode.audio], {
           title: episode.title,
           icons: [{src: episode.art, sizes: '256x256', type: 'image/png'}],
           downloadTotal: episode.size,
+          persist,
         }));
+      if (registration.persisted !== undefined) {
+        localStorage.setItem(ASKED_PERSIST, String(registration.persisted));
+        void showStorage();
+      }
       this.track(registration);
     } catch (error) {
       this.setState('failed', `Could not start: ${(error as Error).message}`);
@@ -167,6 +181,18 @@ class EpisodeCard {
     this.render(registration);
   }
 
+  /**
+   * Fallback downloads: plays what has arrived. The worker answers the
+   * player's Range requests from the stored bytes, else from the network.
+   */
+  private async playWhileDownloading(): Promise<void> {
+    this.element.dataset.partial = 'true';
+    if (this.player.getAttribute('src') !== this.episode.audio) {
+      this.player.src = this.episode.audio;
+    }
+    await this.player.play().catch(() => undefined);
+  }
+
   private async cancel(): Promise<void> {
     await this.registration?.abort();
   }
@@ -187,14 +213,59 @@ class EpisodeCard {
     return true;
   }
 
-  private async remove(): Promise<void> {
+  /** Deletes the download: its audio from the cache and its library entry. */
+  async remove(): Promise<void> {
+    this.forget();
+    if (!(await manager.library.remove(this.episode.id))) {
+      // Downloaded before the library existed.
+      await (await caches.open(EPISODE_CACHE)).delete(this.episode.audio);
+    }
+    this.setState('idle');
+  }
+
+  /** Stops the player; the download is gone. */
+  forget(): void {
     this.player.pause();
     this.player.removeAttribute('src');
     this.player.load();
-    const cache = await caches.open(EPISODE_CACHE);
-    await cache.delete(this.episode.audio);
-    this.setState('idle');
+    delete this.element.dataset.partial;
   }
+}
+
+/** The origin's storage use and quota, and whether it is persistent. */
+async function showStorage(): Promise<void> {
+  const line = document.getElementById('storage')!;
+  if (!navigator.storage?.estimate) return;
+  const {usage = 0, quota = 0} = await navigator.storage.estimate();
+  const persisted = (await navigator.storage.persisted?.()) ?? false;
+  line.textContent =
+    `Storage: ${megabytes(usage)} used of ${megabytes(quota)} · ` +
+    (persisted ? 'persistent (kept when space runs low)' : 'may be evicted when space runs low');
+}
+
+/** The "Downloaded" list: the queue's library, newest first. */
+async function showDownloads(cards: Map<string, EpisodeCard>): Promise<void> {
+  const entries: DownloadEntry[] = await manager.library.list();
+  const template = document.getElementById('download-item') as HTMLTemplateElement;
+  const items = entries.map((entry) => {
+    const item = (template.content.cloneNode(true) as DocumentFragment).firstElementChild as HTMLElement;
+    item.dataset.episode = entry.id;
+    const art = $<HTMLImageElement>(item, '.art');
+    if (entry.icons[0]) art.src = entry.icons[0].src;
+    $(item, '.title').textContent = entry.title || entry.id;
+    $(item, '.size').textContent = megabytes(entry.bytes);
+    $<HTMLElement>(item, '.missing').hidden = !entry.missing;
+    $(item, '.delete').addEventListener('click', async () => {
+      const card = cards.get(entry.id);
+      if (card) await card.remove();
+      else await manager.library.remove(entry.id);
+    });
+    return item;
+  });
+  document.getElementById('downloads')!.replaceChildren(...items);
+  document.getElementById('downloads-empty')!.hidden = items.length > 0;
+  document.getElementById('downloaded')!.dataset.count = String(items.length);
+  await showStorage();
 }
 
 function showEngine(): void {
@@ -250,6 +321,17 @@ async function main(): Promise<void> {
   // Finished downloads, then jobs still running (after a reload, or started
   // in another tab).
   await Promise.all([...cards.values()].map((c) => c.showDownloaded()));
+  // Added by a job that ended, removed here, in another tab or by the worker.
+  manager.library.addEventListener('change', async (event) => {
+    const {id, change} = event as DownloadLibraryChangeEvent;
+    const card = cards.get(id);
+    if (card && change === 'removed') {
+      card.forget();
+      await card.showDownloaded();
+    }
+    await showDownloads(cards);
+  });
+  await showDownloads(cards);
   for (const id of await manager.getIds()) {
     const registration = await manager.get(id);
     if (registration) cards.get(id)?.track(registration);

@@ -6,7 +6,9 @@
   - The app shell is precached, so the page loads with the network cut.
   - Audio is served by a CacheFirst route with RangeRequestsPlugin: a
     finished download plays and seeks offline (206 slices of the cached
-    file).
+    file). Its BackgroundFetchPlugin answers Range requests for an episode
+    still downloading with the fallback from the bytes already stored:
+    playback while downloading.
   - The 'episodes' queue runs the downloads the page starts: native
     Background Fetch in Chromium, the resumable chunked fallback elsewhere.
     Finished audio lands in the route's cache ('podcast-episodes') before
@@ -17,7 +19,7 @@ import {cleanupOutdatedCaches, matchPrecache, precacheAndRoute} from 'workbox-pr
 import {registerRoute} from 'workbox-routing';
 import {CacheFirst} from 'workbox-strategies';
 import {RangeRequestsPlugin} from 'workbox-range-requests';
-import {BackgroundFetchQueue} from 'workbox-background-fetch';
+import {BackgroundFetchPlugin, BackgroundFetchQueue} from 'workbox-background-fetch';
 import type {WorkboxPlugin} from 'workbox-core/types.js';
 
 declare const self: ServiceWorkerGlobalScope & {
@@ -46,7 +48,13 @@ registerRoute(
   ({url}) => url.origin === self.location.origin && url.pathname.startsWith('/media/'),
   new CacheFirst({
     cacheName: 'podcast-episodes',
-    plugins: [completeResponsesOnly, new RangeRequestsPlugin()],
+    plugins: [
+      completeResponsesOnly,
+      new RangeRequestsPlugin(),
+      // The queue is looked up by name when a request comes. No hand-off:
+      // downloads start from the page only.
+      new BackgroundFetchPlugin('episodes', {handOff: false}),
+    ],
   }),
 );
 

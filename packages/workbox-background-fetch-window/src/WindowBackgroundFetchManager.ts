@@ -12,7 +12,19 @@ import type {
   BackgroundFetchRegistration,
 } from 'workbox-background-fetch/types';
 import {messageWorker} from './messageWorker.js';
+import {requestPersistence} from './requestPersistence.js';
+import {WindowDownloadLibrary} from './WindowDownloadLibrary.js';
 import {WindowRegistration} from './WindowRegistration.js';
+
+/** `manager.fetch()`'s options: the spec's, plus `persist`. */
+export interface WindowBackgroundFetchOptions extends BackgroundFetchOptions {
+  /**
+   * Ask the browser to keep the origin's storage under pressure
+   * (`navigator.storage.persist()`) before the download starts; the answer
+   * is `registration.persisted`. Only pages can ask, so ask here.
+   */
+  persist?: boolean;
+}
 
 /**
  * A `BackgroundFetchManager` for pages on every engine, scoped to one
@@ -26,6 +38,11 @@ import {WindowRegistration} from './WindowRegistration.js';
 export class WindowBackgroundFetchManager implements BackgroundFetchManager {
   /** The name of the worker's queue this manager uses. */
   readonly queue: string;
+  /**
+   * The queue's finished downloads: `list()`, `get(id)`, `remove(id)`, and
+   * a `change` event when an entry is added or removed anywhere.
+   */
+  readonly library: WindowDownloadLibrary;
   private readonly _registration: ServiceWorkerRegistration;
   private readonly _forceFallback: boolean;
 
@@ -34,6 +51,7 @@ export class WindowBackgroundFetchManager implements BackgroundFetchManager {
     this._registration = registration;
     this.queue = queue.name;
     this._forceFallback = queue.forceFallback;
+    this.library = new WindowDownloadLibrary(registration, queue.name);
   }
 
   /** Whether jobs start natively here (else the worker's fallback runs them). */
@@ -46,19 +64,41 @@ export class WindowBackgroundFetchManager implements BackgroundFetchManager {
    *
    * @param id Unique among the queue's active jobs; not empty.
    * @param requests URLs or `Request`s (not `no-cors`), at least one.
-   * @param options `{title, icons, downloadTotal}`.
+   * @param options `{title, icons, downloadTotal}`, and `persist: true` to
+   *     ask for persistent storage first (see `registration.persisted`).
    */
   async fetch(
     id: string,
     requests: RequestInfo | URL | Array<RequestInfo | URL>,
-    options: BackgroundFetchOptions = {},
+    options: WindowBackgroundFetchOptions = {},
   ): Promise<WindowRegistration> {
-    const args = normalizeFetchArguments(id, requests, options);
+    const {persist, ...fetchOptions} = options ?? {};
+    const args = normalizeFetchArguments(id, requests, fetchOptions);
     if (await this.get(args.id)) {
       throw createError('duplicate-id', {id: args.id}, 'TypeError');
     }
+    const persisted = persist ? await requestPersistence() : undefined;
+    const registration = await this._start(args.id, args.requests, args.options);
+    registration.persisted = persisted;
+    return registration;
+  }
+
+  private async _start(
+    id: string,
+    requests: Request[],
+    options: BackgroundFetchOptions,
+  ): Promise<WindowRegistration> {
+    const args = {id, requests, options};
     const manager = this._registration.backgroundFetch;
     if (manager && !this._forceFallback) {
+      // The worker never sees a native job's title and icons: tell it, for
+      // the download library.
+      await messageWorker(this._registration, {
+        type: 'WBF_LIBRARY_PREPARE',
+        queue: this.queue,
+        id: args.id,
+        options: {title: args.options.title, icons: args.options.icons},
+      });
       try {
         const native = await manager.fetch(
           toJobId(this.queue, args.id),
@@ -69,6 +109,7 @@ export class WindowBackgroundFetchManager implements BackgroundFetchManager {
       } catch (error) {
         // WebKit with its Background Fetch flag on: present, yet refused.
         if ((error as Error).name !== 'NotAllowedError') {
+          await messageWorker(this._registration, {type: 'WBF_LIBRARY_FORGET', queue: this.queue, id});
           throw error;
         }
       }

@@ -51,6 +51,14 @@ function toRecord(serialized: SerializedRecord): BackgroundFetchRecord {
  * Fallback jobs also have `pause()` and `resume()`, an extension to the spec.
  */
 export class WindowRegistration extends SnapshotRegistration {
+  /**
+   * The browser's answer to `navigator.storage.persist()` when `fetch()` was
+   * called with `persist: true`: `true` when the origin's storage is
+   * persistent (kept under storage pressure), `false` when refused,
+   * unsupported or unanswered within 10 s. `undefined` when not asked, and
+   * on registrations from `get()`.
+   */
+  persisted: boolean | undefined = undefined;
   private readonly _registration: ServiceWorkerRegistration;
   /** The browser's registration while the browser runs the job natively. */
   private _native?: BackgroundFetchRegistration;

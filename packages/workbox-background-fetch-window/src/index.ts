@@ -4,6 +4,10 @@
 export {backgroundFetchManager} from './backgroundFetchManager.js';
 export {WindowBackgroundFetchManager} from './WindowBackgroundFetchManager.js';
 export {WindowRegistration} from './WindowRegistration.js';
+export {WindowDownloadLibrary} from './WindowDownloadLibrary.js';
+export {DownloadLibraryChangeEvent} from './DownloadLibraryChangeEvent.js';
+export type {WindowBackgroundFetchOptions} from './WindowBackgroundFetchManager.js';
+export type {DownloadEntry, DownloadEntryRecord} from 'workbox-background-fetch/protocol';
 export type {BackgroundFetchManagerOptions} from './backgroundFetchManager.js';
 export type {
   BackgroundFetchFailureReason,

@@ -4,6 +4,7 @@ import type {BackgroundFetchQueue} from './BackgroundFetchQueue.js';
 import {getQueue} from './lib/queueRegistry.js';
 import {createError} from './lib/models/createError.js';
 import {validateOptions} from './lib/validateOptions.js';
+import {isDownloading, readStoredRange} from './lib/playback/readStoredRange.js';
 import type {BackgroundFetchOptions} from './types.js';
 
 /** Options of a `BackgroundFetchPlugin`. */
@@ -22,6 +23,21 @@ export interface BackgroundFetchPluginOptions {
   responseWhileQueued?:
     | Response
     | ((options: {request: Request; error: Error}) => Response | Promise<Response>);
+  /**
+   * Hand a GET whose network fetch failed to the queue (default `true`);
+   * `false` keeps only the other behaviours.
+   */
+  handOff?: boolean;
+  /**
+   * Answer a `Range` request for a file that a fallback job of the queue is
+   * downloading with a 206 from the bytes already stored, when they hold
+   * the whole range, or for an open-ended `bytes=a-` (what media elements
+   * send) the stored run from `a` (default `true`): `<audio>` and `<video>`
+   * play and seek in the part that has arrived, offline too. Other ranges,
+   * and native jobs (whose bytes cannot be read before the end), go to the
+   * network.
+   */
+  playWhileDownloading?: boolean;
 }
 
 /**
@@ -33,7 +49,12 @@ export interface BackgroundFetchPluginOptions {
  * - `handlerDidError` may then answer with `responseWhileQueued`;
  * - the queue's finished records whose URLs this route serves are written
  *   through this strategy's cache name and plugins (see the queue's
- *   `cacheName` option).
+ *   `cacheName` option);
+ * - while a fallback job of the queue downloads a URL, a `Range` request for
+ *   it that the cache cannot answer (`cachedResponseWillBeUsed`) gets a 206
+ *   from the bytes already stored when they cover the range: playback while
+ *   downloading. Put the plugin in a strategy that looks in the cache first
+ *   (`CacheFirst`, as `backgroundFetchRecipe()` does).
  *
  * Requests that succeed are left alone.
  *
@@ -64,18 +85,52 @@ export class BackgroundFetchPlugin implements WorkboxPlugin {
         id: 'function',
         fetchOptions: ['object', 'function'],
         responseWhileQueued: ['object', 'function'],
+        handOff: 'boolean',
+        playWhileDownloading: 'boolean',
       });
     }
     this._queue = queue;
     this._options = options;
   }
 
+  /**
+   * When nothing is cached: a 206 from the stored bytes of an active
+   * fallback download that cover the request's `Range`.
+   */
+  cachedResponseWillBeUsed: WorkboxPlugin['cachedResponseWillBeUsed'] = async ({
+    request,
+    cachedResponse,
+  }) => {
+    if (
+      cachedResponse ||
+      this._options.playWhileDownloading === false ||
+      request.method !== 'GET' ||
+      !request.headers.has('range')
+    ) {
+      return cachedResponse ?? null;
+    }
+    const response = await readStoredRange(
+      await this._resolveQueue()._activeFallbackJobs(),
+      request,
+    );
+    if (response && process.env.NODE_ENV !== 'production') {
+      logger.debug(
+        `Answered ${request.url} (${request.headers.get('range')}) from the ` +
+          `bytes its background fetch already stored.`,
+      );
+    }
+    return response ?? null;
+  };
+
   /** Hands a failed GET to the queue. */
   fetchDidFail: WorkboxPlugin['fetchDidFail'] = async ({originalRequest, event}) => {
-    if (originalRequest.method !== 'GET') {
+    if (originalRequest.method !== 'GET' || this._options.handOff === false) {
       return;
     }
     const queue = this._resolveQueue();
+    if (isDownloading(await queue._activeFallbackJobs(), originalRequest.url)) {
+      return; // A range outside the part downloaded so far: the job goes on.
+    }
     // Media elements and images send no-cors requests; background fetch
     // refuses those, and a plain GET of the URL is what is wanted anyway.
     const request = new Request(originalRequest.url);

@@ -11,6 +11,9 @@ import {listenForPageMessages} from './lib/listenForPageMessages.js';
 import {broadcast} from './lib/broadcast.js';
 import {cacheRecords} from './lib/cacheRecords.js';
 import {isQuotaError} from './lib/fallback/quota.js';
+import type {CachedRecord} from './lib/cacheRecords.js';
+import {DownloadLibrary} from './DownloadLibrary.js';
+import type {StoredJob} from './lib/fallback/StoredJob.js';
 import {createError} from './lib/models/createError.js';
 import {normalizeFetchArguments} from './lib/normalizeFetchArguments.js';
 import type {NormalizedFetchArguments} from './lib/normalizeFetchArguments.js';
@@ -75,6 +78,11 @@ export interface BackgroundFetchQueueOptions {
   nativeFailover?: boolean;
   /** Tuning of the chunked fallback download. */
   fallback?: FallbackBackendOptions;
+  /**
+   * Keep finished downloads in `queue.library` (default `true`); `false`
+   * writes no entries.
+   */
+  library?: boolean;
   /** After a job succeeded and its records were cached. */
   onSuccess?: BackgroundFetchQueueCallback;
   /** After a job failed (`registration.failureReason` says why). */
@@ -108,6 +116,8 @@ export interface BackgroundFetchQueueOptions {
 export class BackgroundFetchQueue {
   /** The queue's name, unique in the worker. */
   readonly name: string;
+  /** This queue's finished downloads: `list()`, `get(id)`, `remove(id)`. */
+  readonly library: DownloadLibrary;
   private readonly _options: BackgroundFetchQueueOptions;
   private readonly _native?: BackgroundFetchBackend;
   private readonly _fallback: FallbackBackend;
@@ -128,6 +138,7 @@ export class BackgroundFetchQueue {
     }
     this.name = name;
     this._options = options;
+    this.library = new DownloadLibrary(name, options.library !== false);
     const context = {
       queueName: name,
       onSettled: (settlement: JobSettlement) => this._onSettled(settlement),
@@ -173,6 +184,10 @@ export class BackgroundFetchQueue {
     options: BackgroundFetchOptions = {},
   ): Promise<SnapshotRegistration> {
     const args = await this._checkNewJob(id, requests, options);
+    return this.library._starting(args.id, args.options, () => this._start(args));
+  }
+
+  private async _start(args: NormalizedFetchArguments): Promise<SnapshotRegistration> {
     if (this._native) {
       try {
         return await this._native.fetch(args.id, args.requests, args.options);
@@ -221,7 +236,18 @@ export class BackgroundFetchQueue {
     options: BackgroundFetchOptions,
   ): Promise<SnapshotRegistration> {
     const args = await this._checkNewJob(id, requests, options);
-    return this._fallback.fetch(args.id, args.requests, args.options);
+    return this.library._starting(args.id, args.options, () =>
+      this._fallback.fetch(args.id, args.requests, args.options),
+    );
+  }
+
+  /**
+   * The stored state of this queue's active fallback jobs, whose bytes
+   * `BackgroundFetchPlugin` serves while they download.
+   * @private
+   */
+  _activeFallbackJobs(): Promise<StoredJob[]> {
+    return this._fallback.activeRecords();
   }
 
   /** The checked arguments of a job that is not active yet, else a TypeError. */
@@ -270,9 +296,10 @@ export class BackgroundFetchQueue {
     const {registration, event} = settlement;
     let {type} = settlement;
     const settled = type === 'click' ? undefined : markSettling(this.name, registration);
+    let cached: CachedRecord[] = [];
     if (type === 'success') {
       try {
-        await cacheRecords(await registration.matchAll(), {
+        cached = await cacheRecords(await registration.matchAll(), {
           event,
           cacheName: this._options.cacheName,
           defaultCacheName: `workbox-background-fetch-${this.name}`,
@@ -290,6 +317,11 @@ export class BackgroundFetchQueue {
         registration.replaceResult('failure', quota ? 'quota-exceeded' : 'fetch-error');
         type = 'fail';
       }
+    }
+    if (type === 'success') {
+      await this.library._add(registration.id, cached);
+    } else if (type !== 'click') {
+      await this.library._forget(registration.id);
     }
     const callback = {
       success: this._options.onSuccess,

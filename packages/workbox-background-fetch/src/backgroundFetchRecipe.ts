@@ -46,7 +46,9 @@ export interface BackgroundFetchRecipeOptions {
   /**
    * Hand a GET whose network fetch failed to the queue, so the file arrives
    * later (default `true`); an object gives the `BackgroundFetchPlugin`
-   * options (`fetchOptions`, `responseWhileQueued`, `id`).
+   * options (`fetchOptions`, `responseWhileQueued`, `id`,
+   * `playWhileDownloading`). The plugin is on the route either way: it also
+   * answers Range requests for files still downloading.
    */
   handOff?: boolean | BackgroundFetchPluginOptions;
   /** More plugins for the route's strategy (`ExpirationPlugin`, …). */
@@ -80,7 +82,9 @@ function invalidRoute(message: string): TypeError {
  * - creates a `BackgroundFetchQueue`;
  * - registers a `CacheFirst` route for the downloaded URLs, with
  *   `RangeRequestsPlugin` (seeking in finished media) and a
- *   `BackgroundFetchPlugin` (failed GETs become jobs of the queue);
+ *   `BackgroundFetchPlugin` (failed GETs become jobs of the queue; a
+ *   `Range` request for a file still downloading with the fallback is
+ *   answered from the bytes already stored: playback while downloading);
  * - the queue's finished records land in that route's cache, through its
  *   plugins, before `onSuccess` runs;
  * - a click on a download's UI focuses an open page or opens `clickUrl`.
@@ -145,9 +149,10 @@ export function backgroundFetchRecipe(
     plugins.push(new RangeRequestsPlugin());
   }
   plugins.push(...(options.plugins ?? []));
-  if (handOff) {
-    plugins.push(new BackgroundFetchPlugin(queue, handOff === true ? {} : handOff));
-  }
+  // Always there: it also answers Range requests while a file downloads.
+  plugins.push(
+    new BackgroundFetchPlugin(queue, handOff === false ? {handOff: false} : handOff === true ? {} : handOff),
+  );
   const strategy = new CacheFirst({
     cacheName: options.cacheName ?? `workbox-background-fetch-${name}`,
     plugins,

@@ -17,6 +17,7 @@ import type {
   BackgroundFetchFailureReason,
   BackgroundFetchOptions,
   BackgroundFetchResult,
+  BackgroundFetchUIOptions,
 } from './types.js';
 
 export {normalizeFetchArguments} from './lib/normalizeFetchArguments.js';
@@ -32,9 +33,22 @@ export {
   serializeRequest,
 } from './lib/serialization.js';
 export type {NormalizedFetchArguments} from './lib/normalizeFetchArguments.js';
+export type {DownloadEntry, DownloadEntryRecord} from './lib/library/DownloadEntry.js';
 
 /** Name of the BroadcastChannel that carries progress and results. */
 export const CHANNEL_NAME = 'workbox-background-fetch';
+
+/** Name of the BroadcastChannel that carries download library changes. */
+export const LIBRARY_CHANNEL_NAME = 'workbox-background-fetch-library';
+
+/** An entry of a queue's download library was added or removed. */
+export interface LibraryChangeMessage {
+  type: 'WBF_LIBRARY_CHANGE';
+  queue: string;
+  /** The job id given to `fetch()`. */
+  id: string;
+  change: 'added' | 'removed';
+}
 
 /** Which backend runs a job. */
 export type BackendKind = 'native' | 'fallback';
@@ -117,6 +131,13 @@ export type PageToWorkerMessage =
       request?: SerializedRequest;
       options?: CacheQueryOptions;
     }
+  | {type: 'WBF_LIBRARY_LIST'; queue: string}
+  | {type: 'WBF_LIBRARY_GET'; queue: string; id: string}
+  | {type: 'WBF_LIBRARY_REMOVE'; queue: string; id: string}
+  /** A page starts a native job: keep its title and icons for the library. */
+  | {type: 'WBF_LIBRARY_PREPARE'; queue: string; id: string; options: BackgroundFetchUIOptions}
+  /** That native job did not start after all: forget its title and icons. */
+  | {type: 'WBF_LIBRARY_FORGET'; queue: string; id: string}
   /** A page loaded, or watches a fallback download: wake and keep working. */
   | {type: 'WBF_PING'};
 

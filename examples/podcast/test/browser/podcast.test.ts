@@ -129,6 +129,34 @@ describe.each([
     expect(sent).toBeLessThan(source.length * 1.5);
   });
 
+  test('the Downloaded list shows the episode with its artwork and size, and the storage use', async () => {
+    const {episodes} = JSON.parse(readFileSync(join(example.siteDir, 'episodes.json'), 'utf8'));
+    const episode = episodes.find((e: {id: string}) => e.id === EPISODE);
+    const item = await browser.waitFor<{title: string; art: string; size: string; missing: boolean}>(
+      `(id) => {
+        const li = document.querySelector('#downloads [data-episode="' + id + '"]');
+        return li && {
+          title: li.querySelector('.title').textContent,
+          art: new URL(li.querySelector('.art').src).pathname,
+          size: li.querySelector('.size').textContent,
+          missing: !li.querySelector('.missing').hidden,
+        };
+      }`,
+      {args: [EPISODE], timeout: 10_000},
+    );
+    expect(item).toEqual({
+      title: episode.title,
+      art: episode.art,
+      size: `${(episode.size / 1e6).toFixed(1)} MB`,
+      missing: false,
+    });
+    expect(await browser.evaluate(`() => document.getElementById('storage').textContent`)).toMatch(
+      /^Storage: \d+\.\d MB used of \d+\.\d MB · /,
+    );
+    // The first download asked for persistent storage, once.
+    expect(await browser.evaluate(`() => localStorage.getItem('podcast-asked-persist')`)).toMatch(/^(true|false)$/);
+  });
+
   // Measured: in a Chromium profile (not in incognito-like contexts) a native
   // job stalls for ~30 s after the page that started it reloads, and the new
   // page gets no progress until the end; it then completes.
@@ -204,6 +232,27 @@ describe.each([
       expect(await example.requests(`/media/${id}.wav`)).toHaveLength(atPause.length);
       expect(progressAtPause).toBeLessThan(1);
 
+      // Playback while downloading: with the connection cut, the part
+      // already stored plays (the worker answers the player's Range
+      // requests from it). Then the player lets go of the file.
+      await example.set({offline: true});
+      try {
+        await browser.evaluate(`(id) => {
+          const audio = document.querySelector('#' + id + ' audio');
+          audio.muted = true;
+          document.querySelector('#' + id + ' .play-partial').click();
+        }`, id);
+        await browser.waitFor(`(id) => document.querySelector('#' + id + ' audio').currentTime > 0.3`, {args: [id], timeout: 20_000});
+        await browser.evaluate(`(id) => {
+          const audio = document.querySelector('#' + id + ' audio');
+          audio.pause();
+          audio.removeAttribute('src');
+          audio.load();
+        }`, id);
+      } finally {
+        await example.set({offline: false});
+      }
+
       await browser.evaluate(`(id) => document.querySelector('#' + id + ' .resume').click()`, id);
       const end = await browser.waitFor<string>(
         `(id) => ['done', 'failed'].includes(document.getElementById(id).dataset.state) && document.getElementById(id).dataset.state`,
@@ -214,6 +263,15 @@ describe.each([
       expect(total).toBeLessThan(size * 1.5);
     });
   }
+
+  test('Delete in the Downloaded list removes the episode from the cache and the list', async () => {
+    await browser.evaluate(`(id) => document.querySelector('#downloads [data-episode="' + id + '"] .delete').click()`, EPISODE);
+    await browser.waitFor(`(id) => !document.querySelector('#downloads [data-episode="' + id + '"]')`, {args: [EPISODE], timeout: 10_000});
+    expect((await card()).state).toBe('idle');
+    expect(
+      await browser.evaluate(`async (url) => (await caches.match(url, {ignoreVary: true})) === undefined`, `/media/${EPISODE}.wav`),
+    ).toBe(true);
+  });
 });
 
 afterAll(() => closeAllEngines());

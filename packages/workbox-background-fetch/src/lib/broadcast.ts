@@ -1,19 +1,27 @@
 import {CHANNEL_NAME} from '../protocol.js';
-import type {BroadcastMessage} from '../protocol.js';
+import type {BroadcastMessage, LibraryChangeMessage} from '../protocol.js';
 
-let channel: BroadcastChannel | undefined;
+const channels = new Map<string, BroadcastChannel>();
 
 /**
- * Posts `message` to every page of the origin on the library's one
- * BroadcastChannel (opened once, lazily). Silently does nothing where
- * BroadcastChannel is missing.
+ * Posts `message` to every page of the origin on one of the library's
+ * BroadcastChannels (each opened once, lazily): progress and results on
+ * `CHANNEL_NAME`, download library changes on `LIBRARY_CHANNEL_NAME`.
+ * Silently does nothing where BroadcastChannel is missing.
  *
  * @private
  */
-export function broadcast(message: BroadcastMessage): void {
+export function broadcast(
+  message: BroadcastMessage | LibraryChangeMessage,
+  channelName: string = CHANNEL_NAME,
+): void {
   if (typeof BroadcastChannel === 'undefined') {
     return;
   }
-  channel ??= new BroadcastChannel(CHANNEL_NAME);
+  let channel = channels.get(channelName);
+  if (!channel) {
+    channel = new BroadcastChannel(channelName);
+    channels.set(channelName, channel);
+  }
   channel.postMessage(message);
 }

@@ -88,6 +88,16 @@ async function answer(message: PageToWorkerMessage): Promise<unknown> {
       );
       return Promise.all(records.map(serializeRecord));
     }
+    case 'WBF_LIBRARY_LIST':
+      return queue.library.list();
+    case 'WBF_LIBRARY_GET':
+      return (await queue.library.get(message.id)) ?? null;
+    case 'WBF_LIBRARY_REMOVE':
+      return queue.library.remove(message.id);
+    case 'WBF_LIBRARY_PREPARE':
+      return queue.library._prepare(message.id, message.options);
+    case 'WBF_LIBRARY_FORGET':
+      return queue.library._forget(message.id);
   }
 }
 

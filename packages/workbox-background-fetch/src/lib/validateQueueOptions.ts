@@ -20,6 +20,7 @@ export function validateQueueOptions(
     forceFallback: 'boolean',
     nativeFailover: 'boolean',
     fallback: 'object',
+    library: 'boolean',
     onSuccess: 'function',
     onFail: 'function',
     onAbort: 'function',

@@ -180,6 +180,12 @@ export class FallbackBackend implements BackgroundFetchBackend {
     return [...this._jobs].filter((job) => job.active).map((job) => job.record.id);
   }
 
+  /** The records of this queue's active jobs (playback while downloading reads them). */
+  async activeRecords(): Promise<StoredJob[]> {
+    await this._load();
+    return [...this._jobs].filter((job) => job.active).map((job) => job.record);
+  }
+
   /** Extension: pauses active job `id`; `false` when there is none to pause. */
   async pause(id: string): Promise<boolean> {
     await this._load();
