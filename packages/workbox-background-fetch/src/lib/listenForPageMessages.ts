@@ -1,4 +1,5 @@
-import {allQueues, getQueue} from './queueRegistry.js';
+import {allQueues, findQueue, listedQueues} from './queueRegistry.js';
+import {delay} from './fallback/wait.js';
 import {createError} from './models/createError.js';
 import {deserializeRequest, serializeError, serializeRequest} from './serialization.js';
 import type {
@@ -12,6 +13,9 @@ import type {BackgroundFetchRecord} from '../types.js';
 declare const self: ServiceWorkerGlobalScope;
 
 let listening = false;
+
+/** How long one `waitFor` request waits before it answers 'pending' (the page asks again). */
+const RECORD_WAIT_MS = 20000;
 
 async function serializeRecord(record: BackgroundFetchRecord): Promise<SerializedRecord> {
   const request = await serializeRequest(record.request);
@@ -41,17 +45,17 @@ async function serializeRecord(record: BackgroundFetchRecord): Promise<Serialize
 
 async function answer(message: PageToWorkerMessage): Promise<unknown> {
   if (message.type === 'WBF_HELLO') {
-    const reply: HelloReply = {queues: allQueues().map((queue) => queue._info())};
+    const reply: HelloReply = {queues: listedQueues().map((queue) => queue._info())};
     return reply;
   }
   if (message.type === 'WBF_PING') {
     return null;
   }
-  const queue = getQueue(message.queue);
+  const queue = findQueue(message.queue);
   if (!queue) {
     throw createError('unknown-queue', {
       name: message.queue,
-      known: allQueues().map(({name}) => name),
+      known: listedQueues().map(({name}) => name),
     });
   }
   switch (message.type) {
@@ -75,7 +79,7 @@ async function answer(message: PageToWorkerMessage): Promise<unknown> {
     case 'WBF_RESUME':
       return queue._setPaused(message.id, message.type === 'WBF_PAUSE');
     case 'WBF_MATCH_ALL': {
-      const registration = await queue.get(message.id);
+      const registration = await (queue._withRecords ?? queue.get).call(queue, message.id);
       if (!registration) {
         throw createError('records-unavailable', {id: message.id}, 'InvalidStateError');
       }
@@ -83,6 +87,15 @@ async function answer(message: PageToWorkerMessage): Promise<unknown> {
         message.request && deserializeRequest(message.request),
         message.options,
       );
+      if (message.waitFor !== undefined) {
+        // One record the page saw pending: wait (a while) for its response.
+        const record = records[message.waitFor];
+        if (!record) {
+          return [];
+        }
+        await Promise.race([record.responseReady.catch(() => undefined), delay(RECORD_WAIT_MS)]);
+        return [await serializeRecord(record)];
+      }
       return Promise.all(records.map(serializeRecord));
     }
   }
@@ -106,6 +119,9 @@ export function listenForPageMessages(): void {
     if (typeof message?.type !== 'string' || !message.type.startsWith('WBF_')) {
       return;
     }
+    // The library's own messages are not the app's: its message handlers
+    // never see them (this listener is added before the app's).
+    event.stopImmediatePropagation();
     for (const queue of allQueues()) {
       queue._keepAlive(event);
     }

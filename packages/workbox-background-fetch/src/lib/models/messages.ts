@@ -53,6 +53,9 @@ export const messages = {
     `The records of background fetch ${str(id)} are no longer available: ` +
     `read them in the success or fail handler, or from the cache they were ` +
     `stored in.`,
+  'event-not-active': ({type}) =>
+    `waitUntil() was called on a ${str(type)} event that is no longer active: ` +
+    `call it while the handler runs, or from a promise given to waitUntil().`,
   'update-ui-not-allowed': () =>
     `updateUI() may be called once per event, while the event is active.`,
   'queue-not-found-for-plugin': ({name}) =>
