@@ -5,6 +5,7 @@ import type {
   RegistrationSnapshot,
 } from 'workbox-background-fetch/protocol';
 import {messageWorker} from '../../messageWorker.js';
+import {metaConnectSrcAllows} from './metaConnectSrc.js';
 import {PolyfillWindowRegistration} from './PolyfillWindowRegistration.js';
 
 /**
@@ -22,6 +23,14 @@ export function pageDriver(registration: ServiceWorkerRegistration): PolyfillDri
   });
   return {
     async fetch({id, requests, options}) {
+      for (const request of requests) {
+        if (!metaConnectSrcAllows(new URL(request.url))) {
+          throw new TypeError(
+            `Background fetch refuses ${request.url}: the page's ` +
+              `Content-Security-Policy (connect-src) does not allow it.`,
+          );
+        }
+      }
       const snapshot = await messageWorker<RegistrationSnapshot>(registration, {
         type: 'WBF_FETCH',
         queue: POLYFILL_QUEUE,

@@ -22,6 +22,12 @@ export const messages = {
     `'no-cors'. Use a 'cors' or 'same-origin' request.`,
   'unsupported-scheme': ({url}) =>
     `Background fetch only downloads http(s) URLs; ${str(url)} is not one.`,
+  'bad-port': ({url}) =>
+    `Background fetch cannot download ${str(url)}: browsers block requests ` +
+    `to that port (the Fetch standard's "bad ports"). Serve it on another port.`,
+  'dangling-markup': ({url}) =>
+    `Background fetch refuses ${str(url)}: the URL was written with a newline ` +
+    `and a '<', which browsers block as dangling markup. Remove the newline.`,
   'duplicate-id': ({id}) =>
     `A background fetch with id ${str(id)} is still active. Wait for it to ` +
     `finish, abort it, or pick another id.`,

@@ -1,4 +1,5 @@
 import {enumerateAccessors} from './defineGlobal.js';
+import {responseWithUrl} from '../responseWithUrl.js';
 import type {
   BackgroundFetchFailureReason,
   BackgroundFetchRecord as RecordShape,
@@ -14,6 +15,22 @@ function illegal(): TypeError {
 }
 
 /**
+ * A response with a non-ok status as native Background Fetch hands it out
+ * (and the web-platform-tests expect): status, headers and URL, no body.
+ */
+function withoutErrorBody(response: Response): Response {
+  if (response.ok) {
+    return response;
+  }
+  const empty = new Response(null, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+  return responseWithUrl(empty, response.url);
+}
+
+/**
  * The polyfill's `BackgroundFetchRecord`: a request of a job and the promise
  * of its response. Handed out by `match()` / `matchAll()` only.
  */
@@ -25,7 +42,9 @@ export class BackgroundFetchRecord implements RecordShape {
     if (key !== CONSTRUCT) {
       throw illegal();
     }
-    this.#record = record;
+    const responseReady = record.responseReady.then(withoutErrorBody);
+    responseReady.catch(() => undefined);
+    this.#record = {request: record.request, responseReady};
   }
   /** The request, as given to `fetch()`. */
   get request(): Request {
