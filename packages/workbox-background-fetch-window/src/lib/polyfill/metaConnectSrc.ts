@@ -31,34 +31,37 @@ function sourceAllows(source: string, url: URL, self: URL): boolean {
 }
 
 /**
+ * Whether one Content-Security-Policy (its text, as in a `<meta>`'s
+ * `content`) lets a page at `self` connect to `url`: its `connect-src`,
+ * else its `default-src`, else yes.
+ *
+ * @private
+ */
+export function policyAllowsConnect(policy: string, url: URL, self: URL): boolean {
+  const directives = new Map(
+    policy.split(';').map((directive) => {
+      const [name = '', ...sources] = directive.trim().split(/\s+/);
+      return [name.toLowerCase(), sources] as const;
+    }),
+  );
+  const sources = directives.get('connect-src') ?? directives.get('default-src');
+  return !sources || sources.some((source) => sourceAllows(source, url, self));
+}
+
+/**
  * Whether the page's `<meta http-equiv="Content-Security-Policy">` policies
- * let it connect to `url` (`connect-src`, else `default-src`), as a native
- * `fetch()` checks the page's policy before it starts. The polyfill's
- * downloads run in the worker, under the worker's own policy, so the
- * page's is checked here. Policies sent as HTTP headers are invisible to
- * scripts and not checked.
+ * let it connect to `url`, as a native `fetch()` checks the page's policy
+ * before it starts. The polyfill's downloads run in the worker, under the
+ * worker's own policy, so the page's is checked here. Policies sent as HTTP
+ * headers are invisible to scripts and not checked.
  *
  * @private
  */
 export function metaConnectSrcAllows(url: URL): boolean {
-  if (typeof document === 'undefined') {
-    return true;
-  }
   const self = new URL(location.href);
-  for (const meta of document.querySelectorAll('meta[http-equiv]')) {
-    if (meta.getAttribute('http-equiv')!.toLowerCase() !== 'content-security-policy') {
-      continue;
-    }
-    const directives = new Map(
-      (meta.getAttribute('content') ?? '').split(';').map((directive) => {
-        const [name = '', ...sources] = directive.trim().split(/\s+/);
-        return [name.toLowerCase(), sources] as const;
-      }),
-    );
-    const sources = directives.get('connect-src') ?? directives.get('default-src');
-    if (sources && !sources.some((source) => sourceAllows(source, url, self))) {
-      return false;
-    }
-  }
-  return true;
+  return [...document.querySelectorAll('meta[http-equiv]')].every(
+    (meta) =>
+      meta.getAttribute('http-equiv')!.toLowerCase() !== 'content-security-policy' ||
+      policyAllowsConnect(meta.getAttribute('content') ?? '', url, self),
+  );
 }
