@@ -55,10 +55,27 @@ export function installWorkerPolyfill(): void {
   const jobs = new WorkerJobs(works ? nativeManagerOf(self.registration) : undefined);
   const manager = createPolyfillManager(jobs.driver());
   if (works) {
-    // Answer `instanceof` with the browser's interface.
-    const native = (self as unknown as {BackgroundFetchManager: {prototype: object}})
-      .BackgroundFetchManager.prototype;
-    Object.setPrototypeOf(BackgroundFetchManager.prototype, native);
+    // Chromium keeps its interfaces; the polyfill's objects (the manager,
+    // and the fallback's events, registrations and records) answer
+    // `instanceof` with them too.
+    const ours: Record<string, Function> = {
+      BackgroundFetchManager,
+      BackgroundFetchRegistration,
+      BackgroundFetchRecord,
+      BackgroundFetchEvent,
+      BackgroundFetchUpdateUIEvent,
+    };
+    for (const [name, polyfill] of Object.entries(ours)) {
+      const native = (self as unknown as Record<string, Function | undefined>)[name];
+      if (typeof native === 'function') {
+        Object.defineProperty(native, Symbol.hasInstance, {
+          configurable: true,
+          value(this: Function, object: unknown): boolean {
+            return Function.prototype[Symbol.hasInstance].call(this, object) || object instanceof polyfill;
+          },
+        });
+      }
+    }
   } else {
     // Absent (Firefox), or present but refusing (WebKit's flag): ours.
     defineGlobal('BackgroundFetchManager', BackgroundFetchManager);
