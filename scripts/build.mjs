@@ -8,7 +8,7 @@
   - prints each runtime entry's size, minified + brotli.
 */
 import {execFileSync} from 'node:child_process';
-import {readFileSync, mkdirSync} from 'node:fs';
+import {copyFileSync, readFileSync, mkdirSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {brotliCompressSync, constants} from 'node:zlib';
@@ -29,6 +29,21 @@ export const bundles = [
     entry: 'src/index.ts',
     globalName: 'workbox.backgroundFetchWindow',
     file: 'workbox-background-fetch-window',
+  },
+  // The native-API polyfills: side effects only, no global name. The
+  // production flavour is also written as `polyfill.js`, the name users
+  // load (`importScripts('…/polyfill.js')`, `<script src="…/polyfill.js">`).
+  {
+    pkg: 'workbox-background-fetch',
+    entry: 'src/polyfill.ts',
+    file: 'polyfill',
+    alias: 'polyfill.js',
+  },
+  {
+    pkg: 'workbox-background-fetch-window',
+    entry: 'src/polyfill.ts',
+    file: 'polyfill',
+    alias: 'polyfill.js',
   },
 ];
 
@@ -70,6 +85,9 @@ async function buildBundles() {
       });
       if (production) {
         const code = readFileSync(outfile);
+        if (bundle.alias) {
+          copyFileSync(outfile, join(outDir, bundle.alias));
+        }
         sizes.push({
           file: `${bundle.pkg}/dist/iife/${bundle.file}.prod.js`,
           minified: code.length,
@@ -81,14 +99,48 @@ async function buildBundles() {
   return sizes;
 }
 
+/**
+ * What the worker polyfill adds to a worker that has the runtime already:
+ * the runtime's entry and the polyfill bundled together, minus the runtime
+ * alone (both production, minified + brotli).
+ */
+async function polyfillOnTopOfRuntime() {
+  const pkgDir = join(root, 'packages', 'workbox-background-fetch');
+  const brotliOf = async (contents) => {
+    const result = await esbuild.build({
+      stdin: {contents, resolveDir: pkgDir, loader: 'ts'},
+      bundle: true,
+      format: 'iife',
+      platform: 'browser',
+      target: ['chrome100', 'firefox100', 'safari15'],
+      define: {'process.env.NODE_ENV': '"production"'},
+      minify: true,
+      mangleProps: /^_[a-zA-Z]/,
+      reserveProps: /^__/,
+      legalComments: 'none',
+      write: false,
+      logLevel: 'warning',
+    });
+    return brotliSize(Buffer.from(result.outputFiles[0].contents));
+  };
+  const runtime = await brotliOf(`export * from './src/index.ts';`);
+  const both = await brotliOf(`export * from './src/index.ts'; import './src/polyfill.ts';`);
+  return both - runtime;
+}
+
 execFileSync(join(root, 'node_modules/.bin/tsc'), ['-b', 'tsconfig.build.json'], {
   cwd: root,
   stdio: 'inherit',
 });
 const sizes = await buildBundles();
+const polyfillExtra = await polyfillOnTopOfRuntime();
 for (const {file, minified, brotli} of sizes) {
   console.log(
     `size: ${file}  ${(minified / 1024).toFixed(1)} KiB minified, ` +
-      `${(brotli / 1024).toFixed(1)} KiB brotli`,
+      `${(brotli / 1024).toFixed(1)} KiB brotli (${brotli} B)`,
   );
 }
+console.log(
+  `size: workbox-background-fetch/polyfill on top of the runtime in one worker bundle: ` +
+    `+${(polyfillExtra / 1024).toFixed(1)} KiB brotli (${polyfillExtra} B; budget 2 KiB)`,
+);

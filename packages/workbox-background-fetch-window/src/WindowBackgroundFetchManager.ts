@@ -1,5 +1,6 @@
 import {
   createError,
+  nativeManagerOf,
   nativeTotals,
   normalizeFetchArguments,
   serializeRequest,
@@ -56,7 +57,7 @@ export class WindowBackgroundFetchManager implements BackgroundFetchManager {
 
   /** Whether jobs start natively here (else the worker's fallback runs them). */
   get native(): boolean {
-    return Boolean(this._registration.backgroundFetch) && !this._forceFallback;
+    return Boolean(nativeManagerOf(this._registration)) && !this._forceFallback;
   }
 
   /**
@@ -89,7 +90,7 @@ export class WindowBackgroundFetchManager implements BackgroundFetchManager {
     options: BackgroundFetchOptions,
   ): Promise<WindowRegistration> {
     const args = {id, requests, options};
-    const manager = this._registration.backgroundFetch;
+    const manager = nativeManagerOf(this._registration);
     if (manager && !this._forceFallback) {
       // The worker never sees a native job's title and icons: tell it, for
       // the download library.
@@ -130,7 +131,7 @@ export class WindowBackgroundFetchManager implements BackgroundFetchManager {
    * @param id The id given to `fetch()`.
    */
   async get(id: string): Promise<WindowRegistration | undefined> {
-    const manager = this._registration.backgroundFetch;
+    const manager = nativeManagerOf(this._registration);
     if (manager && !this._forceFallback && typeof id === 'string' && id !== '') {
       const native = await manager.get(toJobId(this.queue, id));
       if (native) {

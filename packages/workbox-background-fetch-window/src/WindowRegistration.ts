@@ -3,6 +3,7 @@ import {
   deserializeRequest,
   matchAllNative,
   nativeTotals,
+  responseWithUrl,
   serializeRequest,
 } from 'workbox-background-fetch/protocol';
 import type {
@@ -17,15 +18,19 @@ import {messageWorker} from './messageWorker.js';
 import {onJobMessage} from './progressChannel.js';
 import {keepWorkerAwake} from './keepWorkerAwake.js';
 
-function toRecord(serialized: SerializedRecord): BackgroundFetchRecord {
+/** A record the worker sent, as a page sees it. @private */
+export function toRecord(serialized: SerializedRecord): BackgroundFetchRecord {
   const {response, error} = serialized;
   const responseReady = response
     ? Promise.resolve(
-        new Response(response.body, {
-          status: response.status,
-          statusText: response.statusText,
-          headers: response.headers,
-        }),
+        responseWithUrl(
+          new Response(response.body, {
+            status: response.status,
+            statusText: response.statusText,
+            headers: response.headers,
+          }),
+          response.url,
+        ),
       )
     : Promise.reject(
         error === 'AbortError'
@@ -59,7 +64,7 @@ export class WindowRegistration extends SnapshotRegistration {
    * on registrations from `get()`.
    */
   persisted: boolean | undefined = undefined;
-  private readonly _registration: ServiceWorkerRegistration;
+  protected readonly _registration: ServiceWorkerRegistration;
   /** The browser's registration while the browser runs the job natively. */
   private _native?: BackgroundFetchRegistration;
   private readonly _stopListening: () => void;

@@ -1,4 +1,4 @@
-import {deserializeRequest, serializeError} from 'workbox-background-fetch/protocol';
+import {deserializeRequest, nativeManagerOf, serializeError} from 'workbox-background-fetch/protocol';
 import type {Reply, WorkerToPageMessage} from 'workbox-background-fetch/protocol';
 
 let listening = false;
@@ -23,7 +23,7 @@ export function listenForWorkerRequests(): void {
     const port = event.ports[0];
     void (async () => {
       const registration = await navigator.serviceWorker.ready;
-      const manager = registration.backgroundFetch;
+      const manager = nativeManagerOf(registration);
       if (!manager) {
         throw new DOMException('Background Fetch is not supported here.', 'NotAllowedError');
       }

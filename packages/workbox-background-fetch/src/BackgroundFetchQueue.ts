@@ -7,6 +7,7 @@ import type {FallbackNotificationJob} from './lib/fallback/readFallbackNotificat
 import {EndedRegistration} from './lib/EndedRegistration.js';
 import type {FallbackBackendOptions} from './lib/fallback/FallbackBackend.js';
 import {addQueue, hasQueue} from './lib/queueRegistry.js';
+import {nativeManagerOf} from './lib/polyfill/nativeManager.js';
 import {listenForPageMessages} from './lib/listenForPageMessages.js';
 import {broadcast} from './lib/broadcast.js';
 import {cacheRecords} from './lib/cacheRecords.js';
@@ -148,7 +149,8 @@ export class BackgroundFetchQueue {
           : (id: string, requests: Request[], fetchOptions: BackgroundFetchOptions, event: ExtendableEvent) =>
               failOverToFallback(this._fallback, id, requests, fetchOptions, event),
     };
-    const manager = self.registration?.backgroundFetch;
+    // The browser's own manager, never the polyfill's (both may run).
+    const manager = nativeManagerOf(self.registration);
     if (manager && !options.forceFallback) {
       this._native = new NativeBackend(context, manager);
     }

@@ -25,6 +25,7 @@ export {toJobId, fromJobId} from './lib/jobId.js';
 export {createError} from './lib/models/createError.js';
 export {SnapshotRegistration} from './lib/SnapshotRegistration.js';
 export {askClient} from './lib/askClient.js';
+export {responseWithUrl} from './lib/responseWithUrl.js';
 export {matchAllNative, nativeTotals} from './lib/native/readNative.js';
 export {
   deserializeError,
@@ -32,6 +33,12 @@ export {
   serializeError,
   serializeRequest,
 } from './lib/serialization.js';
+export {nativeManagerOf, nativeWorks} from './lib/polyfill/nativeManager.js';
+export {defineGlobal} from './lib/polyfill/defineGlobal.js';
+export {defineQuotaExceededError} from './lib/polyfill/QuotaExceededError.js';
+export {BackgroundFetchManager, createPolyfillManager} from './lib/polyfill/PolyfillManager.js';
+export {BackgroundFetchRecord, BackgroundFetchRegistration} from './lib/polyfill/PolyfillRegistration.js';
+export type {PolyfillDriver, PolyfillJob} from './lib/polyfill/PolyfillManager.js';
 export type {NormalizedFetchArguments} from './lib/normalizeFetchArguments.js';
 export type {DownloadEntry, DownloadEntryRecord} from './lib/library/DownloadEntry.js';
 
@@ -49,6 +56,12 @@ export interface LibraryChangeMessage {
   id: string;
   change: 'added' | 'removed';
 }
+
+/**
+ * The queue name of the jobs of the polyfilled `registration.backgroundFetch`
+ * (a hidden queue of the worker polyfill; pages address it with it).
+ */
+export const POLYFILL_QUEUE = 'wbf-native-api';
 
 /** Which backend runs a job. */
 export type BackendKind = 'native' | 'fallback';
@@ -130,6 +143,11 @@ export type PageToWorkerMessage =
       id: string;
       request?: SerializedRequest;
       options?: CacheQueryOptions;
+      /**
+       * Wait for the response of the record at this position of the result
+       * (up to a limit), and answer only that record.
+       */
+      waitFor?: number;
     }
   | {type: 'WBF_LIBRARY_LIST'; queue: string}
   | {type: 'WBF_LIBRARY_GET'; queue: string; id: string}

@@ -1,4 +1,5 @@
-import {allQueues, getQueue} from './queueRegistry.js';
+import {allQueues, findQueue, listedQueues} from './queueRegistry.js';
+import {delay} from './fallback/wait.js';
 import {createError} from './models/createError.js';
 import {settlingJob} from './settlingJobs.js';
 import {deserializeRequest, serializeError, serializeRequest} from './serialization.js';
@@ -13,6 +14,9 @@ import type {BackgroundFetchRecord} from '../types.js';
 declare const self: ServiceWorkerGlobalScope;
 
 let listening = false;
+
+/** How long one `waitFor` request waits before it answers 'pending' (the page asks again). */
+const RECORD_WAIT_MS = 20000;
 
 async function serializeRecord(record: BackgroundFetchRecord): Promise<SerializedRecord> {
   const request = await serializeRequest(record.request);
@@ -42,17 +46,17 @@ async function serializeRecord(record: BackgroundFetchRecord): Promise<Serialize
 
 async function answer(message: PageToWorkerMessage): Promise<unknown> {
   if (message.type === 'WBF_HELLO') {
-    const reply: HelloReply = {queues: allQueues().map((queue) => queue._info())};
+    const reply: HelloReply = {queues: listedQueues().map((queue) => queue._info())};
     return reply;
   }
   if (message.type === 'WBF_PING') {
     return null;
   }
-  const queue = getQueue(message.queue);
+  const queue = findQueue(message.queue);
   if (!queue) {
     throw createError('unknown-queue', {
       name: message.queue,
-      known: allQueues().map(({name}) => name),
+      known: listedQueues().map(({name}) => name),
     });
   }
   switch (message.type) {
@@ -78,7 +82,8 @@ async function answer(message: PageToWorkerMessage): Promise<unknown> {
     case 'WBF_MATCH_ALL': {
       // Records stay readable while the job settles (its callback runs).
       const registration =
-        (await queue.get(message.id)) ?? settlingJob(queue.name, message.id);
+        (await (queue._withRecords ?? queue.get).call(queue, message.id)) ??
+        settlingJob(queue.name, message.id);
       if (!registration) {
         throw createError('records-unavailable', {id: message.id}, 'InvalidStateError');
       }
@@ -86,6 +91,15 @@ async function answer(message: PageToWorkerMessage): Promise<unknown> {
         message.request && deserializeRequest(message.request),
         message.options,
       );
+      if (message.waitFor !== undefined) {
+        // One record the page saw pending: wait (a while) for its response.
+        const record = records[message.waitFor];
+        if (!record) {
+          return [];
+        }
+        await Promise.race([record.responseReady.catch(() => undefined), delay(RECORD_WAIT_MS)]);
+        return [await serializeRecord(record)];
+      }
       return Promise.all(records.map(serializeRecord));
     }
     case 'WBF_LIBRARY_LIST':
@@ -119,6 +133,9 @@ export function listenForPageMessages(): void {
     if (typeof message?.type !== 'string' || !message.type.startsWith('WBF_')) {
       return;
     }
+    // The library's own messages are not the app's: its message handlers
+    // never see them (this listener is added before the app's).
+    event.stopImmediatePropagation();
     for (const queue of allQueues()) {
       queue._keepAlive(event);
     }

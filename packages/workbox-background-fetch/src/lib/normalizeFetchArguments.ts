@@ -1,3 +1,4 @@
+import {blockedUrl} from './blockedUrl.js';
 import {createError} from './models/createError.js';
 import type {BackgroundFetchOptions} from '../types.js';
 
@@ -30,9 +31,13 @@ export function normalizeFetchArguments(
   const normalized = list.map((entry) => {
     const request =
       entry instanceof Request ? entry : new Request(String(entry));
-    const {protocol} = new URL(request.url);
-    if (protocol !== 'http:' && protocol !== 'https:') {
+    const url = new URL(request.url);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw createError('unsupported-scheme', {url: request.url}, 'TypeError');
+    }
+    const blocked = blockedUrl(url, entry instanceof Request ? undefined : String(entry));
+    if (blocked) {
+      throw createError(blocked, {url: request.url}, 'TypeError');
     }
     if (request.mode === 'no-cors') {
       throw createError('no-cors-request', {url: request.url}, 'TypeError');

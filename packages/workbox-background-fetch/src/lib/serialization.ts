@@ -1,3 +1,4 @@
+import {domException} from './models/createError.js';
 import type {SerializedRequest} from '../protocol.js';
 
 /** Turns a Request into something postMessage can carry. */
@@ -70,7 +71,7 @@ export function deserializeError(error: {name: string; message: string}): Error 
     'TimeoutError',
   ];
   if (known.includes(error.name)) {
-    return new DOMException(error.message, error.name);
+    return domException(error.message, error.name);
   }
   return Object.assign(new Error(error.message), {name: error.name});
 }

@@ -1061,7 +1061,7 @@ export class FallbackJob implements FallbackJobControl {
         ),
       );
       if (parts.every((part): part is Blob => part !== undefined)) {
-        return assembleResponse(file.head, parts);
+        return assembleResponse(file.head, parts, file.request.url);
       }
     } else if (this.record.state === 'aborted') {
       throw createError('download-aborted', details, 'AbortError');

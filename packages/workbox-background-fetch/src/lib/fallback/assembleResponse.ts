@@ -1,3 +1,4 @@
+import {responseWithUrl} from '../responseWithUrl.js';
 import type {StoredResponseHead} from './StoredJob.js';
 
 /** Statuses whose responses have no body. */
@@ -9,11 +10,15 @@ const NULL_BODY = new Set([204, 205, 304]);
  * headers and `Content-Type`, without `Content-Range` and `Content-Length`
  * as the Background Fetch spec exposes them. `new Blob(parts)` references
  * the stored, disk-backed chunks: nothing is copied until the body is read
- * (or `cache.put()` writes it).
+ * (or `cache.put()` writes it). Its `url` is `url` (the request's).
  *
  * @private
  */
-export function assembleResponse(head: StoredResponseHead, parts: Blob[]): Response {
+export function assembleResponse(
+  head: StoredResponseHead,
+  parts: Blob[],
+  url = '',
+): Response {
   const headers = new Headers(head.headers);
   headers.delete('content-range');
   headers.delete('content-length');
@@ -21,5 +26,5 @@ export function assembleResponse(head: StoredResponseHead, parts: Blob[]): Respo
   const body = NULL_BODY.has(status)
     ? null
     : new Blob(parts, {type: headers.get('content-type') ?? ''});
-  return new Response(body, {status, statusText: head.statusText, headers});
+  return responseWithUrl(new Response(body, {status, statusText: head.statusText, headers}), url);
 }

@@ -12,7 +12,8 @@ function comparableURL(url: string, ignoreSearch: boolean): string {
  * the Cache API's "request matches cached item" rules that
  * `BackgroundFetchRegistration.match()` and `matchAll()` use: same URL
  * without fragment (and without query with `ignoreSearch`), and a GET query
- * unless `ignoreMethod`. `ignoreVary` changes nothing: records carry no
+ * and a GET record unless `ignoreMethod` (a PUT record matches only then, as
+ * in Chromium and the web-platform-tests). `ignoreVary` changes nothing: records carry no
  * Vary to compare before their response exists.
  *
  * @example
@@ -23,10 +24,11 @@ function comparableURL(url: string, ignoreSearch: boolean): string {
  */
 export function matchRecordRequest(
   query: Request,
-  recordRequest: {url: string},
+  recordRequest: {url: string; method?: string},
   options: CacheQueryOptions = {},
 ): boolean {
-  if (!options.ignoreMethod && query.method !== 'GET') {
+  const recordMethod = recordRequest.method ?? 'GET';
+  if (!options.ignoreMethod && (query.method !== 'GET' || recordMethod !== 'GET')) {
     return false;
   }
   const ignoreSearch = Boolean(options.ignoreSearch);

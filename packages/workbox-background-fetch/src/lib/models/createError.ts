@@ -46,9 +46,24 @@ export function buildError<Code extends string>(
     error = new Error(message);
     error.name = 'WorkboxBackgroundFetchError';
   } else {
-    error = new DOMException(message, kind);
+    error = domException(message, kind);
   }
   // An own property: DOMException.prototype has a read-only legacy `code`.
   Object.defineProperty(error, 'code', {value: code, enumerable: true});
   return error as Error & {code: Code};
+}
+
+/**
+ * A DOMException named `name`; a quota error is an instance of the global
+ * `QuotaExceededError` where it exists (the current WebIDL, and the
+ * polyfill defines it), so `error.constructor` is what the spec says.
+ *
+ * @private
+ */
+export function domException(message: string, name: string): DOMException {
+  const Quota = (globalThis as {QuotaExceededError?: new (message: string) => DOMException})
+    .QuotaExceededError;
+  return name === 'QuotaExceededError' && typeof Quota === 'function'
+    ? new Quota(message)
+    : new DOMException(message, name);
 }

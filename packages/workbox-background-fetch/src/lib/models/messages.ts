@@ -22,6 +22,12 @@ export const messages = {
     `'no-cors'. Use a 'cors' or 'same-origin' request.`,
   'unsupported-scheme': ({url}) =>
     `Background fetch only downloads http(s) URLs; ${str(url)} is not one.`,
+  'bad-port': ({url}) =>
+    `Background fetch cannot download ${str(url)}: browsers block requests ` +
+    `to that port (the Fetch standard's "bad ports"). Serve it on another port.`,
+  'dangling-markup': ({url}) =>
+    `Background fetch refuses ${str(url)}: the URL was written with a newline ` +
+    `and a '<', which browsers block as dangling markup. Remove the newline.`,
   'duplicate-id': ({id}) =>
     `A background fetch with id ${str(id)} is still active. Wait for it to ` +
     `finish, abort it, or pick another id.`,
@@ -53,6 +59,9 @@ export const messages = {
     `The records of background fetch ${str(id)} are no longer available: ` +
     `read them in the success or fail handler, or from the cache they were ` +
     `stored in.`,
+  'event-not-active': ({type}) =>
+    `waitUntil() was called on a ${str(type)} event that is no longer active: ` +
+    `call it while the handler runs, or from a promise given to waitUntil().`,
   'update-ui-not-allowed': () =>
     `updateUI() may be called once per event, while the event is active.`,
   'queue-not-found-for-plugin': ({name}) =>

@@ -1,4 +1,5 @@
 import {SnapshotRegistration} from '../SnapshotRegistration.js';
+import {responseWithUrl} from '../responseWithUrl.js';
 import {fromJobId} from '../jobId.js';
 import {createError} from '../models/createError.js';
 import {matchAllNative, nativeTotals} from './readNative.js';
@@ -114,8 +115,8 @@ export class NativeRegistration extends SnapshotRegistration {
       }));
       this._bodies.set(key, stored);
     }
-    const {body, init} = await stored;
-    return new Response(body, init);
+    const {body, init, url} = await stored;
+    return responseWithUrl(new Response(body, init), url);
   }
 
   private _syncTotals(): void {

@@ -19,3 +19,13 @@ describe('which records match()/matchAll() return (Cache API matching)', () => {
     expect(matchRecordRequest(post, record, {ignoreMethod: true})).toBe(true);
   });
 });
+
+describe('matchRecordRequest: a record of another method', () => {
+  it('matches a GET query only with ignoreMethod', () => {
+    const put = {url: 'https://example.com/media/a.mp3', method: 'PUT'};
+    expect(matchRecordRequest(new Request('https://example.com/media/a.mp3'), put)).toBe(false);
+    expect(
+      matchRecordRequest(new Request('https://example.com/media/a.mp3'), put, {ignoreMethod: true}),
+    ).toBe(true);
+  });
+});
