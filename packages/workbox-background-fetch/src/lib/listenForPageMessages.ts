@@ -102,16 +102,17 @@ async function answer(message: PageToWorkerMessage): Promise<unknown> {
       }
       return Promise.all(records.map(serializeRecord));
     }
+    // The polyfill's hidden queue keeps no library: it answers as an empty one.
     case 'WBF_LIBRARY_LIST':
-      return queue.library.list();
+      return (await queue.library?.list()) ?? [];
     case 'WBF_LIBRARY_GET':
-      return (await queue.library.get(message.id)) ?? null;
+      return (await queue.library?.get(message.id)) ?? null;
     case 'WBF_LIBRARY_REMOVE':
-      return queue.library.remove(message.id);
+      return (await queue.library?.remove(message.id)) ?? false;
     case 'WBF_LIBRARY_PREPARE':
-      return queue.library._prepare(message.id, message.options);
+      return queue.library?._prepare(message.id, message.options);
     case 'WBF_LIBRARY_FORGET':
-      return queue.library._forget(message.id);
+      return queue.library?._forget(message.id);
   }
 }
 

@@ -1,4 +1,5 @@
 import type {BackgroundFetchQueue} from '../BackgroundFetchQueue.js';
+import type {DownloadLibrary} from '../DownloadLibrary.js';
 import type {SnapshotRegistration} from './SnapshotRegistration.js';
 import type {QueueInfo} from '../protocol.js';
 import type {BackgroundFetchOptions} from '../types.js';
@@ -11,6 +12,8 @@ import type {BackgroundFetchOptions} from '../types.js';
  */
 export interface RegisteredQueue {
   readonly name: string;
+  /** Finished downloads (`BackgroundFetchQueue`s only). */
+  readonly library?: DownloadLibrary;
   _info(): QueueInfo;
   _keepAlive(event: ExtendableEvent): void;
   _fetchWithFallback(
