@@ -12,7 +12,8 @@ import type {BackendContext, BackgroundFetchBackend} from '../BackgroundFetchBac
 import type {BackgroundFetchOptions} from '../../types.js';
 import type {ChunkStorageOption} from './chunkStores.js';
 import type {FallbackRegistration} from './FallbackRegistration.js';
-import type {FallbackSettings, JobHost} from './FallbackJob.js';
+import type {FallbackSettings} from './FallbackSettings.js';
+import type {JobHost} from './JobHost.js';
 import type {StoredFile, StoredJob} from './StoredJob.js';
 
 /**
@@ -232,7 +233,7 @@ export class FallbackBackend implements BackgroundFetchBackend {
       context: this._context,
       settings: this._settings,
       track: (work) => this._track(work),
-      forget: (job) => this._jobs.delete(job),
+      forget: (job) => this._jobs.delete(job as FallbackJob),
     };
     const job = new FallbackJob(record, host, resumed);
     this._jobs.add(job);

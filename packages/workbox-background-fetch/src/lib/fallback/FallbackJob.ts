@@ -28,7 +28,6 @@ import {decideRetry} from './retryPolicy.js';
 import {validateResumeResponse} from './validateResumeResponse.js';
 import {requestWakeWhenOnline, waitForOnline} from './wait.js';
 import {Wakeup} from './Wakeup.js';
-import type {BackendContext} from '../BackgroundFetchBackend.js';
 import type {RegistrationSnapshot, SerializedRequest} from '../../protocol.js';
 import type {
   BackgroundFetchFailureReason,
@@ -39,30 +38,11 @@ import type {ChunkStore} from './ChunkStore.js';
 import type {FallbackJobControl} from './FallbackRegistration.js';
 import type {JobEvent} from './jobStateMachine.js';
 import type {ByteRange} from './resumeHeaders.js';
-import type {RequestFailure, RetryDecision, RetryOptions} from './retryPolicy.js';
+import type {RequestFailure, RetryDecision} from './retryPolicy.js';
+import type {JobHost} from './JobHost.js';
 import type {StoredJob} from './StoredJob.js';
 
 declare const self: ServiceWorkerGlobalScope;
-
-/** The fallback backend's options, resolved, as its jobs use them. @private */
-export interface FallbackSettings {
-  chunkSize: number;
-  maxInFlight: number;
-  retry: RetryOptions;
-  /** A request that receives nothing for this long (ms) is cut and retried. */
-  stallTimeout: number;
-  notifications: boolean;
-}
-
-/** What a job needs from its backend. @private */
-export interface JobHost {
-  context: BackendContext;
-  settings: FallbackSettings;
-  /** Keeps the worker alive (through `keepAlive()` events) while `work` runs. */
-  track(work: Promise<unknown>): void;
-  /** The job's record and chunks are gone: forget it. */
-  forget(job: FallbackJob): void;
-}
 
 /** A file that changed on the server more often than this during its download fails (`fetch-error`). */
 const MAX_CHANGES = 3;
