@@ -17,10 +17,16 @@ function server(
     fault(seen, index) ?? serveFile(files[seen.url], headers, seen, {ranges});
 }
 
+/** Byte-for-byte equality (jest's toEqual walks typed arrays one element at a time). */
+function expectBytes(actual: Uint8Array, expected: Uint8Array): void {
+  expect(actual.length).toBe(expected.length);
+  expect(Buffer.compare(Buffer.from(actual), Buffer.from(expected))).toBe(0);
+}
+
 function expectSucceeded(sim: Simulation, sources: Uint8Array[]): void {
   expect(sim.state.record.state).toBe('succeeded');
   expect(sim.settlements).toEqual(['success']);
-  sources.forEach((source, index) => expect(sim.fileBytes(index)).toEqual(source));
+  sources.forEach((source, index) => expectBytes(sim.fileBytes(index), source));
 }
 
 /** Runs a job to its settlement, but keeps its chunks (no purge) so their bytes can be checked. */
@@ -36,7 +42,7 @@ describe('download core: a download that goes well', () => {
     sim.run({type: 'start'});
     expect(sim.commandsOf('read')).toHaveLength(1);
     expect(sim.commandsOf('watch').at(-1)!.ms).toBeGreaterThan(SETTINGS.stallTimeout);
-    expect(sim.fileBytes(0)).toEqual(file);
+    expectBytes(sim.fileBytes(0), file);
     sim.release();
     expect(sim.state.record.state).toBe('succeeded');
     expect(sim.settlements).toEqual(['success']);
@@ -191,7 +197,7 @@ describe('download core: faults', () => {
     const {sim, stored} = checkBytes({'/f': file}, (seen, index) =>
       index === 0 ? {...(serveFile(file, ETAG, seen) as object), cutAfter: 100 * KiB} as FakeAnswer : undefined,
     );
-    expect(stored[0]).toEqual(file);
+    expectBytes(stored[0], file);
     expect(sim.seen[1].headers.Range).toMatch(/^bytes=\d+-/);
     expect(sim.state.record.state).toBe('succeeded');
   });
@@ -204,7 +210,7 @@ describe('download core: faults', () => {
       }
       return {status: 200, headers: {...ETAG, 'content-length': String(file.length)}, body: file};
     });
-    expect(stored[0]).toEqual(file);
+    expectBytes(stored[0], file);
     expect(sim.state.files[0].rangesRefused).toBe(true);
     expect(sim.state.files[0].stored.generation).toBe(1);
     expect(sim.state.files[0].stored.changes).toBe(0);
@@ -219,7 +225,7 @@ describe('download core: faults', () => {
       }
       return serveFile(changed, {etag: '"v2"'}, {...seen, headers: {}});
     });
-    expect(stored[0]).toEqual(changed);
+    expectBytes(stored[0], changed);
     expect(sim.state.files[0].stored.changes).toBe(1);
     expect(sim.state.record.state).toBe('succeeded');
   });
@@ -248,7 +254,7 @@ describe('download core: faults', () => {
     ]) {
       const {sim, stored} = checkBytes({'/f': file}, (seen, index) => (index === 1 ? bad : undefined));
       expect(sim.state.files[0].stored.changes).toBe(1);
-      expect(stored[0]).toEqual(file);
+      expectBytes(stored[0], file);
     }
   });
 
@@ -258,7 +264,7 @@ describe('download core: faults', () => {
       seen.headers.Range && index < 3 ? {status: 403} : undefined,
     );
     expect(sim.state.files[0].rangesRefused).toBe(true);
-    expect(stored[0]).toEqual(file);
+    expectBytes(stored[0], file);
     expect(sim.seen.at(-1)!.headers).toEqual({});
   });
 
@@ -276,7 +282,7 @@ describe('download core: faults', () => {
     const {sim, stored} = checkBytes({'/f': file}, (seen, index) =>
       index === 1 ? {...(serveFile(file, ETAG, seen) as object), cutAfter: 0} as FakeAnswer : undefined,
     );
-    expect(stored[0]).toEqual(file);
+    expectBytes(stored[0], file);
     expect(sim.state.record.state).toBe('succeeded');
   });
 
