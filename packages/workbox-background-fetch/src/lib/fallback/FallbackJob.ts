@@ -3,7 +3,7 @@ import {broadcast} from '../broadcast.js';
 import {chunkKey, chunkKeyPrefix} from './ChunkStore.js';
 import {chunkStore} from './chunkStores.js';
 import {CoalescingWriter} from './CoalescingWriter.js';
-import {findRequest, isWanted, step} from './downloadCore.js';
+import {step} from './downloadCore.js';
 import {createDownloadState} from './downloadState.js';
 import {FallbackRegistration} from './FallbackRegistration.js';
 import {expectedTotal, jobSnapshot} from './jobSnapshot.js';
@@ -13,15 +13,15 @@ import {JobNotifier} from './JobNotifier.js';
 import {isFinal, readRecords} from './jobRecords.js';
 import {ProgressThrottle} from './ProgressThrottle.js';
 import {hasRoomFor, isQuotaError} from './quota.js';
-import {readBody} from './readBody.js';
-import {buildRequest, cancelBody, sameOrigin, summarizeResponse, untilAborted} from './requestIO.js';
-import {resumeHeaders} from './resumeHeaders.js';
+import {cancelBody} from './requestIO.js';
+import {readResponse, runRequest, storeErrorBody} from './requestTasks.js';
 import {runSettlement} from './runSettlement.js';
 import {requestWakeWhenOnline, waitForOnline} from './wait.js';
 import type {RegistrationSnapshot} from '../../protocol.js';
 import type {BackgroundFetchRecord} from '../../types.js';
 import type {ChunkStore} from './ChunkStore.js';
-import type {DownloadCommand, DownloadEvent, DownloadState, RequestState} from './downloadState.js';
+import type {DownloadCommand, DownloadEvent, DownloadState} from './downloadState.js';
+import type {RequestDriver, RequestIO} from './requestTasks.js';
 import type {FallbackJobControl} from './FallbackRegistration.js';
 import type {JobHost} from './JobHost.js';
 import type {StoredJob} from './StoredJob.js';
@@ -35,16 +35,6 @@ const PROGRESS_INTERVAL_MS = 125;
 
 /** The shortest wait for a backoff to end. */
 const MIN_SLEEP_MS = 10;
-
-/** The I/O of one request in flight. */
-interface RequestIO {
-  controller: AbortController;
-  /** The stall timer (see the core's `watch` command). */
-  timer?: ReturnType<typeof setTimeout>;
-  response: Response | null;
-  /** Work on the response the core asked for (room check, body read), in order. */
-  work: Array<Promise<void>>;
-}
 
 /**
  * One download job of the fallback backend: the driver of the pure core in
@@ -66,6 +56,7 @@ export class FallbackJob implements FallbackJobControl {
   private readonly _notifier: JobNotifier;
   private readonly _writer: CoalescingWriter;
   private readonly _io = new Map<number, RequestIO>();
+  private readonly _requestDriver: RequestDriver;
   private readonly _waiters = new Set<() => void>();
   private readonly _queue: DownloadEvent[] = [];
   private _dispatching = false;
@@ -100,6 +91,13 @@ export class FallbackJob implements FallbackJobControl {
       fallbackTitle: record.id,
     });
     this.registration = new FallbackRegistration(jobSnapshot(this.state), this);
+    this._requestDriver = {
+      state: this.state,
+      store: this._store,
+      io: this._io,
+      dispatch: (event) => void this._dispatch(event),
+      saved: () => this._writer.write(),
+    };
   }
 
   /** The persisted record (`state.record`). */
@@ -190,7 +188,7 @@ export class FallbackJob implements FallbackJobControl {
         void this._writer.write();
         break;
       case 'fetch':
-        this._fetch(command);
+        runRequest(this._requestDriver, command);
         break;
       case 'cancel':
         io?.controller.abort();
@@ -217,10 +215,10 @@ export class FallbackJob implements FallbackJobControl {
         );
         break;
       case 'read':
-        io?.work.push(this._read(command.request, io, command));
+        io?.work.push(readResponse(this._requestDriver, io, command));
         break;
       case 'storeErrorBody':
-        io?.work.push(this._storeErrorBody(command.request, io));
+        io?.work.push(storeErrorBody(this._requestDriver, io, command.request));
         break;
       case 'deleteGeneration':
         this._store
@@ -282,125 +280,6 @@ export class FallbackJob implements FallbackJobControl {
       this._release();
       this._release = null;
     }
-  }
-
-  // Requests ----------------------------------------------------------------
-
-  private _fetch(command: Extract<DownloadCommand, {type: 'fetch'}>): void {
-    const request = findRequest(this.state, command.request)!;
-    const io: RequestIO = {controller: new AbortController(), response: null, work: []};
-    this._io.set(request.id, io);
-    this._request(request, io, command)
-      .catch((error: unknown) => {
-        if (process.env.NODE_ENV !== 'production' && !isQuotaError(error)) {
-          logger.error(`Unexpected error downloading ${this._file(request).request.url}:`, error);
-        }
-        this._dispatch({type: 'requestFailed', request: request.id, quota: isQuotaError(error)});
-      })
-      .finally(() => {
-        clearTimeout(io.timer);
-        this._io.delete(request.id);
-        this._dispatch({type: 'requestEnded', request: request.id});
-      });
-  }
-
-  private _file(request: RequestState): StoredJob['files'][number] {
-    return this.state.files[request.file].stored;
-  }
-
-  private async _request(
-    request: RequestState,
-    io: RequestIO,
-    {resume, afterSave}: Extract<DownloadCommand, {type: 'fetch'}>,
-  ): Promise<void> {
-    const stored = this._file(request);
-    const headers = resumeHeaders(resume, request.range, sameOrigin(stored.request.url));
-    if (afterSave) {
-      await this._writer.write();
-    }
-    let response: Response;
-    try {
-      response = await fetch(buildRequest(stored.request, headers, io.controller.signal));
-    } catch {
-      this._dispatch({type: 'requestFailed', request: request.id, quota: false});
-      return;
-    }
-    io.response = response;
-    this._dispatch({
-      type: 'response',
-      request: request.id,
-      response: summarizeResponse(response, stored.request.method),
-    });
-    while (io.work.length > 0) {
-      await io.work.shift();
-    }
-  }
-
-  private _chunkKey(request: RequestState, offset: number): string {
-    return chunkKey(this.record.uid, request.file, request.generation, offset);
-  }
-
-  /** Reads the body as the core said (`request.readMode`), storing it part by part. */
-  private async _read(
-    id: number,
-    io: RequestIO,
-    {commitEvery, afterSave}: Extract<DownloadCommand, {type: 'read'}>,
-  ): Promise<void> {
-    const request = findRequest(this.state, id)!;
-    const response = io.response!;
-    const {signal} = io.controller;
-    if (afterSave) {
-      await this._writer.write();
-    }
-    if (!isWanted(this.state, request)) {
-      cancelBody(response);
-      return;
-    }
-    const commit = async (offset: number, part: Blob): Promise<void> => {
-      const wanted = part.size > 0 && isWanted(this.state, request);
-      if (wanted) {
-        await this._store.put(this._chunkKey(request, offset), part);
-      }
-      this._dispatch({type: 'partStored', request: id, offset, size: part.size, stored: wanted});
-    };
-    let received: number;
-    try {
-      if (request.readMode === 'whole') {
-        let body = await untilAborted(response.blob(), signal);
-        if (request.readLimit !== null && body.size > request.readLimit) {
-          body = body.slice(0, request.readLimit);
-        }
-        received = body.size;
-        await commit(request.readStart, body);
-      } else {
-        received = await readBody(response, {
-          limit: request.readLimit,
-          commitEvery,
-          commit: (offset, part) => commit(request.readStart + offset, part),
-          onBytes: (count) => void this._dispatch({type: 'bytes', request: id, count}),
-          signal,
-        });
-      }
-    } catch (error) {
-      this._dispatch({type: 'requestFailed', request: id, quota: isQuotaError(error)});
-      return;
-    }
-    this._dispatch({type: 'bodyRead', request: id, received});
-  }
-
-  /** Stores the body of a final error response: the file's record. */
-  private async _storeErrorBody(id: number, io: RequestIO): Promise<void> {
-    const request = findRequest(this.state, id)!;
-    let body: Blob;
-    try {
-      body = await untilAborted(io.response!.blob(), io.controller.signal);
-    } catch {
-      body = new Blob([]);
-    }
-    if (body.size > 0 && isWanted(this.state, request)) {
-      await this._store.put(this._chunkKey(request, 0), body);
-    }
-    this._dispatch({type: 'errorBodyStored', request: id, size: body.size});
   }
 
   /** After a worker start: which stored chunks the browser still has. */
