@@ -233,7 +233,7 @@ export class FallbackBackend implements BackgroundFetchBackend {
       context: this._context,
       settings: this._settings,
       track: (work) => this._track(work),
-      forget: (job) => this._jobs.delete(job as FallbackJob),
+      forget: (job) => this._jobs.delete(job),
     };
     const job = new FallbackJob(record, host, resumed);
     this._jobs.add(job);

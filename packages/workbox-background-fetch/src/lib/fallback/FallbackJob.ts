@@ -61,6 +61,7 @@ export class FallbackJob implements FallbackJobControl {
   private readonly _queue: DownloadEvent[] = [];
   private _dispatching = false;
   private _wakeTimer?: ReturnType<typeof setTimeout>;
+  private _onlineWait?: AbortController;
   /** Resolves the promise that keeps the worker alive while the job runs. */
   private _release: (() => void) | null = null;
 
@@ -234,7 +235,12 @@ export class FallbackJob implements FallbackJobControl {
         break;
       case 'waitOnline':
         requestWakeWhenOnline();
-        void waitForOnline(new AbortController().signal).then(() => this._dispatch({type: 'online'}));
+        this._onlineWait = new AbortController();
+        void waitForOnline(this._onlineWait.signal).then(() => {
+          if (navigator.onLine) {
+            this._dispatch({type: 'online'});
+          }
+        });
         break;
       case 'checkChunks':
         this._host.track(this._checkChunks());
@@ -261,6 +267,7 @@ export class FallbackJob implements FallbackJobControl {
         break;
       case 'forget':
         clearTimeout(this._wakeTimer);
+        this._onlineWait?.abort();
         this._host.forget(this);
         break;
       case 'log':

@@ -1,4 +1,5 @@
 import type {BackendContext} from '../BackgroundFetchBackend.js';
+import type {FallbackJob} from './FallbackJob.js';
 import type {FallbackSettings} from './FallbackSettings.js';
 
 /**
@@ -13,5 +14,5 @@ export interface JobHost {
   /** Keeps the worker alive (through `keepAlive()` events) while `work` runs. */
   track(work: Promise<unknown>): void;
   /** The job's record and chunks are gone: forget it. */
-  forget(job: unknown): void;
+  forget(job: FallbackJob): void;
 }
