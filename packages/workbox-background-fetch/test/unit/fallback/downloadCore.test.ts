@@ -1,6 +1,6 @@
 import {step} from '../../../src/lib/fallback/downloadCore';
 import {createDownloadState} from '../../../src/lib/fallback/downloadState';
-import {jobSnapshot} from '../../../src/lib/fallback/jobSnapshot';
+import {expectedTotal, jobSnapshot} from '../../../src/lib/fallback/jobSnapshot';
 import {SETTINGS, Simulation, bytes, newRecord, serveFile} from './simulateDownload';
 import type {FakeAnswer, SeenRequest} from './simulateDownload';
 
@@ -473,5 +473,133 @@ describe('download core: worker restarts', () => {
     sim.run({type: 'resume'});
     expect(sim.commandsOf('checkChunks')).toHaveLength(1);
     expect(sim.state.record.state).toBe('succeeded');
+  });
+});
+
+describe('download core: single events', () => {
+  const env = (now = 0) => ({now, online: true, random: () => 0.5});
+  const full = (length: number, extra: Record<string, string> = {}) => {
+    const headers: Array<[string, string]> = [
+      ['content-length', String(length)],
+      ['accept-ranges', 'bytes'],
+      ...Object.entries(extra),
+    ];
+    return {
+      status: 200,
+      ok: true,
+      head: {status: 200, statusText: '', headers},
+      validators: {etag: extra.etag ?? null, lastModified: null},
+      contentRange: null,
+      contentLength: length,
+      fullLength: length,
+      acceptsRanges: true,
+    };
+  };
+
+  function started(urls = ['/f']) {
+    const state = createDownloadState(newRecord(urls), SETTINGS, false);
+    step(state, {type: 'start'}, env());
+    return state;
+  }
+
+  test('throughput is measured from requests of 64 KiB or more and sizes the next chunks', () => {
+    const state = started();
+    step(state, {type: 'response', request: 1, response: full(8 * 1024 * KiB)}, env());
+    step(state, {type: 'roomChecked', request: 1, ok: true}, env());
+    step(state, {type: 'bodyRead', request: 1, received: 512 * KiB}, env(500));
+    expect(state.rate).toBe(1024 * KiB);
+    step(state, {type: 'requestEnded', request: 1}, env(500));
+    const second = state.requests.find((request) => request.id === 2)!;
+    step(state, {type: 'bodyRead', request: second.id, received: 256 * KiB}, env(1000));
+    expect(state.rate).toBeLessThan(1024 * KiB);
+  });
+
+  test('a response that arrives after its request stalled is discarded and counts as a network failure', () => {
+    const state = started();
+    const stalled = step(state, {type: 'stalled', request: 1}, env(1500));
+    expect(stalled.commands).toContainEqual({type: 'cancel', request: 1});
+    const late = step(state, {type: 'response', request: 1, response: full(10)}, env(1501));
+    expect(late.commands).toContainEqual({type: 'cancelBody', request: 1});
+    expect(state.files[0].stored.attempts).toBe(1);
+    expect(state.files[0].retryAt).toBeGreaterThan(1501);
+  });
+
+  test('a response to a request cut by a pause is discarded, and the failure of its read is no attempt', () => {
+    const state = started();
+    step(state, {type: 'pause'}, env());
+    const late = step(state, {type: 'response', request: 1, response: full(10)}, env());
+    expect(late.commands).toEqual([{type: 'cancelBody', request: 1}]);
+    step(state, {type: 'requestFailed', request: 1, quota: false}, env());
+    expect(state.files[0].stored.attempts).toBe(0);
+  });
+
+  test('a 206 tells the length of a file that did not announce it', () => {
+    const record = newRecord(['/f']);
+    record.state = 'running';
+    Object.assign(record.files[0], {
+      head: {status: 200, statusText: '', headers: []},
+      total: null,
+      etag: '"v1"',
+      chunks: [{start: 0, end: 100}],
+    });
+    const state = createDownloadState(record, SETTINGS, false);
+    const {commands} = step(state, {type: 'start'}, env());
+    expect(commands).toContainEqual({type: 'fetch', request: 1, resume: {etag: '"v1"', lastModified: null}, afterSave: false});
+    expect(state.requests[0].range).toEqual({start: 100, end: null});
+    step(
+      state,
+      {
+        type: 'response',
+        request: 1,
+        response: {
+          ...full(100),
+          status: 206,
+          contentRange: 'bytes 100-199/200',
+          validators: {etag: '"v1"', lastModified: null},
+        },
+      },
+      env(),
+    );
+    expect(state.files[0].stored.total).toBe(200);
+    expect(state.files[0].stored.ranges).toBe(true);
+    expect(state.requests[0].readMode).toBe('stream');
+  });
+
+  test('a 200 of a new version to a resume of a file that changed three times fails it', () => {
+    const record = newRecord(['/f']);
+    record.state = 'running';
+    Object.assign(record.files[0], {
+      head: {status: 200, statusText: '', headers: []},
+      total: 1000,
+      ranges: true,
+      etag: '"v1"',
+      changes: 3,
+      chunks: [{start: 0, end: 100}],
+    });
+    const state = createDownloadState(record, SETTINGS, false);
+    step(state, {type: 'start'}, env());
+    step(state, {type: 'response', request: 1, response: full(1000, {etag: '"v5"'})}, env());
+    expect(state.files[0].stored.status).toBe('failed');
+    expect(state.record.failureReason).toBe('fetch-error');
+  });
+
+  test('snapshots: upload and download totals, the result and the paused flag as pages see them', () => {
+    const record = newRecord(['/a', '/b'], 0, 'POST');
+    record.files[0].request.body = new ArrayBuffer(10);
+    record.files[0].sent = true;
+    record.files[1].request.body = new ArrayBuffer(5);
+    const state = createDownloadState(record, SETTINGS, false);
+    expect(jobSnapshot(state)).toMatchObject({uploadTotal: 15, uploaded: 10, result: '', paused: false});
+    expect(expectedTotal(state)).toBeNull();
+    state.files[0].stored.total = 100;
+    state.files[1].stored.total = 50;
+    expect(expectedTotal(state)).toBe(150);
+    record.options.downloadTotal = 1000;
+    expect(expectedTotal(state)).toBe(1000);
+    record.state = 'failed';
+    record.failureReason = 'bad-status';
+    expect(jobSnapshot(state)).toMatchObject({result: 'failure', failureReason: 'bad-status', downloadTotal: 1000});
+    record.state = 'aborted';
+    expect(jobSnapshot(state).failureReason).toBe('aborted');
   });
 });
