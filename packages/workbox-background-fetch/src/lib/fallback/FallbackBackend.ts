@@ -6,6 +6,7 @@ import {resolveChunkStorage} from './chunkStores.js';
 import {resolveFallbackOptions} from './fallbackOptions.js';
 import {FallbackJob} from './FallbackJob.js';
 import {loadJobs, saveJob} from './jobStore.js';
+import {newStoredFile} from './StoredJob.js';
 import {hasRoomFor} from './quota.js';
 import {delay} from './wait.js';
 import type {BackendContext, BackgroundFetchBackend} from '../BackgroundFetchBackend.js';
@@ -14,7 +15,7 @@ import type {ChunkStorageOption} from './chunkStores.js';
 import type {FallbackRegistration} from './FallbackRegistration.js';
 import type {FallbackSettings} from './FallbackSettings.js';
 import type {JobHost} from './JobHost.js';
-import type {StoredFile, StoredJob} from './StoredJob.js';
+import type {StoredJob} from './StoredJob.js';
 
 /**
  * How long `keepAlive()` holds an event before it looks for downloads: a
@@ -73,23 +74,6 @@ export interface FallbackBackendOptions {
    * IndexedDB elsewhere, as measured fastest and safe per engine).
    */
   chunkStorage?: ChunkStorageOption;
-}
-
-function newFile(request: StoredFile['request']): StoredFile {
-  return {
-    request,
-    status: 'pending',
-    head: null,
-    total: null,
-    ranges: false,
-    etag: null,
-    lastModified: null,
-    chunks: [],
-    generation: 0,
-    attempts: 0,
-    changes: 0,
-    sent: false,
-  };
 }
 
 function newUid(): string {
@@ -266,7 +250,7 @@ export class FallbackBackend implements BackgroundFetchBackend {
         // Only what structured cloning and the spec know.
         options: {title: options.title, icons: options.icons, downloadTotal},
         storage: resolveChunkStorage(this._chunkStorage),
-        files: (await Promise.all(requests.map(serializeRequest))).map(newFile),
+        files: (await Promise.all(requests.map(serializeRequest))).map(newStoredFile),
         settled: false,
       };
       await saveJob(record);

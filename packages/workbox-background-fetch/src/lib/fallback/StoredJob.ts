@@ -72,3 +72,25 @@ export interface StoredJob {
   /** The settlement ran: only the purge of chunks and record is left. */
   settled: boolean;
 }
+
+/**
+ * The state of a file not requested yet.
+ *
+ * @private
+ */
+export function newStoredFile(request: SerializedRequest): StoredFile {
+  return {
+    request,
+    status: 'pending',
+    head: null,
+    total: null,
+    ranges: false,
+    etag: null,
+    lastModified: null,
+    chunks: [],
+    generation: 0,
+    attempts: 0,
+    changes: 0,
+    sent: false,
+  };
+}

@@ -9,6 +9,7 @@ import {chunkKey, chunkKeyPrefix} from '../../../src/lib/fallback/ChunkStore';
 import {isWanted, step} from '../../../src/lib/fallback/downloadCore';
 import {createDownloadState} from '../../../src/lib/fallback/downloadState';
 import {resumeHeaders} from '../../../src/lib/fallback/resumeHeaders';
+import {newStoredFile} from '../../../src/lib/fallback/StoredJob';
 import type {
   DownloadCommand,
   DownloadEvent,
@@ -77,31 +78,18 @@ export const SETTINGS: FallbackSettings = {
 };
 
 export function newFile(url: string, method = 'GET'): StoredFile {
-  return {
-    request: {
-      url,
-      method,
-      headers: [],
-      mode: 'cors',
-      credentials: 'same-origin',
-      cache: 'default',
-      redirect: 'follow',
-      referrer: '',
-      referrerPolicy: '',
-      integrity: '',
-    },
-    status: 'pending',
-    head: null,
-    total: null,
-    ranges: false,
-    etag: null,
-    lastModified: null,
-    chunks: [],
-    generation: 0,
-    attempts: 0,
-    changes: 0,
-    sent: false,
-  };
+  return newStoredFile({
+    url,
+    method,
+    headers: [],
+    mode: 'cors',
+    credentials: 'same-origin',
+    cache: 'default',
+    redirect: 'follow',
+    referrer: '',
+    referrerPolicy: '',
+    integrity: '',
+  });
 }
 
 export function newRecord(urls: string[], downloadTotal = 0, method = 'GET'): StoredJob {
