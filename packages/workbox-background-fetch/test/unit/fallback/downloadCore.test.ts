@@ -90,7 +90,7 @@ describe('download core: a download that goes well', () => {
     const file = bytes(3 * 1024 * KiB);
     const sim = new Simulation(
       newRecord(['/s']),
-      (seen) => ({status: 200, headers: {}, body: file}),
+      () => ({status: 200, headers: {}, body: file}),
     );
     sim.run({type: 'start'});
     expect(sim.seen).toHaveLength(1);
@@ -126,7 +126,7 @@ describe('download core: faults', () => {
 
   test('a 5xx to a Range request is retried after a backoff, then the download goes on', () => {
     const file = bytes(1024 * KiB);
-    const {sim} = checkBytes({'/f': file}, (seen, index) =>
+    const {sim} = checkBytes({'/f': file}, (_, index) =>
       index === 1 ? {status: 503} : undefined,
     );
     expect(sim.state.record.state).toBe('succeeded');
@@ -248,11 +248,12 @@ describe('download core: faults', () => {
 
   test('a 416 or a Content-Range that does not start where asked starts the file over', () => {
     const file = bytes(1024 * KiB);
-    for (const bad of [
+    const answers: FakeAnswer[] = [
       {status: 416, headers: {'content-range': 'bytes */1'}},
       {status: 206, headers: {'content-range': `bytes 1-2/${file.length}`, 'content-length': '2'}, body: file.subarray(1, 3)},
-    ]) {
-      const {sim, stored} = checkBytes({'/f': file}, (seen, index) => (index === 1 ? bad : undefined));
+    ];
+    for (const bad of answers) {
+      const {sim, stored} = checkBytes({'/f': file}, (_, index) => (index === 1 ? bad : undefined));
       expect(sim.state.files[0].stored.changes).toBe(1);
       expectBytes(stored[0], file);
     }

@@ -20,8 +20,16 @@ import type {FallbackSettings} from '../../../src/lib/fallback/FallbackSettings'
 import type {StoredFile, StoredJob} from '../../../src/lib/fallback/StoredJob';
 
 /** What the fake server answers one request with. */
+/** An HTTP answer; `cutAfter`: the connection breaks after that many body bytes. */
+export interface FakeResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: Uint8Array;
+  cutAfter?: number;
+}
+
 export type FakeAnswer =
-  | {status: number; headers?: Record<string, string>; body?: Uint8Array; cutAfter?: number}
+  | FakeResponse
   | {network: true}
   /** No answer until the request is cut. */
   | {stall: true};
@@ -137,7 +145,7 @@ export class Simulation {
   forgotten = false;
   private readonly _events: DownloadEvent[] = [];
   private readonly _timers = new Map<string, Timer>();
-  private readonly _bodies = new Map<number, FakeAnswer & {status: number}>();
+  private readonly _bodies = new Map<number, FakeResponse>();
   private readonly _stalled = new Set<number>();
   private readonly _ops = new Map<number, number>();
   private readonly _holdSettlement: boolean;
@@ -266,7 +274,7 @@ export class Simulation {
         if ('stall' in answer) {
           this._stalled.add(request.id);
         } else if ('network' in answer) {
-          this._end(request.id, {type: 'requestFailed', request: request.id, quota: false});
+          this._later({type: 'requestFailed', request: request.id, quota: false});
         } else {
           this._bodies.set(request.id, answer);
           const headers = new Map(Object.entries(answer.headers ?? {}));
@@ -290,7 +298,7 @@ export class Simulation {
       }
       case 'cancel':
         if (this._stalled.delete(command.request)) {
-          this._end(command.request, {type: 'requestFailed', request: command.request, quota: false});
+          this._later({type: 'requestFailed', request: command.request, quota: false});
         }
         break;
       case 'watch':
@@ -416,9 +424,5 @@ export class Simulation {
         ? {type: 'requestFailed', request: id, quota: false}
         : {type: 'bodyRead', request: id, received: body.length},
     );
-  }
-
-  private _end(id: number, event: DownloadEvent): void {
-    this._later(event);
   }
 }
