@@ -88,18 +88,18 @@ export function onResponse(ctx: Ctx, request: RequestState, response: ResponseSu
     cancelBody(ctx, request);
     retryOrFail(ctx, request.file, {type: 'network'});
   } else if (request.ranged) {
-    takeResume(ctx, request, response);
+    checkResumeResponse(ctx, request, response);
   } else {
-    takeFull(ctx, request, response);
+    acceptFullResponse(ctx, request, response);
   }
 }
 
 /** A response to a request without Range: the whole file, or a final error status. */
-function takeFull(ctx: Ctx, request: RequestState, response: ResponseSummary): void {
+function acceptFullResponse(ctx: Ctx, request: RequestState, response: ResponseSummary): void {
   const file = ctx.state.files[request.file];
   const {stored} = file;
   if (!response.ok) {
-    takeErrorStatus(ctx, request, response);
+    keepErrorResponse(ctx, request, response);
     return;
   }
   const {method} = stored.request;
@@ -154,7 +154,7 @@ function readFull(ctx: Ctx, request: RequestState): void {
 }
 
 /** A response to a Range request: checked before a byte of it is kept. */
-function takeResume(ctx: Ctx, request: RequestState, response: ResponseSummary): void {
+function checkResumeResponse(ctx: Ctx, request: RequestState, response: ResponseSummary): void {
   const index = request.file;
   const file = ctx.state.files[index];
   const {stored} = file;
@@ -203,7 +203,7 @@ function takeResume(ctx: Ctx, request: RequestState, response: ResponseSummary):
     request.range = {start: 0, end: null};
     request.generation = stored.generation;
     request.ranged = false;
-    takeFull(ctx, request, response);
+    acceptFullResponse(ctx, request, response);
     return;
   }
   const {range} = verdict;
@@ -226,7 +226,7 @@ function takeResume(ctx: Ctx, request: RequestState, response: ResponseSummary):
 }
 
 /** A final error status of a full request becomes the record (`bad-status`), unless retried. */
-function takeErrorStatus(ctx: Ctx, request: RequestState, response: ResponseSummary): void {
+function keepErrorResponse(ctx: Ctx, request: RequestState, response: ResponseSummary): void {
   if (response.status === 0) {
     // An opaque redirect (`redirect: 'manual'`): nothing a record can hold.
     cancelBody(ctx, request);
