@@ -8,6 +8,7 @@ import {FallbackJob} from './FallbackJob.js';
 import {saveJob} from './jobStore.js';
 import {purgeJobsOfUnregisteredWorker} from './purgeUnregistered.js';
 import {registrationScope} from './registrationScope.js';
+import {newStoredFile} from './StoredJob.js';
 import {declareQueueForSweep, loadJobsAfterSweep} from './sweepOrphans.js';
 import {hasRoomFor} from './quota.js';
 import {delay} from './wait.js';
@@ -15,8 +16,9 @@ import type {BackendContext, BackgroundFetchBackend} from '../BackgroundFetchBac
 import type {BackgroundFetchOptions} from '../../types.js';
 import type {ChunkStorageOption} from './chunkStores.js';
 import type {FallbackRegistration} from './FallbackRegistration.js';
-import type {FallbackSettings, JobHost} from './FallbackJob.js';
-import type {StoredFile, StoredJob} from './StoredJob.js';
+import type {FallbackSettings} from './FallbackSettings.js';
+import type {JobHost} from './JobHost.js';
+import type {StoredJob} from './StoredJob.js';
 
 /**
  * How long `keepAlive()` holds an event before it looks for downloads: a
@@ -82,23 +84,6 @@ export interface FallbackBackendOptions {
    * queue back. With several queues, the longest grace applies.
    */
   orphanGrace?: number;
-}
-
-function newFile(request: StoredFile['request']): StoredFile {
-  return {
-    request,
-    status: 'pending',
-    head: null,
-    total: null,
-    ranges: false,
-    etag: null,
-    lastModified: null,
-    chunks: [],
-    generation: 0,
-    attempts: 0,
-    changes: 0,
-    sent: false,
-  };
 }
 
 function newUid(): string {
@@ -283,7 +268,7 @@ export class FallbackBackend implements BackgroundFetchBackend {
         // Only what structured cloning and the spec know.
         options: {title: options.title, icons: options.icons, downloadTotal},
         storage: resolveChunkStorage(this._chunkStorage),
-        files: (await Promise.all(requests.map(serializeRequest))).map(newFile),
+        files: (await Promise.all(requests.map(serializeRequest))).map(newStoredFile),
         settled: false,
         scope: registrationScope(),
       };

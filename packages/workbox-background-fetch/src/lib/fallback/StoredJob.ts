@@ -76,3 +76,25 @@ export interface StoredJob {
   /** When a worker first found no queue of this name (`Date.now()`); the job is deleted after the orphan grace. */
   orphanedSince?: number;
 }
+
+/**
+ * The state of a file not requested yet.
+ *
+ * @private
+ */
+export function newStoredFile(request: SerializedRequest): StoredFile {
+  return {
+    request,
+    status: 'pending',
+    head: null,
+    total: null,
+    ranges: false,
+    etag: null,
+    lastModified: null,
+    chunks: [],
+    generation: 0,
+    attempts: 0,
+    changes: 0,
+    sent: false,
+  };
+}

@@ -2,7 +2,7 @@ import {createError} from '../models/createError.js';
 import {validateOptions} from '../validateOptions.js';
 import type {ChunkStorageOption} from './chunkStores.js';
 import type {FallbackBackendOptions} from './FallbackBackend.js';
-import type {FallbackSettings} from './FallbackJob.js';
+import type {FallbackSettings} from './FallbackSettings.js';
 
 /** The defaults of `FallbackBackendOptions`. */
 export const FALLBACK_DEFAULTS = {

@@ -1,0 +1,343 @@
+/*
+  The download engine of a fallback job, as a pure function:
+  step(state, event, env) → commands. It changes `state` (the persisted
+  record is part of it) and returns what the driver, `FallbackJob.ts`, must
+  do: fetch, read, store, save, publish, settle. It does no I/O, reads no
+  clock and no global: a Node unit test drives it in milliseconds.
+
+  The job (jobStateMachine.ts):
+
+    queued  ─start→ running ─(every file done/failed/bad-status)→ succeeded | failed
+    running ─pause→ paused ─resume→ running         any active ─abort→ aborted
+    queued | running ─(downloadTotal, quota, save quota)→ failed
+
+  After the result (settlement phase, hidden before):
+
+    none ─(inactive, no request in flight)→ settling ─settlementHandled→ purging ─purged→ gone
+         (a record already `settled` when loaded goes straight to purging)
+    settling: onSettled runs, matchAll() works. purging: recordsAvailable false.
+
+  A file (StoredFile.status), while the job runs:
+
+    pending ─(chunks cover total)→ done
+    pending ─(final 4xx/5xx of a full request)→ bad-status   (its body is the record)
+    pending ─(network give-up, status 0, 5xx of a resume give-up, changed > 3×)→ failed
+
+  A request (RequestState), from `fetch` to `requestEnded`:
+
+    response, no Range   ─ok→ head, length → checkRoom → read (whole ≤ chunk, else stream)
+                         ─not ok→ retry (5xx) | storeErrorBody → bad-status
+    response to a Range  ─206 that fits→ read
+                         ─206 that does not fit, 416, 4xx→ file starts over (generation + 1)
+                         ─200, same file→ start over from it, no more Range for the file
+                         ─200, new version→ counts a change, start over from it
+                         ─5xx→ retry with backoff, or the file fails
+    network error | stall ─→ retry with backoff | wait online (offline) | fail (max attempts)
+    any byte stored      ─→ attempts = 0; downloadTotal checked
+*/
+import {
+  cancelAll,
+  checkComplete,
+  failFile,
+  failJob,
+  findRequest,
+  log,
+  save,
+  transitionJob,
+} from './coreRules.js';
+import {isActiveState} from './jobStateMachine.js';
+import {nextRange} from './planChunks.js';
+import {
+  nextChunkLength,
+  onBodyRead,
+  onBytes,
+  onErrorBodyStored,
+  onPartStored,
+  onRequestFailed,
+  onResponse,
+  onRoomChecked,
+  onStalled,
+} from './responseRules.js';
+import type {Ctx} from './coreRules.js';
+import type {DownloadEvent, DownloadState, Env, Step} from './downloadState.js';
+
+export {isWanted, findRequest} from './coreRules.js';
+
+function repeatable(method: string): boolean {
+  return method === 'GET' || method === 'HEAD';
+}
+
+/**
+ * Applies `event` to `state` and returns what the driver must do, in order.
+ *
+ * @example
+ * const state = createDownloadState(record, settings, false);
+ * const {commands} = step(state, {type: 'start'}, {now: 0, online: true, random: Math.random});
+ * // [{type: 'save'}, {type: 'fetch', request: 1, …}, {type: 'watch', …}]
+ *
+ * @private
+ */
+export function step(state: DownloadState, event: DownloadEvent, env: Env): Step {
+  const ctx: Ctx = {state, env, out: []};
+  const accepted = apply(ctx, event);
+  if (event.type !== 'bytes') {
+    plan(ctx);
+  }
+  return {accepted, commands: ctx.out};
+}
+
+function apply(ctx: Ctx, event: DownloadEvent): boolean {
+  const {state} = ctx;
+  const {record} = state;
+  switch (event.type) {
+    case 'start':
+      if (transitionJob(ctx, 'start')) {
+        save(ctx);
+      }
+      return true;
+    case 'pause':
+      if (!transitionJob(ctx, 'pause')) {
+        return false;
+      }
+      cancelAll(ctx);
+      save(ctx);
+      ctx.out.push({type: 'progress', immediate: true});
+      return true;
+    case 'resume':
+      if (!transitionJob(ctx, 'resume')) {
+        return false;
+      }
+      state.files.forEach((file) => (file.retryAt = 0));
+      save(ctx);
+      ctx.out.push({type: 'progress', immediate: true});
+      return true;
+    case 'abort':
+      if (!transitionJob(ctx, 'abort')) {
+        return false;
+      }
+      record.failureReason = 'aborted';
+      cancelAll(ctx);
+      save(ctx);
+      return true;
+    case 'tick':
+      state.wakeAt = null;
+      return true;
+    case 'online':
+      state.offline = false;
+      state.waitingOnline = false;
+      return true;
+    case 'chunksChecked':
+      applyChunkCheck(ctx, event.present);
+      return true;
+    case 'saveFailed':
+      if (event.quota) {
+        failJob(ctx, 'quota-exceeded');
+      } else {
+        log(ctx, 'error', `Could not store the state of '${record.id}'.`);
+      }
+      return true;
+    case 'settlementHandled':
+      state.recordsAvailable = false;
+      record.settled = true;
+      state.settlement = 'purging';
+      ctx.out.push({type: 'recordsUnavailable'}, {type: 'save'}, {type: 'purge'});
+      return true;
+    case 'purged':
+      state.settlement = 'gone';
+      ctx.out.push({type: 'forget'});
+      return true;
+    default:
+      return applyToRequest(ctx, event);
+  }
+}
+
+function applyToRequest(ctx: Ctx, event: Extract<DownloadEvent, {request: number}>): boolean {
+  const {state} = ctx;
+  const request = findRequest(state, event.request);
+  if (!request) {
+    return false;
+  }
+  switch (event.type) {
+    case 'response':
+      onResponse(ctx, request, event.response);
+      break;
+    case 'requestFailed':
+      onRequestFailed(ctx, request, event.quota);
+      break;
+    case 'stalled':
+      onStalled(ctx, request);
+      break;
+    case 'roomChecked':
+      onRoomChecked(ctx, request, event.ok);
+      break;
+    case 'bytes':
+      onBytes(ctx, request, event.count);
+      break;
+    case 'partStored':
+      onPartStored(ctx, request, event);
+      break;
+    case 'bodyRead':
+      onBodyRead(ctx, request, event.received);
+      break;
+    case 'errorBodyStored':
+      onErrorBodyStored(ctx, request, event.size);
+      break;
+    case 'requestEnded':
+      state.requests = state.requests.filter((other) => other !== request);
+      break;
+  }
+  return true;
+}
+
+/** After a worker start: requests that cannot be sent again fail; the chunks the browser lost are fetched again. */
+function applyChunkCheck(ctx: Ctx, present: boolean[][]): void {
+  const {state} = ctx;
+  state.verify = 'no';
+  state.files.forEach(({stored}, index) => {
+    if (stored.status === 'failed') {
+      return;
+    }
+    const kept = stored.chunks.filter((_, chunk) => present[index]?.[chunk] !== false);
+    if (kept.length < stored.chunks.length) {
+      log(
+        ctx,
+        'warn',
+        `Background fetch '${state.record.id}': the browser dropped ` +
+          `${stored.chunks.length - kept.length} stored chunks of ` +
+          `${stored.request.url}; downloading them again.`,
+      );
+      stored.chunks = kept;
+      if (stored.status === 'done') {
+        stored.status = 'pending';
+      }
+    }
+  });
+  save(ctx);
+}
+
+/** What follows any event: settle an ended job, or start the requests a running one can. */
+function plan(ctx: Ctx): void {
+  const {state} = ctx;
+  const {record} = state;
+  if (!isActiveState(record.state)) {
+    if (state.settlement === 'none' && state.requests.length === 0) {
+      startSettlement(ctx);
+    }
+    return;
+  }
+  if (record.state !== 'running') {
+    return;
+  }
+  if (state.verify === 'pending') {
+    state.verify = 'checking';
+    state.files.forEach(({stored}, index) => {
+      if (stored.status === 'pending' && stored.sent && !repeatable(stored.request.method)) {
+        failFile(ctx, index, 'fetch-error');
+      }
+    });
+    ctx.out.push({type: 'checkChunks'});
+    return;
+  }
+  if (state.verify === 'checking') {
+    return;
+  }
+  if (state.offline) {
+    if (!state.waitingOnline) {
+      state.waitingOnline = true;
+      ctx.out.push({type: 'waitOnline'});
+    }
+    return;
+  }
+  state.files.forEach((_, index) => checkComplete(ctx, index));
+  startRequests(ctx);
+  if (state.requests.length === 0 && state.files.every((file) => file.stored.status !== 'pending')) {
+    transitionJob(ctx, record.failureReason ? 'fail' : 'succeed');
+    startSettlement(ctx);
+    return;
+  }
+  // Files waiting for their backoff to end.
+  const waiting = state.files.filter(
+    (file) => file.stored.status === 'pending' && file.retryAt > ctx.env.now,
+  );
+  if (waiting.length > 0 && state.requests.length < state.settings.maxInFlight) {
+    const at = Math.min(...waiting.map((file) => file.retryAt));
+    if (state.wakeAt !== at) {
+      state.wakeAt = at;
+      ctx.out.push({type: 'wakeAt', at});
+    }
+  }
+}
+
+/** Starts requests until `maxInFlight` are going or nothing is left to ask for. */
+function startRequests(ctx: Ctx): void {
+  const {state, env} = ctx;
+  const length = nextChunkLength(state);
+  while (state.requests.length < state.settings.maxInFlight) {
+    let next: {file: number; range: NonNullable<ReturnType<typeof nextRange>>} | null = null;
+    for (const [index, file] of state.files.entries()) {
+      const {stored} = file;
+      if (stored.status !== 'pending' || file.retryAt > env.now) {
+        continue;
+      }
+      const range = nextRange(
+        {
+          started: stored.head !== null,
+          total: stored.total,
+          ranges: stored.ranges,
+          chunks: stored.chunks,
+          inFlight: state.requests.filter((r) => r.file === index).map((r) => r.range),
+        },
+        length,
+      );
+      if (range) {
+        next = {file: index, range};
+        break;
+      }
+    }
+    if (!next) {
+      return;
+    }
+    const {stored} = state.files[next.file];
+    const resume = stored.head === null ? null : {etag: stored.etag, lastModified: stored.lastModified};
+    const request = {
+      id: state.nextRequestId++,
+      file: next.file,
+      range: next.range,
+      generation: stored.generation,
+      startedAt: env.now,
+      cancelled: false,
+      stalled: false,
+      ranged: resume !== null && !(next.range.start === 0 && next.range.end === null),
+      readStart: 0,
+      readLimit: null,
+      readMode: null,
+      errorHead: null,
+    };
+    state.requests.push(request);
+    const afterSave = !repeatable(stored.request.method);
+    if (afterSave) {
+      stored.sent = true;
+      save(ctx);
+    }
+    ctx.out.push(
+      {type: 'fetch', request: request.id, resume, afterSave},
+      {type: 'watch', request: request.id, ms: state.settings.stallTimeout},
+    );
+  }
+}
+
+/** The result is set and no request is left: hand the job to the queue, or purge it when that happened before a restart. */
+function startSettlement(ctx: Ctx): void {
+  const {state} = ctx;
+  const {record} = state;
+  if (record.settled) {
+    state.recordsAvailable = false;
+    state.settlement = 'purging';
+    ctx.out.push({type: 'purge'});
+    return;
+  }
+  state.settlement = 'settling';
+  const kind =
+    record.state === 'succeeded' ? 'success' : record.state === 'aborted' ? 'abort' : 'fail';
+  ctx.out.push({type: 'save'}, {type: 'settle', kind});
+}

@@ -1,0 +1,159 @@
+import {logger} from 'workbox-core/_private/logger.js';
+import {chunkKey} from './ChunkStore.js';
+import {findRequest, isWanted} from './downloadCore.js';
+import {isQuotaError} from './quota.js';
+import {readBody} from './readBody.js';
+import {buildRequest, cancelBody, sameOrigin, summarizeResponse, untilAborted} from './requestIO.js';
+import {resumeHeaders} from './resumeHeaders.js';
+import type {ChunkStore} from './ChunkStore.js';
+import type {DownloadCommand, DownloadEvent, DownloadState, RequestState} from './downloadState.js';
+
+/*
+  The I/O of one request of a job, as the core's commands ask for it
+  (`fetch`, `read`, `storeErrorBody`): each result goes back to the core as
+  an event. A request's task ends (`requestEnded`) once its fetch and every
+  piece of work on its response ended.
+*/
+
+/** The I/O of one request in flight. @private */
+export interface RequestIO {
+  controller: AbortController;
+  /** The stall timer (see the core's `watch` command). */
+  timer?: ReturnType<typeof setTimeout>;
+  response: Response | null;
+  /** Work on the response the core asked for (room check, body read), in order. */
+  work: Array<Promise<void>>;
+}
+
+/** What request tasks need of their job (`FallbackJob`). @private */
+export interface RequestDriver {
+  state: DownloadState;
+  store: ChunkStore;
+  io: Map<number, RequestIO>;
+  dispatch(event: DownloadEvent): void;
+  /** Resolves once a write of the record as it is now ended. */
+  saved(): Promise<void>;
+}
+
+function keyOf(driver: RequestDriver, request: RequestState, offset: number): string {
+  return chunkKey(driver.state.record.uid, request.file, request.generation, offset);
+}
+
+/** Carries out a `fetch` command: sends the request, then the work the core asks on its response. @private */
+export function runRequest(
+  driver: RequestDriver,
+  command: Extract<DownloadCommand, {type: 'fetch'}>,
+): void {
+  const request = findRequest(driver.state, command.request)!;
+  const io: RequestIO = {controller: new AbortController(), response: null, work: []};
+  driver.io.set(request.id, io);
+  send(driver, request, io, command)
+    .catch((error: unknown) => {
+      if (process.env.NODE_ENV !== 'production' && !isQuotaError(error)) {
+        const {url} = driver.state.files[request.file].stored.request;
+        logger.error(`Unexpected error downloading ${url}:`, error);
+      }
+      driver.dispatch({type: 'requestFailed', request: request.id, quota: isQuotaError(error)});
+    })
+    .finally(() => {
+      clearTimeout(io.timer);
+      driver.io.delete(request.id);
+      driver.dispatch({type: 'requestEnded', request: request.id});
+    });
+}
+
+async function send(
+  driver: RequestDriver,
+  request: RequestState,
+  io: RequestIO,
+  {resume, afterSave}: Extract<DownloadCommand, {type: 'fetch'}>,
+): Promise<void> {
+  const stored = driver.state.files[request.file].stored;
+  const headers = resumeHeaders(resume, request.range, sameOrigin(stored.request.url));
+  if (afterSave) {
+    await driver.saved();
+  }
+  let response: Response;
+  try {
+    response = await fetch(buildRequest(stored.request, headers, io.controller.signal));
+  } catch {
+    driver.dispatch({type: 'requestFailed', request: request.id, quota: false});
+    return;
+  }
+  io.response = response;
+  driver.dispatch({
+    type: 'response',
+    request: request.id,
+    response: summarizeResponse(response, stored.request.method),
+  });
+  while (io.work.length > 0) {
+    await io.work.shift();
+  }
+}
+
+/** Carries out a `read` command: reads the body (`request.readMode`), storing it part by part. @private */
+export async function readResponse(
+  driver: RequestDriver,
+  io: RequestIO,
+  {request: id, commitEvery, afterSave}: Extract<DownloadCommand, {type: 'read'}>,
+): Promise<void> {
+  const request = findRequest(driver.state, id)!;
+  const response = io.response!;
+  const {signal} = io.controller;
+  if (afterSave) {
+    await driver.saved();
+  }
+  if (!isWanted(driver.state, request)) {
+    cancelBody(response);
+    return;
+  }
+  const commit = async (offset: number, part: Blob): Promise<void> => {
+    const wanted = part.size > 0 && isWanted(driver.state, request);
+    if (wanted) {
+      await driver.store.put(keyOf(driver, request, offset), part);
+    }
+    driver.dispatch({type: 'partStored', request: id, offset, size: part.size, stored: wanted});
+  };
+  let received: number;
+  try {
+    if (request.readMode === 'whole') {
+      let body = await untilAborted(response.blob(), signal);
+      if (request.readLimit !== null && body.size > request.readLimit) {
+        body = body.slice(0, request.readLimit);
+      }
+      received = body.size;
+      await commit(request.readStart, body);
+    } else {
+      received = await readBody(response, {
+        limit: request.readLimit,
+        commitEvery,
+        commit: (offset, part) => commit(request.readStart + offset, part),
+        onBytes: (count) => driver.dispatch({type: 'bytes', request: id, count}),
+        signal,
+      });
+    }
+  } catch (error) {
+    driver.dispatch({type: 'requestFailed', request: id, quota: isQuotaError(error)});
+    return;
+  }
+  driver.dispatch({type: 'bodyRead', request: id, received});
+}
+
+/** Carries out a `storeErrorBody` command: the body of a final error response is the file's record. @private */
+export async function storeErrorBody(
+  driver: RequestDriver,
+  io: RequestIO,
+  id: number,
+): Promise<void> {
+  const request = findRequest(driver.state, id)!;
+  let body: Blob;
+  try {
+    body = await untilAborted(io.response!.blob(), io.controller.signal);
+  } catch {
+    body = new Blob([]);
+  }
+  if (body.size > 0 && isWanted(driver.state, request)) {
+    await driver.store.put(keyOf(driver, request, 0), body);
+  }
+  driver.dispatch({type: 'errorBodyStored', request: id, size: body.size});
+}
