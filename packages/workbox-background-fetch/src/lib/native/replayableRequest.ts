@@ -1,10 +1,10 @@
 /**
- * A request to send again for a record of a native job: Chromium hands
- * back record requests whose `mode` is not the one the job was started with
- * (`no-cors`), and a cross-origin `no-cors` fetch from the worker gives an
- * opaque response the fallback cannot read. Background Fetch never accepts
- * `no-cors` requests, so the copy is a `cors` request with the same URL,
- * method, headers and credentials.
+ * A request to send again, from the worker, for a record of a native job.
+ * Background Fetch only ever accepts `cors` and `same-origin` requests, but
+ * the request a record hands back need not carry the job's mode (a
+ * `no-cors` copy of a cross-origin URL would give an opaque response the
+ * fallback cannot read): the copy is a `cors` request with the same URL,
+ * method, headers, credentials, cache, redirect and integrity.
  *
  * @private
  */
