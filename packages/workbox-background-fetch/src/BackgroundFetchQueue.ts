@@ -197,6 +197,7 @@ export class BackgroundFetchQueue {
    * (the page manager asks for this when native is absent or refused).
    *
    * @private
+   * @internal
    */
   async _fetchWithFallback(
     id: string,
@@ -220,12 +221,12 @@ export class BackgroundFetchQueue {
     return args;
   }
 
-  /** Pauses or resumes a fallback job (an extension). @private */
+  /** Pauses or resumes a fallback job (an extension). @private @internal */
   _setPaused(id: string, paused: boolean): Promise<boolean> {
     return paused ? this._fallback.pause(id) : this._fallback.resume(id);
   }
 
-  /** What a page needs to know of this queue. @private */
+  /** What a page needs to know of this queue. @private @internal */
   _info(): QueueInfo {
     return {name: this.name, forceFallback: Boolean(this._options.forceFallback)};
   }
@@ -233,6 +234,7 @@ export class BackgroundFetchQueue {
   /**
    * Resumes unfinished fallback jobs and keeps `event` alive until they end.
    * @private
+   * @internal
    */
   _keepAlive(event: ExtendableEvent): void {
     this._fallback.keepAlive(event);
