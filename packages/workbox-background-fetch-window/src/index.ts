@@ -5,6 +5,7 @@ export {backgroundFetchManager} from './backgroundFetchManager.js';
 export {WindowBackgroundFetchManager} from './WindowBackgroundFetchManager.js';
 export {WindowRegistration} from './WindowRegistration.js';
 export type {BackgroundFetchManagerOptions} from './backgroundFetchManager.js';
+export type {WindowMessageKey} from './lib/models/messages.js';
 export type {
   BackgroundFetchFailureReason,
   BackgroundFetchOptions,
