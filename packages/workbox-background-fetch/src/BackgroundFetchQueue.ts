@@ -14,6 +14,7 @@ import {createError} from './lib/models/createError.js';
 import {normalizeFetchArguments} from './lib/normalizeFetchArguments.js';
 import type {NormalizedFetchArguments} from './lib/normalizeFetchArguments.js';
 import {validateQueueOptions} from './lib/validateQueueOptions.js';
+import {observeFetchAnswers} from './lib/dev/observeFetchAnswers.js';
 import type {
   BackgroundFetchBackend,
   JobSettlement,
@@ -107,6 +108,7 @@ export class BackgroundFetchQueue {
   constructor(name: string, options: BackgroundFetchQueueOptions = {}) {
     if (process.env.NODE_ENV !== 'production') {
       validateQueueOptions(name, options);
+      observeFetchAnswers();
     }
     if (typeof name !== 'string' || name === '') {
       throw createError('invalid-queue-name', {name}, 'TypeError');
