@@ -102,7 +102,7 @@ describe.each(PUBLISHED.map((p) => [p.name, p.runs] as const))('%s (%s)', (name,
     const leaked = walk(extract)
       .filter((f) => f.endsWith('.d.ts'))
       .flatMap((f) =>
-        (readFileSync(join(extract, f), 'utf8').match(/^\s+_[A-Za-z]\w*\(/gm) ?? []).map((m) => `${f}: ${m.trim()}`),
+        (readFileSync(join(extract, f), 'utf8').match(/^\s+(?:static\s+)?(?:readonly\s+)?_[A-Za-z]\w*[?(:<]/gm) ?? []).map((m) => `${f}: ${m.trim()}`),
       );
     expect(leaked).toEqual([]);
   });
