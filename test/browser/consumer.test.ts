@@ -301,12 +301,21 @@ const FIND_IN_CACHES = `async (url) => {
 describe.each([
   ['chromium', 'native'],
   ['firefox', 'fallback'],
-] as const)('one download per way in %s (%s)', (engine, _backend) => {
+] as const)('one download per way in %s (%s)', (engine, backend) => {
   let browser: EngineSession;
   const servers: TestServer[] = [];
 
   beforeAll(async () => {
     browser = await launchEngine(engine);
+  });
+
+  test(`the engine ${backend === 'native' ? 'has' : 'lacks'} native Background Fetch`, async () => {
+    await browser.goto('about:blank');
+    const server = await startTestServer();
+    servers.push(server);
+    server.addFile('/index.html', Buffer.from('<!doctype html><title>probe</title>'));
+    await browser.goto(server.url('/index.html'));
+    expect(await browser.evaluate(`() => 'BackgroundFetchManager' in self`)).toBe(backend === 'native');
   });
 
   afterAll(async () => {
