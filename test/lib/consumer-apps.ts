@@ -160,6 +160,9 @@ const way1Html = () => inlineCodeAfter('README.md', '`public/index.html`: ');
 export async function buildWay1(dir: string, tarballs: Tarballs, installBlock = docBlock('README.md', 'way1-install')): Promise<Site> {
   newApp(dir);
   await runShellBlock(installBlock, dir, tarballs);
+  // The runtime's and the window package's own install lines, as their READMEs give them.
+  await runShellBlock(docBlock('packages/workbox-background-fetch/README.md', 'install'), dir, tarballs);
+  await runShellBlock(docBlock('packages/workbox-background-fetch-window/README.md', 'install'), dir, tarballs);
   write(join(dir, 'src/sw.js'), docBlock('README.md', 'way1-sw'));
   write(join(dir, 'src/page.js'), docBlock('README.md', 'way1-page'));
   write(join(dir, 'public/index.html'), way1Html());
@@ -190,6 +193,7 @@ async function bundleWay1Page(dir: string, outDir: string, tarballs: Tarballs): 
 export async function buildWay2(dir: string, tarballs: Tarballs): Promise<Site> {
   newApp(dir);
   await runShellBlock(docBlock('README.md', 'way2-install'), dir, tarballs);
+  await runShellBlock(docBlock('packages/workbox-background-fetch-build/README.md', 'install'), dir, tarballs);
   await bundleWay1Page(dir, 'dist', tarballs);
   write(join(dir, 'build-sw.js'), docBlock('README.md', 'way2-generate-sw'));
   await sh('node build-sw.js', dir);
