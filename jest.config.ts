@@ -24,7 +24,7 @@ const config: Config = {
     {
       ...shared,
       displayName: 'unit',
-      testMatch: ['<rootDir>/packages/*/test/unit/**/*.test.ts'],
+      testMatch: ['<rootDir>/packages/*/test/unit/**/*.test.ts', '<rootDir>/test/unit/**/*.test.ts'],
     },
     {
       ...shared,
@@ -32,6 +32,7 @@ const config: Config = {
       testMatch: [
         '<rootDir>/packages/*/test/browser/**/*.test.ts',
         '<rootDir>/examples/*/test/browser/**/*.test.ts',
+        '<rootDir>/test/browser/**/*.test.ts',
       ],
       slowTestThreshold: 60,
     },

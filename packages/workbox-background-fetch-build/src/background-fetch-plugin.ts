@@ -1,5 +1,5 @@
 import {pluginOptionsSource, queueOptionsSource} from './lib/queue-source.js';
-import {runtimeVersion} from './lib/runtime-paths.js';
+import {copyRuntimeNextTo, runtimeScriptPath} from './lib/copy-runtime.js';
 import {startupExpression} from './lib/startup-expression.js';
 import {validatePluginConfig} from './lib/validate-config.js';
 import {helpersSource} from './lib/worker-snippets.js';
@@ -19,12 +19,13 @@ import type {
  * create the queue (once per name) and a `BackgroundFetchPlugin` of it. The
  * IIFE must be loaded first: that is the `importScripts` entry.
  *
- * The two lines a user adds (after copying the runtime next to the worker
- * with `workbox-background-fetch copyLibraries dist`):
+ * The two lines a user adds. With `swDest` (the config's own), the plugin
+ * copies the runtime file `importScripts` loads next to the worker each
+ * time workbox-build writes it (nothing else: no dev bundle to precache):
  *
  * ```js
  * const {backgroundFetchPlugin} = require('workbox-background-fetch-build');
- * const downloads = backgroundFetchPlugin({queue: {name: 'downloads', cacheName: 'media'}});
+ * const downloads = backgroundFetchPlugin({queue: {name: 'downloads', cacheName: 'media'}, swDest: 'dist/sw.js'});
  *
  * module.exports = {
  *   globDirectory: 'dist',
@@ -44,24 +45,25 @@ import type {
  * such limit.
  *
  * @param options The queue (name or config), options of handed-off jobs,
- *     `mode` and `importScriptsUrl`.
+ *     `mode`, and `swDest` (or `importScriptsUrl`).
  * @return `{plugin, importScripts}`.
- * @throws BackgroundFetchConfigError when an option is wrong.
+ * @throws BackgroundFetchConfigError when an option is wrong, or neither
+ *     `swDest` nor `importScriptsUrl` is given.
  */
 export function backgroundFetchPlugin(options: BackgroundFetchPluginConfig): BackgroundFetchPluginResult {
   const checked = validatePluginConfig(options);
   const queue = typeof checked.queue === 'string' ? {name: checked.queue} : checked.queue;
   const mode = checked.mode ?? 'production';
-  const importScripts =
-    checked.importScriptsUrl ??
-    `workbox-background-fetch-v${runtimeVersion()}/workbox-background-fetch.${
-      mode === 'production' ? 'prod' : 'dev'
-    }.js`;
+  const importScripts = checked.importScriptsUrl ?? runtimeScriptPath(mode);
+  const {swDest} = checked;
+  // Copied each time workbox-build writes the worker (after it globbed the
+  // precache list, and after a bundler such as Vite emptied its output).
+  const copyRuntime = swDest === undefined ? undefined : () => void copyRuntimeNextTo(swDest, mode);
   const name = JSON.stringify(queue.name);
   const missingRuntime = JSON.stringify(
     `workbox-background-fetch: the runtime is not loaded. Add ${JSON.stringify(importScripts)} ` +
-      `to importScripts in your workbox-build config, and copy it there with ` +
-      `"workbox-background-fetch copyLibraries".`,
+      `to importScripts in your workbox-build config` +
+      (swDest === undefined ? `, and serve the runtime at that URL.` : '.'),
   );
   const setup = [
     '(() => {',
@@ -77,10 +79,10 @@ export function backgroundFetchPlugin(options: BackgroundFetchPluginConfig): Bac
     '})()',
   ].join('\n');
   const plugin: SerializablePlugin = {
-    fetchDidFail: startupExpression(`${setup}.fetchDidFail`),
+    fetchDidFail: startupExpression(`${setup}.fetchDidFail`, copyRuntime),
   };
   if (checked.responseWhileQueued !== undefined) {
-    plugin.handlerDidError = startupExpression(`${setup}.handlerDidError`);
+    plugin.handlerDidError = startupExpression(`${setup}.handlerDidError`, copyRuntime);
   }
   return {plugin, importScripts};
 }

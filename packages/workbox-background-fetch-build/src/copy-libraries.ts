@@ -1,6 +1,6 @@
 import {copyFile, mkdir} from 'node:fs/promises';
 import {join, resolve} from 'node:path';
-import {libraryFiles, runtimePackageRoot, runtimeVersion} from './lib/runtime-paths.js';
+import {libraryFiles, runtimePackageRoot, runtimeVersion, windowPackageRoot} from './lib/runtime-paths.js';
 
 /**
  * Copies the prebuilt runtime (`workbox-background-fetch.{dev,prod}.js`,
@@ -9,7 +9,8 @@ import {libraryFiles, runtimePackageRoot, runtimeVersion} from './lib/runtime-pa
  * into `<destDirectory>/workbox-background-fetch-v<version>/`, like
  * workbox-build's `copyWorkboxLibraries`. For workers that load the runtime
  * with `importScripts()` (see `backgroundFetchPlugin()`), and pages without
- * a bundler.
+ * a bundler. Fails, saying what to install or build, when either
+ * package's bundles are missing: nothing is copied silently half-way.
  *
  * ```js
  * const {copyBackgroundFetchLibraries} = require('workbox-background-fetch-build');
@@ -25,6 +26,16 @@ export async function copyBackgroundFetchLibraries(destDirectory: string): Promi
     throw new Error(
       `The runtime's prebuilt bundles are missing from ` +
         `${join(runtimePackageRoot(), 'dist', 'iife')}: build workbox-background-fetch first.`,
+    );
+  }
+  if (!files.some((file) => file.name === 'workbox-background-fetch-window.prod.js')) {
+    const root = windowPackageRoot();
+    throw new Error(
+      root
+        ? `The page library's prebuilt bundles are missing from ${join(root, 'dist', 'iife')}: ` +
+            `build workbox-background-fetch-window first.`
+        : `The page library workbox-background-fetch-window is not installed, so it cannot be ` +
+            `copied: run npm install workbox-background-fetch-window.`,
     );
   }
   const folder = join(resolve(destDirectory), `workbox-background-fetch-v${runtimeVersion()}`);

@@ -164,8 +164,18 @@ export interface BackgroundFetchPluginConfig {
   /** Which runtime build `importScripts` loads (default `'production'`). */
   mode?: 'production' | 'development';
   /**
-   * The URL `importScripts` loads, relative to the service worker. Default:
-   * where `workbox-background-fetch copyLibraries <swDest dir>` puts it.
+   * The service worker file your config writes: its `swDest` (relative to
+   * the folder the build runs in, as workbox-build reads it). Whenever the
+   * worker is written, the runtime file that `importScripts` loads is copied
+   * next to it (`workbox-background-fetch-v<version>/workbox-background-fetch.<mode>.js`
+   * and its source map; no other bundle). Required, unless `importScriptsUrl`
+   * says where you serve the runtime yourself.
+   */
+  swDest?: string;
+  /**
+   * The URL `importScripts` loads, relative to the service worker, when you
+   * serve the runtime yourself (then `swDest` is not given and nothing is
+   * copied).
    */
   importScriptsUrl?: string;
 }

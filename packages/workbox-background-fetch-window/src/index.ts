@@ -9,6 +9,7 @@ export {DownloadLibraryChangeEvent} from './DownloadLibraryChangeEvent.js';
 export type {WindowBackgroundFetchOptions} from './WindowBackgroundFetchManager.js';
 export type {DownloadEntry, DownloadEntryRecord} from 'workbox-background-fetch/protocol';
 export type {BackgroundFetchManagerOptions} from './backgroundFetchManager.js';
+export type {WindowMessageKey} from './lib/models/messages.js';
 export type {
   BackgroundFetchFailureReason,
   BackgroundFetchOptions,

@@ -6,13 +6,15 @@ const WORKER_REPLY_TIMEOUT_MS = 30000;
 
 /**
  * Sends `message` to the registration's active worker and resolves with its
- * reply's value (or rejects with the error it sent back).
+ * reply's value (or rejects with the error it sent back, or a
+ * `TimeoutError` after `timeoutMs`).
  *
  * @private
  */
 export function messageWorker<T>(
   registration: ServiceWorkerRegistration,
   message: PageToWorkerMessage,
+  timeoutMs = WORKER_REPLY_TIMEOUT_MS,
 ): Promise<T> {
   const worker = registration.active;
   if (!worker) {
@@ -23,5 +25,5 @@ export function messageWorker<T>(
       ),
     );
   }
-  return askClient<T>(worker, message, WORKER_REPLY_TIMEOUT_MS);
+  return askClient<T>(worker, message, timeoutMs);
 }

@@ -22,6 +22,7 @@ import {validateQueueOptions} from './lib/validateQueueOptions.js';
 import {startsWithFallback} from './lib/chooseBackend.js';
 import {failOverToFallback} from './lib/failOverToFallback.js';
 import {markSettling} from './lib/settlingJobs.js';
+import {observeFetchAnswers} from './lib/dev/observeFetchAnswers.js';
 import type {
   BackgroundFetchBackend,
   JobSettlement,
@@ -130,6 +131,7 @@ export class BackgroundFetchQueue {
   constructor(name: string, options: BackgroundFetchQueueOptions = {}) {
     if (process.env.NODE_ENV !== 'production') {
       validateQueueOptions(name, options);
+      observeFetchAnswers();
     }
     if (typeof name !== 'string' || name === '') {
       throw createError('invalid-queue-name', {name}, 'TypeError');
@@ -231,6 +233,7 @@ export class BackgroundFetchQueue {
    * (the page manager asks for this when native is absent or refused).
    *
    * @private
+   * @internal
    */
   async _fetchWithFallback(
     id: string,
@@ -265,12 +268,12 @@ export class BackgroundFetchQueue {
     return args;
   }
 
-  /** Pauses or resumes a fallback job (an extension). @private */
+  /** Pauses or resumes a fallback job (an extension). @private @internal */
   _setPaused(id: string, paused: boolean): Promise<boolean> {
     return paused ? this._fallback.pause(id) : this._fallback.resume(id);
   }
 
-  /** What a page needs to know of this queue. @private */
+  /** What a page needs to know of this queue. @private @internal */
   _info(): QueueInfo {
     return {name: this.name, forceFallback: Boolean(this._options.forceFallback)};
   }
@@ -278,6 +281,7 @@ export class BackgroundFetchQueue {
   /**
    * Resumes unfinished fallback jobs and keeps `event` alive until they end.
    * @private
+   * @internal
    */
   _keepAlive(event: ExtendableEvent): void {
     this._fallback.keepAlive(event);

@@ -22,7 +22,7 @@ import type {
 
 export {normalizeFetchArguments} from './lib/normalizeFetchArguments.js';
 export {toJobId, fromJobId} from './lib/jobId.js';
-export {createError} from './lib/models/createError.js';
+export {buildError, createError} from './lib/models/createError.js';
 export {SnapshotRegistration} from './lib/SnapshotRegistration.js';
 export {askClient} from './lib/askClient.js';
 export {responseWithUrl} from './lib/responseWithUrl.js';

@@ -80,8 +80,15 @@ export interface BackgroundFetchManager {
   getIds(): Promise<string[]>;
 }
 
-/** `backgroundfetchabort` and `backgroundfetchclick`. */
-export interface BackgroundFetchEvent extends ExtendableEvent {
+/**
+ * `backgroundfetchabort` and `backgroundfetchclick`: an `ExtendableEvent`.
+ * Declared on `Event` with `waitUntil()` (what `ExtendableEvent` adds) so
+ * that this file also type-checks in pages, whose DOM lib has no
+ * `ExtendableEvent`; in a worker it is assignable to `ExtendableEvent`.
+ */
+export interface BackgroundFetchEvent extends Event {
+  /** Extends the event's lifetime until `promise` settles. */
+  waitUntil(promise: Promise<unknown>): void;
   readonly registration: BackgroundFetchRegistration;
 }
 

@@ -14,7 +14,8 @@ export function windowPackageRoot(): string | undefined {
   try {
     return dirname(
       require.resolve('workbox-background-fetch-window/package.json', {
-        paths: [packageRoot, runtimePackageRoot()],
+        // This package's dependency, else the app's own install.
+        paths: [packageRoot, runtimePackageRoot(), process.cwd()],
       }),
     );
   } catch {

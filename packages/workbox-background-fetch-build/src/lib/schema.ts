@@ -155,6 +155,7 @@ export const pluginConfigSchema = z
     fetchOptions: jobOptionsSchema.optional(),
     responseWhileQueued: z.union([z.string(), responseSchema]).optional(),
     mode: modeSchema.optional(),
+    swDest: z.string().min(1, 'must not be empty').optional(),
     importScriptsUrl: z.string().min(1, 'must not be empty').optional(),
   })
   .strict();

@@ -10,12 +10,18 @@
  *
  * @param code A JavaScript expression, with no comments and no regular
  *     expression literals (workbox-build strips comments from functions).
+ * @param onSerialize Runs each time the expression is written out (that is,
+ *     while workbox-build writes the worker); an error it throws fails the
+ *     build with its message.
  * @private
  */
-export function startupExpression(code: string): () => never {
+export function startupExpression(code: string, onSerialize?: () => void): () => never {
   const placeholder = (): never => {
     throw new Error('A workbox-background-fetch startup expression only runs in the service worker.');
   };
-  placeholder.toString = () => code;
+  placeholder.toString = () => {
+    onSerialize?.();
+    return code;
+  };
   return placeholder;
 }

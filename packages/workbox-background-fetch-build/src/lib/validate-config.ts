@@ -231,5 +231,20 @@ export function validatePluginConfig(options: unknown): BackgroundFetchPluginCon
       issues.map((issue) => `backgroundFetchPlugin() option ${issue}`),
     );
   }
+  const {swDest, importScriptsUrl} = options as {swDest?: string; importScriptsUrl?: string};
+  if (swDest === undefined && importScriptsUrl === undefined) {
+    throw new BackgroundFetchConfigError([
+      `backgroundFetchPlugin() needs swDest: the same path as your config's swDest, like ` +
+        `backgroundFetchPlugin({queue: …, swDest: 'dist/sw.js'}). The worker loads the runtime with ` +
+        `importScripts(), and the plugin copies it next to the worker when the worker is written. ` +
+        `(Serving the runtime yourself? Give importScriptsUrl instead.)`,
+    ]);
+  }
+  if (swDest !== undefined && importScriptsUrl !== undefined) {
+    throw new BackgroundFetchConfigError([
+      `backgroundFetchPlugin() takes swDest (the runtime is copied next to the worker) or ` +
+        `importScriptsUrl (you serve the runtime yourself), not both.`,
+    ]);
+  }
   return options as unknown as BackgroundFetchPluginConfig;
 }

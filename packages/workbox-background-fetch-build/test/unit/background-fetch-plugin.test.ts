@@ -1,11 +1,11 @@
-import {mkdirSync, mkdtempSync, writeFileSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import * as vm from 'node:vm';
 import * as esbuild from 'esbuild';
 import * as workboxBuild from 'workbox-build';
 import {backgroundFetchPlugin} from '../../src/background-fetch-plugin';
-import {packageRoot, runtimeVersion} from '../../src/lib/runtime-paths';
+import {packageRoot, runtimePackageRoot, runtimeVersion} from '../../src/lib/runtime-paths';
 import {runWorker} from './helpers/fake-service-worker';
 import {STUB_RUNTIME_SOURCE} from './helpers/stub-runtime';
 
@@ -25,34 +25,101 @@ async function stubIife(): Promise<string> {
 }
 
 describe('backgroundFetchPlugin()', () => {
-  test('gives the importScripts entry that copyLibraries provides', () => {
+  test('gives the importScripts entry where it copies the runtime', () => {
     const version = runtimeVersion();
-    expect(backgroundFetchPlugin({queue: 'downloads'}).importScripts).toBe(
+    expect(backgroundFetchPlugin({queue: 'downloads', swDest: 'dist/sw.js'}).importScripts).toBe(
       `workbox-background-fetch-v${version}/workbox-background-fetch.prod.js`,
     );
-    expect(backgroundFetchPlugin({queue: 'downloads', mode: 'development'}).importScripts).toBe(
-      `workbox-background-fetch-v${version}/workbox-background-fetch.dev.js`,
-    );
+    expect(
+      backgroundFetchPlugin({queue: 'downloads', swDest: 'dist/sw.js', mode: 'development'}).importScripts,
+    ).toBe(`workbox-background-fetch-v${version}/workbox-background-fetch.dev.js`);
     expect(
       backgroundFetchPlugin({queue: 'downloads', importScriptsUrl: '/lib/wbf.js'}).importScripts,
     ).toBe('/lib/wbf.js');
   });
 
+  test('without swDest or importScriptsUrl, fails at once saying what to add', () => {
+    expect(() => backgroundFetchPlugin({queue: 'downloads'})).toThrow(
+      "backgroundFetchPlugin() needs swDest: the same path as your config's swDest, like " +
+        "backgroundFetchPlugin({queue: …, swDest: 'dist/sw.js'}). The worker loads the runtime with " +
+        'importScripts(), and the plugin copies it next to the worker when the worker is written. ' +
+        '(Serving the runtime yourself? Give importScriptsUrl instead.)',
+    );
+    expect(() =>
+      backgroundFetchPlugin({queue: 'downloads', swDest: 'dist/sw.js', importScriptsUrl: '/lib/wbf.js'}),
+    ).toThrow('backgroundFetchPlugin() takes swDest (the runtime is copied next to the worker) or');
+  });
+
   test('is an object literal of plugin callbacks only, as workbox-build requires', () => {
-    const {plugin} = backgroundFetchPlugin({queue: 'downloads'});
+    const {plugin} = backgroundFetchPlugin({queue: 'downloads', swDest: 'dist/sw.js'});
     expect(Object.keys(plugin)).toEqual(['fetchDidFail']);
-    const withResponse = backgroundFetchPlugin({queue: 'downloads', responseWhileQueued: 'later'});
+    const withResponse = backgroundFetchPlugin({queue: 'downloads', swDest: 'dist/sw.js', responseWhileQueued: 'later'});
     expect(Object.keys(withResponse.plugin)).toEqual(['fetchDidFail', 'handlerDidError']);
   });
 
   test('its serialized form says clearly when the runtime was not loaded', () => {
-    const {plugin} = backgroundFetchPlugin({queue: 'downloads'});
+    const {plugin} = backgroundFetchPlugin({queue: 'downloads', importScriptsUrl: '/lib/wbf.js'});
     const context = vm.createContext({});
     vm.runInContext('var self = this;', context);
     expect(() => vm.runInContext(String(plugin.fetchDidFail), context)).toThrow(
-      'workbox-background-fetch: the runtime is not loaded. Add "workbox-background-fetch-v' +
-        `${runtimeVersion()}/workbox-background-fetch.prod.js" to importScripts`,
+      'workbox-background-fetch: the runtime is not loaded. Add "/lib/wbf.js" to importScripts in your ' +
+        'workbox-build config, and serve the runtime at that URL.',
     );
+  });
+
+  describe('the two-liner with swDest, in a plain workbox-build config precaching **/*.js', () => {
+    let dist: string;
+    let count: number;
+    let manifestUrls: string[];
+    beforeAll(async () => {
+      dist = mkdtempSync(join(tmpdir(), 'wbf-two-liner-'));
+      writeFileSync(join(dist, 'index.html'), '<!doctype html>');
+      writeFileSync(join(dist, 'app.js'), 'console.log(1);');
+      const build = async () => {
+        const downloads = backgroundFetchPlugin({
+          queue: {name: 'downloads', cacheName: 'media'},
+          swDest: join(dist, 'sw.js'),
+        });
+        const result = await workboxBuild.generateSW({
+          globDirectory: dist,
+          globPatterns: ['**/*.{html,js}'],
+          swDest: join(dist, 'sw.js'),
+          importScripts: [downloads.importScripts],
+          runtimeCaching: [
+            {urlPattern: /\/media\//, handler: 'CacheFirst', options: {cacheName: 'media', plugins: [downloads.plugin]}},
+          ],
+        });
+        return result;
+      };
+      await build();
+      // A second build sees the copied runtime while globbing.
+      ({count} = await build());
+      const source = readFileSync(join(dist, 'sw.js'), 'utf8');
+      manifestUrls = [...source.matchAll(/url:"([^"]+)"/g)].map((match) => match[1]).sort();
+    });
+
+    test('copies the runtime importScripts loads next to the worker, and nothing else', () => {
+      const folder = `workbox-background-fetch-v${runtimeVersion()}`;
+      expect(readdirSync(join(dist, folder)).sort()).toEqual([
+        'workbox-background-fetch.prod.js',
+        'workbox-background-fetch.prod.js.map',
+      ]);
+      expect(readFileSync(join(dist, folder, 'workbox-background-fetch.prod.js'))).toEqual(
+        readFileSync(join(runtimePackageRoot(), 'dist', 'iife', 'workbox-background-fetch.prod.js')),
+      );
+      expect(readFileSync(join(dist, 'sw.js'), 'utf8')).toContain(
+        `importScripts("${folder}/workbox-background-fetch.prod.js")`,
+      );
+    });
+
+    test('**/*.js precaches no development bundle', () => {
+      expect(count).toBe(3);
+      expect(manifestUrls).toEqual([
+        'app.js',
+        'index.html',
+        `workbox-background-fetch-v${runtimeVersion()}/workbox-background-fetch.prod.js`,
+      ]);
+    });
   });
 
   describe('in a plain workbox-build generateSW config', () => {

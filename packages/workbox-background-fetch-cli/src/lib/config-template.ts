@@ -31,6 +31,15 @@ export function configTemplate({command, globDirectory, esm}: TemplateOptions): 
         `  // Your built site, and the files of it to precache.
   globDirectory: '${dir}',
   globPatterns: ['**/*.{html,js,css,svg,png,json}'],
+  // Not precached: downloaded media (the queue stores it), source maps, and
+  // of the bundles "workbox-background-fetch copyLibraries" copies, all but
+  // the page script (the generated worker carries its own runtime).
+  globIgnores: [
+    'media/**',
+    '**/*.map',
+    'workbox-background-fetch-v*/*.dev.js',
+    'workbox-background-fetch-v*/workbox-background-fetch.prod.js',
+  ],
   // The service worker to write. Register it from your pages.
   swDest: '${dir}/sw.js',
 
@@ -90,6 +99,15 @@ export function configTemplate({command, globDirectory, esm}: TemplateOptions): 
   // Your built site, and the files of it to precache.
   globDirectory: '${dir}',
   globPatterns: ['**/*.{html,js,css,svg,png,json}'],
+  // Not precached: downloaded media (the queue stores it), source maps, and
+  // of the bundles "workbox-background-fetch copyLibraries" copies, all but
+  // the page script (the generated worker carries its own runtime).
+  globIgnores: [
+    'media/**',
+    '**/*.map',
+    'workbox-background-fetch-v*/*.dev.js',
+    'workbox-background-fetch-v*/workbox-background-fetch.prod.js',
+  ],
 
   // How the worker is bundled: 'production' (minified, no dev logs) or
   // 'development'.

@@ -21,6 +21,7 @@ jest.mock('../../../workbox-background-fetch-build/src/lib/runtime-paths', () =>
     ...actual,
     resolveDirs: (appDir?: string) => [...(appDir ? [appDir] : []), stub, actual.packageRoot],
     libraryFiles: jest.fn(actual.libraryFiles),
+    windowPackageRoot: jest.fn(actual.windowPackageRoot),
   };
 });
 
@@ -164,7 +165,7 @@ describe('init', () => {
     const io = capture();
     expect(await run(['init', '--injectManifest'], io)).toBe(0);
     expect(io.lines[0]).toMatch(
-      /^Wrote src\/sw\.js \(\d+ B\), workbox-config\.js \(\d+ B\)\. .* then run: workbox-background-fetch injectManifest$/,
+      /^Wrote src\/sw\.js \(\d+ B\), workbox-config\.js \([\d.]+ K?i?B\)\. .* then run: workbox-background-fetch injectManifest$/,
     );
     expect(readFileSync(join(dir, 'src', 'sw.js'), 'utf8')).toContain("import {backgroundFetchRecipe} from 'workbox-background-fetch';");
     const build = capture();
@@ -269,24 +270,70 @@ describe('copyLibraries', () => {
     ]);
   });
 
-  test('lists what it copied, with sizes', async () => {
+  test('copies the page library with the runtime, and lists what it copied by kind', async () => {
     const dir = project();
     const source = mkdtempSync(join(tmpdir(), 'wbf-cli-libs-'));
-    writeFileSync(join(source, 'workbox-background-fetch.prod.js'), 'x'.repeat(2048));
-    writeFileSync(join(source, 'workbox-background-fetch.dev.js'), 'y'.repeat(100));
+    const names = {
+      'workbox-background-fetch.prod.js': 2048,
+      'workbox-background-fetch.dev.js': 100,
+      'workbox-background-fetch-window.prod.js': 1536,
+      'workbox-background-fetch-window.dev.js': 300,
+      'workbox-background-fetch-window.prod.js.map': 10,
+    };
+    for (const [name, size] of Object.entries(names)) {
+      writeFileSync(join(source, name), 'x'.repeat(size));
+    }
     const runtimePaths = jest.requireMock('../../../workbox-background-fetch-build/src/lib/runtime-paths');
-    runtimePaths.libraryFiles.mockReturnValueOnce([
-      {from: join(source, 'workbox-background-fetch.prod.js'), name: 'workbox-background-fetch.prod.js'},
-      {from: join(source, 'workbox-background-fetch.dev.js'), name: 'workbox-background-fetch.dev.js'},
-    ]);
+    runtimePaths.libraryFiles.mockReturnValueOnce(
+      Object.keys(names).map((name) => ({from: join(source, name), name})),
+    );
     const io = capture();
     expect(await run(['copyLibraries', 'dist'], io)).toBe(0);
     expect(io.lines).toEqual([
-      'Copied to dist/workbox-background-fetch-v0.1.0: workbox-background-fetch.dev.js (100 B), ' +
-        'workbox-background-fetch.prod.js (2.0 KiB).',
+      'Copied 5 files to dist/workbox-background-fetch-v0.1.0/:',
+      '  page library (global workbox.backgroundFetchWindow, for <script src>): ' +
+        'workbox-background-fetch-window.prod.js (1.5 KiB), workbox-background-fetch-window.dev.js (300 B)',
+      '  worker runtime (global workbox.backgroundFetch, for importScripts()): ' +
+        'workbox-background-fetch.prod.js (2.0 KiB), workbox-background-fetch.dev.js (100 B)',
+      '  source maps: workbox-background-fetch-window.prod.js.map',
+      'A page served from dist loads it with <script src="/workbox-background-fetch-v0.1.0/' +
+        'workbox-background-fetch-window.prod.js"></script>. Keep the .dev.js and .map files out of your ' +
+        'precache (globIgnores, as "workbox-background-fetch init" writes).',
     ]);
-    expect(existsSync(join(dir, 'dist', 'workbox-background-fetch-v0.1.0', 'workbox-background-fetch.prod.js'))).toBe(
-      true,
-    );
+    expect(
+      existsSync(join(dir, 'dist', 'workbox-background-fetch-v0.1.0', 'workbox-background-fetch-window.prod.js')),
+    ).toBe(true);
   });
+
+  test('fails, saying what to install, when the page library is missing', async () => {
+    project();
+    const source = mkdtempSync(join(tmpdir(), 'wbf-cli-libs-'));
+    writeFileSync(join(source, 'workbox-background-fetch.prod.js'), 'x');
+    const runtimePaths = jest.requireMock('../../../workbox-background-fetch-build/src/lib/runtime-paths');
+    runtimePaths.libraryFiles.mockReturnValueOnce([
+      {from: join(source, 'workbox-background-fetch.prod.js'), name: 'workbox-background-fetch.prod.js'},
+    ]);
+    runtimePaths.windowPackageRoot.mockReturnValueOnce(undefined);
+    const io = capture();
+    expect(await run(['copyLibraries', 'dist'], io)).toBe(1);
+    expect(io.errors).toEqual([
+      'Error: The page library workbox-background-fetch-window is not installed, so it cannot be copied: ' +
+        'run npm install workbox-background-fetch-window.',
+    ]);
+  });
+
+  test('init, copyLibraries, generateSW: the worker precaches the page and the page library only', async () => {
+    project();
+    expect(await run(['init'], capture())).toBe(0);
+    expect(await run(['copyLibraries', 'dist'], capture())).toBe(0);
+    const build = capture();
+    expect(await run(['generateSW'], build)).toBe(0);
+    expect(build.lines[0]).toMatch(/The service worker precaches 2 URLs \(\d+\.\d KiB\)\.$/);
+    const worker = readFileSync('dist/sw.js', 'utf8');
+    expect([...worker.matchAll(/url:"([^"]+)"/g)].map((match) => match[1]).sort()).toEqual([
+      'index.html',
+      'workbox-background-fetch-v0.1.0/workbox-background-fetch-window.prod.js',
+    ]);
+  });
+
 });

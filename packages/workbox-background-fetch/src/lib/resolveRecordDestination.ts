@@ -1,6 +1,8 @@
 import {getOrCreateDefaultRouter} from 'workbox-routing/utils/getOrCreateDefaultRouter.js';
 import type {Router} from 'workbox-routing/Router.js';
 import type {Strategy} from 'workbox-strategies/Strategy.js';
+import {answeredRequests} from './dev/observeFetchAnswers.js';
+import {warnUnroutedRecord} from './dev/warnUnroutedRecord.js';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -43,7 +45,8 @@ export function resolveRecordDestination(
     return {kind: 'cache', cacheName};
   }
   const url = new URL(request.url);
-  const {route} = (router ?? getOrCreateDefaultRouter()).findMatchingRoute({
+  const routes = router ?? getOrCreateDefaultRouter();
+  const {route} = routes.findMatchingRoute({
     url,
     sameOrigin: url.origin === self.location.origin,
     request,
@@ -52,6 +55,16 @@ export function resolveRecordDestination(
   const handler = route?.handler as unknown;
   if (isStrategy(handler)) {
     return {kind: 'strategy', strategy: handler};
+  }
+  if (process.env.NODE_ENV !== 'production') {
+    warnUnroutedRecord({
+      url: url.href,
+      cacheName: defaultCacheName,
+      routeCount: [...routes.routes.values()].reduce((sum, list) => sum + list.length, 0),
+      matchedNonStrategy: Boolean(route),
+      defaultRouter: !router,
+      answeredElsewhere: answeredRequests(),
+    });
   }
   return {kind: 'cache', cacheName: defaultCacheName};
 }
