@@ -250,6 +250,7 @@ export class BackgroundFetchQueue {
    * The stored state of this queue's active fallback jobs, whose bytes
    * `BackgroundFetchPlugin` serves while they download.
    * @private
+   * @internal
    */
   _activeFallbackJobs(): Promise<StoredJob[]> {
     return this._fallback.activeRecords();

@@ -87,6 +87,7 @@ export class DownloadLibrary {
   /**
    * Keeps a new job's title and icons until it ends (native jobs lose them).
    * @private
+   * @internal
    */
   async _prepare(id: string, options: BackgroundFetchUIOptions = {}): Promise<void> {
     if (this.enabled) {
@@ -99,6 +100,7 @@ export class DownloadLibrary {
    * kept meanwhile, and forgets them when it fails to start. (A job that
    * ended at once, `InvalidStateError`, already has its end event.)
    * @private
+   * @internal
    */
   async _starting<T>(id: string, options: BackgroundFetchUIOptions, start: () => Promise<T>): Promise<T> {
     await this._prepare(id, options);
@@ -118,6 +120,7 @@ export class DownloadLibrary {
    * their caches either way.
    *
    * @private
+   * @internal
    */
   async _add(id: string, cached: readonly CachedRecord[]): Promise<void> {
     if (!this.enabled) {
@@ -142,7 +145,10 @@ export class DownloadLibrary {
     broadcast({type: 'WBF_LIBRARY_CHANGE', queue: this.queue, id, change}, LIBRARY_CHANNEL_NAME);
   }
 
-  /** Forgets the title and icons of a job that failed or was aborted. @private */
+  /**
+   * Forgets the title and icons of a job that failed or was aborted. @private
+   * @internal
+   */
   async _forget(id: string): Promise<void> {
     if (!this.enabled) {
       return;

@@ -14,8 +14,11 @@ export interface RegisteredQueue {
   readonly name: string;
   /** Finished downloads (`BackgroundFetchQueue`s only). */
   readonly library?: DownloadLibrary;
+  /** @internal */
   _info(): QueueInfo;
+  /** @internal */
   _keepAlive(event: ExtendableEvent): void;
+  /** @internal */
   _fetchWithFallback(
     id: string,
     requests: Request[],
@@ -23,8 +26,12 @@ export interface RegisteredQueue {
   ): Promise<SnapshotRegistration>;
   get(id: string): Promise<SnapshotRegistration | undefined>;
   getIds(): Promise<string[]>;
+  /** @internal */
   _setPaused(id: string, paused: boolean): Promise<boolean>;
-  /** The job whose records are readable: active, or ended while its event runs. */
+  /**
+   * The job whose records are readable: active, or ended while its event runs.
+   * @internal
+   */
   _withRecords?(id: string): Promise<SnapshotRegistration | undefined>;
 }
 

@@ -31,6 +31,8 @@ const CHUNK = 256 * KiB;
 const RECORDS = 'cache:workbox-background-fetch-dl';
 const EVENTS = 'cache:fallback-test-events';
 const JOBS = 'idb:workbox-background-fetch/jobs';
+/** The download library's store: one entry per successful job. */
+const LIBRARY = 'idb:workbox-background-fetch-library/entries';
 const ORPHAN_GRACE = 60_000;
 const OPTIONS = {
   chunkSize: CHUNK,
@@ -269,7 +271,7 @@ describe.each(ENGINES)('fallback storage hygiene, concurrency and quota on %s', 
     expect(await hashOf('/twin/a.bin')).toBe(sha256(body));
     expect(await events('twin')).toHaveLength(1);
     expect(requestsTo('/twin/a.bin').filter((r) => r.range === undefined)).toHaveLength(1);
-    expect(storageChange(before, await settled())).toEqual({[RECORDS]: 1, [EVENTS]: 1});
+    expect(storageChange(before, await settled())).toEqual({[RECORDS]: 1, [EVENTS]: 1, [LIBRARY]: 1});
   });
 
   test('a page and the worker start the same id at once: exactly one job, the other gets a TypeError', async () => {
@@ -285,7 +287,7 @@ describe.each(ENGINES)('fallback storage hygiene, concurrency and quota on %s', 
     expect(await waitForEnd('both')).toMatchObject({type: 'success'});
     expect(await hashOf('/both/a.bin')).toBe(sha256(body));
     expect(await events('both')).toHaveLength(1);
-    expect(storageChange(before, await settled())).toEqual({[RECORDS]: 1, [EVENTS]: 1});
+    expect(storageChange(before, await settled())).toEqual({[RECORDS]: 1, [EVENTS]: 1, [LIBRARY]: 1});
   });
 
   test('five jobs started across two tabs all finish byte-exact, one event each', async () => {
@@ -300,7 +302,7 @@ describe.each(ENGINES)('fallback storage hygiene, concurrency and quota on %s', 
       expect(await hashOf(`/across/${n}.bin`)).toBe(sha256(bodies[n]));
       expect(await events(`across-${n}`)).toHaveLength(1);
     }
-    expect(storageChange(before, await settled())).toEqual({[RECORDS]: 5, [EVENTS]: 5});
+    expect(storageChange(before, await settled())).toEqual({[RECORDS]: 5, [EVENTS]: 5, [LIBRARY]: 5});
     await settled();
   });
 
@@ -330,7 +332,7 @@ describe.each(ENGINES)('fallback storage hygiene, concurrency and quota on %s', 
       expect(storageChange(before, await settled())).toEqual({[EVENTS]: 1});
     } else {
       expect(await hashOf(path)).toBe(sha256(body));
-      expect(storageChange(before, await settled())).toEqual({[RECORDS]: 1, [EVENTS]: 1});
+      expect(storageChange(before, await settled())).toEqual({[RECORDS]: 1, [EVENTS]: 1, [LIBRARY]: 1});
     }
     await settled();
   });

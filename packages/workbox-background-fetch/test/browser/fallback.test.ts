@@ -101,14 +101,22 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
     page<{backend: string}>(`() => fb.start(${JSON.stringify(id)}, ${JSON.stringify(paths)}, ${JSON.stringify(options)})`);
   const requestsTo = (path: string) => server.requests.filter((r) => r.path === path);
   const nothingLeft = {jobRecords: 0, idbChunks: 0, cacheChunks: 0};
+  /** The download library's store of finished downloads (queue.library). */
+  const LIBRARY_ENTRIES = 'idb:workbox-background-fetch-library/entries';
   /** What the origin kept before the test (see `expectStorage`). */
   let before: StorageInventory;
   /**
    * Once the job's record and chunks are gone (the last step of a job's
    * end, after its event), the origin holds exactly `records` more entries
-   * in the records cache and `events` more in the test's event log.
+   * in the records cache, `events` more in the test's event log, and
+   * `entries` more in the download library (one per successful job: by
+   * default every job of the test when records were cached, else none).
    */
-  const expectStorage = async ({records, events}: {records: number; events: number}) => {
+  const expectStorage = async ({
+    records,
+    events,
+    entries = records ? events : 0,
+  }: {records: number; events: number; entries?: number}) => {
     await browser
       .waitFor(`async () => Object.values(await fb.leftovers()).every((n) => n === 0)`, {timeout: 10_000})
       .catch(() => undefined);
@@ -116,6 +124,7 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
     const expected: StorageInventory = {};
     if (records) expected[`cache:${RECORDS_CACHE}`] = records;
     if (events) expected['cache:fallback-test-events'] = events;
+    if (entries) expected[LIBRARY_ENTRIES] = entries;
     expect(storageChange(before, await storageInventory(browser))).toEqual(expected);
   };
   /** Resolves when `condition()` holds (checked every 20 ms); rejects naming it after 20 s. */

@@ -119,14 +119,17 @@ export class WorkerJobs implements RegisteredQueue {
     return this._fallback.get(id);
   }
 
+  /** @internal */
   _info(): QueueInfo {
     return {name: this.name, forceFallback: true};
   }
 
+  /** @internal */
   _keepAlive(event: ExtendableEvent): void {
     this._fallback.keepAlive(event);
   }
 
+  /** @internal */
   async _fetchWithFallback(
     id: string,
     requests: Request[],
@@ -137,10 +140,12 @@ export class WorkerJobs implements RegisteredQueue {
     return this._fallback.fetch(args.id, args.requests, args.options);
   }
 
+  /** @internal */
   _setPaused(id: string, paused: boolean): Promise<boolean> {
     return paused ? this._fallback.pause(id) : this._fallback.resume(id);
   }
 
+  /** @internal */
   async _withRecords(id: string): Promise<SnapshotRegistration | undefined> {
     return (await this._fallback.get(id)) ?? this._settling.get(id);
   }

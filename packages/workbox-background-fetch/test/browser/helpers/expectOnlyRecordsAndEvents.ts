@@ -4,8 +4,9 @@ import type {EngineSession} from '@workbox-background-fetch/test-utils';
 /**
  * For the fallback suites (page helpers of fixtures/fallback/site): once a
  * job's record and chunks are gone (the last step of its end, after its
- * event), the origin holds the records cache `recordsCache` and the test's
- * event log, nothing else.
+ * event), the origin holds the records cache `recordsCache`, the test's
+ * event log and the download library's entries (the suites' jobs succeed),
+ * nothing else.
  */
 export async function expectOnlyRecordsAndEvents(browser: EngineSession, recordsCache: string): Promise<void> {
   await browser
@@ -13,6 +14,10 @@ export async function expectOnlyRecordsAndEvents(browser: EngineSession, records
     .catch(() => undefined);
   expect(await browser.evaluate('() => fb.leftovers()')).toEqual({jobRecords: 0, idbChunks: 0, cacheChunks: 0});
   expect(Object.keys(await storageInventory(browser)).sort()).toEqual(
-    ['cache:fallback-test-events', `cache:${recordsCache}`].sort(),
+    [
+      'cache:fallback-test-events',
+      `cache:${recordsCache}`,
+      'idb:workbox-background-fetch-library/entries',
+    ].sort(),
   );
 }
