@@ -145,8 +145,11 @@ describe.each(ENGINES)('fallback storage hygiene, concurrency and quota on %s', 
   /** Settles every promise of `calls` (page source, an array of promises): 'resolved' or "Name: message". */
   const settleAll = (calls: string) =>
     page<string[]>(`async () => (await Promise.allSettled(${calls})).map((r) => r.status === 'fulfilled' ? 'resolved' : r.reason.name + ': ' + r.reason.message)`);
+  /** The fallback's own job records and chunks (not the records cache, not the download library). */
   const jobData = (inventory: StorageInventory) =>
-    Object.keys(inventory).filter((key) => key.includes('workbox-background-fetch') && key !== RECORDS);
+    Object.keys(inventory).filter(
+      (key) => key.includes('workbox-background-fetch') && key !== RECORDS && key !== LIBRARY,
+    );
   /**
    * The origin's storage once the fallback's own stores hold nothing (job
    * records and chunks are deleted last, after the job's event); fails
