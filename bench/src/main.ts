@@ -56,7 +56,7 @@ function parseOptions(argv: string[]): Options {
   }
   const known = ['only-resume', 'quick', 'size', 'rounds', 'throttle', 'engines', 'chunks', 'no-build', 'no-resume', 'report-only', 'out'];
   for (const key of flags.keys()) {
-    if (!known.includes(key)) throw new Error(`unknown option --${key}; known: ${known.map((k) => '--' + k).join(' ')}`);
+    if (!known.includes(key)) throw new Error(`unknown option --${key}; known: ${known.map((k) => `--${k}`).join(' ')}`);
   }
   const quick = flags.has('quick');
   const mode = quick ? 'quick' : 'full';

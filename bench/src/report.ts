@@ -134,13 +134,13 @@ function throughputTable(r: Results, engine: Engine, throttle: number | null): s
     lines.push(
       `| ${s.variant.key}: ${s.variant.label.replace(/^A: /, '')} | ${s.ok}/${s.total} | ${s2(s.time)} s | ${s.speed.toFixed(0)} | ` +
         `**${isA ? '1.00' : f2(s.ratio)}** | ${isA ? '–' : s.ratios.map(f2).join(' ')} | ${s2(s.firstRequest)} s | ${s2(s.download)} s | ` +
-        `${Number.isFinite(s.assembly) ? Math.round(s.assembly) + ' ms' : '–'} | ` +
+        `${Number.isFinite(s.assembly) ? `${Math.round(s.assembly)} ms` : '–'} | ` +
         `${s.chunkWrites ? `${Math.round(s.chunkWrites)} × = ${Math.round(s.chunkWrite)} ms` : '–'} | ` +
         `${Math.round(s.requests)}${s.rangeBytes ? ` (${mib(s.rangeBytes, 1)} MiB)` : ''} | ` +
         `+${mib(s.mem)} / +${mib(s.memMax)} MiB | ${isA ? '–' : `${s.progressMax}${Number.isFinite(s.progressAvg) ? ` (avg ${f2(s.progressAvg)})` : ''}`} |`,
     );
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 interface Verdict {
@@ -262,11 +262,11 @@ function resumeTable(r: Results): string {
     lines.push(
       `| ${x.engine} | ${x.variant} | ${x.kind === 'no-kill' ? 'no fault' : x.kind === 'worker-stop' ? `worker stopped ${x.kills}×` : 'browser SIGKILL + relaunch'} | ` +
         `${(x.throttle / 1e6).toFixed(1)} MB/s | ${x.ok ? 'yes' : `no: ${x.error}`} | ${mib(x.bytesSent, 1)} MiB | ${mib(x.wasteBytes, 1)} MiB | ` +
-        `${Number.isFinite(per) ? mib(per, 1) + ' MiB' : '–'} | ${x.medianRangeBytes ? mib(x.medianRangeBytes, 1) + ' MiB' : '–'} | ${x.requests} | ` +
-        `${s2(x.durationMs)} s | ${x.resumeDelayMs !== undefined ? (x.resumeDelayMs / 1000).toFixed(2) + ' s' : '–'} |`,
+        `${Number.isFinite(per) ? `${mib(per, 1)} MiB` : '–'} | ${x.medianRangeBytes ? `${mib(x.medianRangeBytes, 1)} MiB` : '–'} | ${x.requests} | ` +
+        `${s2(x.durationMs)} s | ${x.resumeDelayMs !== undefined ? `${(x.resumeDelayMs / 1000).toFixed(2)} s` : '–'} |`,
     );
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /** What each stop or kill cost, from the server's log of the resume runs. */
@@ -499,8 +499,8 @@ export function renderReport(results: Results, paths: {chartPath: string; report
     '## Package sizes',
     '',
     r.sizes.length
-      ? ['| bundle (scripts/build.mjs, production IIFE) | minified | minified + brotli |', '|---|---|---|',
-          ...r.sizes.map((s) => `| ${s.file} | ${(s.minified / 1024).toFixed(1)} KiB | ${(s.brotli / 1024).toFixed(1)} KiB |`)].join('\n') + '\n'
+      ? `${['| bundle (scripts/build.mjs, production IIFE) | minified | minified + brotli |', '|---|---|---|',
+          ...r.sizes.map((s) => `| ${s.file} | ${(s.minified / 1024).toFixed(1)} KiB | ${(s.brotli / 1024).toFixed(1)} KiB |`)].join('\n')}\n`
       : `_not built${r.sizeError ? `: ${r.sizeError}` : ''}_\n`,
     '## Where the time goes',
     '',
@@ -532,7 +532,7 @@ export function renderReport(results: Results, paths: {chartPath: string; report
     '',
   );
   if (r.errors.length) {
-    lines.push('## Errors during the run', '', ...r.errors.map((e) => '- ' + e.split('\n')[0]), '');
+    lines.push('## Errors during the run', '', ...r.errors.map((e) => `- ${e.split('\n')[0]}`), '');
   }
   return lines.join('\n');
 }
@@ -605,5 +605,5 @@ export function renderChart(results: Results): string {
     });
   });
   out.push('</svg>');
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }

@@ -33,7 +33,7 @@ for (let i = 0; i < episode.length; i += 4) {
 function sendBuffer(req, res, body, type) {
   const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
   const start = range ? Number(range[1]) : 0;
-  const end = range && range[2] ? Math.min(Number(range[2]), body.length - 1) : body.length - 1;
+  const end = range?.[2] ? Math.min(Number(range[2]), body.length - 1) : body.length - 1;
   res.setHeader('Content-Type', type);
   res.setHeader('Accept-Ranges', 'bytes');
   res.setHeader('ETag', '"episode-5-v1"');

@@ -259,7 +259,8 @@ export async function buildVite(dir: string, tarballs: Tarballs): Promise<{injec
 export function workboxVersionsIn(code: string): Record<string, string[]> {
   const versions: Record<string, Set<string>> = {};
   for (const match of code.matchAll(/workbox:([a-z-]+):(\d+\.\d+\.\d+)/g)) {
-    (versions[match[1]] ??= new Set()).add(match[2]);
+    versions[match[1]] ??= new Set();
+    versions[match[1]].add(match[2]);
   }
   return Object.fromEntries(Object.entries(versions).map(([k, v]) => [k, [...v].sort()]));
 }

@@ -31,7 +31,7 @@ function background(width, height) {
   const c = new Canvas(width, height);
   const top = [8, 10, 32];
   const bottom = [40, 24, 72];
-  c.shade((x, y) => [...mix(top, bottom, y / height), 1]);
+  c.shade((_x, y) => [...mix(top, bottom, y / height), 1]);
   const rand = random('orbit-stars');
   for (let i = 0; i < 90; i++) {
     const a = 0.3 + rand() * 0.7;

@@ -113,7 +113,7 @@ function preview(level) {
   const c = new Canvas(240, 144);
   const top = hsl(level.hue, 0.5, 0.45);
   const bottom = hsl((level.hue + 30) % 360, 0.5, 0.18);
-  c.shade((x, y) => [...mix(top, bottom, y / 144), 1]);
+  c.shade((_x, y) => [...mix(top, bottom, y / 144), 1]);
   const rand = random(`${level.id}-preview`);
   for (let i = 0; i < 40; i++) {
     c.rect(Math.floor(rand() * 24) * 10, 84 + Math.floor(rand() * 6) * 10, 10, 10, [...hsl(level.hue, 0.4, 0.2 + rand() * 0.3), 1]);

@@ -131,7 +131,7 @@
       try {
         const res = await fetch(this._origin + path, {method: 'POST', cache: 'no-store'});
         this._render(await res.json());
-      } catch (error) {
+      } catch {
         this._unreachable();
       }
       this._poll();

@@ -60,7 +60,7 @@ export function wav({seconds, sampleRate = 22050, sample}) {
   const data = new Int16Array(out.buffer, out.byteOffset + 44, count);
   for (let i = 0; i < count; i++) {
     const v = sample(i / sampleRate, i);
-    data[i] = Math.round((v > 1 ? 1 : v < -1 ? -1 : v) * 32767);
+    data[i] = Math.round(Math.min(1, Math.max(-1, v)) * 32767);
   }
   return out;
 }
@@ -110,7 +110,7 @@ export function melody({seconds, seed, root = 220, beat = 0.5, sampleRate = 2205
       (inPeriod < tickSamples ? 0.5 : 0.015) * white[(i * 7919) & 0xffff];
     if (i < fadeSamples) v *= i / fadeSamples;
     else if (count - i < fadeSamples) v *= (count - i) / fadeSamples;
-    data[i] = (v > 1 ? 1 : v < -1 ? -1 : v) * 32767;
+    data[i] = Math.min(1, Math.max(-1, v)) * 32767;
   }
   return out;
 }

@@ -129,7 +129,7 @@ export interface StopWorkersOptions {
 }
 
 /** A function (or its source) run in the page by {@link EngineSessionBase.evaluate}. */
-export type PageFunction = string | ((...args: any[]) => unknown);
+export type PageFunction = string | ((...args: never[]) => unknown);
 
 /** What every engine session offers. */
 export interface EngineSessionBase {
@@ -266,7 +266,10 @@ function processTree(pid: number): number[] {
     const pp = readPpid(p);
     if (pp === undefined) continue;
     let list = byParent.get(pp);
-    if (!list) byParent.set(pp, (list = []));
+    if (!list) {
+      list = [];
+      byParent.set(pp, list);
+    }
     list.push(p);
   }
   const out: number[] = [];
@@ -699,14 +702,14 @@ export function mergeChromiumFeatureArgs(defaults: string[], user: string[]): st
   const rest: string[] = [];
   const merged = new Map<string, string[]>();
   for (const arg of user) {
-    const sw = FEATURE_SWITCHES.find((f) => arg.startsWith(f + '='));
+    const sw = FEATURE_SWITCHES.find((f) => arg.startsWith(`${f}=`));
     if (!sw) {
       rest.push(arg);
       continue;
     }
     if (!merged.has(sw)) {
       const base = defaults
-        .filter((d) => d.startsWith(sw + '='))
+        .filter((d) => d.startsWith(`${sw}=`))
         .flatMap((d) => d.slice(sw.length + 1).split(','));
       merged.set(sw, base);
     }
@@ -742,7 +745,7 @@ class ChromiumImpl extends SessionImpl implements ChromiumSession {
     requireBinary(BINARIES.chromium, 'Chromium');
     const {chromium} = await import('playwright-core');
     let args = [...CHROMIUM_ARGS, ...(this.opts.args ?? [])];
-    if (args.some((a) => FEATURE_SWITCHES.some((f) => a.startsWith(f + '=')))) {
+    if (args.some((a) => FEATURE_SWITCHES.some((f) => a.startsWith(`${f}=`)))) {
       args = mergeChromiumFeatureArgs(await playwrightDefaultArgs(), args);
     }
     const before = new Set(childrenOf(process.pid));
@@ -962,7 +965,7 @@ class WebKitImpl extends SessionImpl implements WebKitSession {
         out += d.toString();
         if (out.includes('\n')) {
           clearTimeout(t);
-          resolve(':' + out.trim());
+          resolve(`:${out.trim()}`);
         }
       });
       proc.once('exit', (code) => {

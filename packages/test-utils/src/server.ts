@@ -439,7 +439,7 @@ export async function startTestServer(
     };
     if (origin) {
       h['Access-Control-Allow-Credentials'] = 'true';
-      h['Vary'] = 'Origin';
+      h.Vary = 'Origin';
     }
     return h;
   }
@@ -545,7 +545,7 @@ export async function startTestServer(
       'Content-Type': file.contentType,
       'Accept-Ranges': file.acceptRanges ? 'bytes' : 'none',
     };
-    if (file.etag) headers['ETag'] = file.etag;
+    if (file.etag) headers.ETag = file.etag;
     if (file.lastModified) headers['Last-Modified'] = file.lastModified;
     if (file.contentType.startsWith('text/javascript')) {
       headers['Service-Worker-Allowed'] = '/';
@@ -648,7 +648,7 @@ export async function startTestServer(
       } catch {
         continue;
       }
-      const full = path.resolve(dir, '.' + path.posix.normalize('/' + rel));
+      const full = path.resolve(dir, `.${path.posix.normalize(`/${rel}`)}`);
       if (full !== dir && !full.startsWith(dir + path.sep)) continue;
       try {
         let target = full;
@@ -669,7 +669,6 @@ export async function startTestServer(
           autoLastModified: true,
         };
       } catch {
-        continue;
       }
     }
     return undefined;
@@ -840,7 +839,7 @@ export async function startTestServer(
   const api: TestServer = {
     origin,
     port,
-    url: (p) => origin + (p.startsWith('/') ? p : '/' + p),
+    url: (p) => origin + (p.startsWith('/') ? p : `/${p}`),
     addFile(p, body, opts = {}) {
       const etag =
         opts.etag === undefined ? strongEtag(body) : opts.etag && quoteEtag(opts.etag);
@@ -880,7 +879,7 @@ export async function startTestServer(
       files.delete(p);
     },
     serveDir(urlPrefix, dir) {
-      const prefix = urlPrefix.endsWith('/') ? urlPrefix : urlPrefix + '/';
+      const prefix = urlPrefix.endsWith('/') ? urlPrefix : `${urlPrefix}/`;
       dirs.push({prefix, dir: path.resolve(dir)});
     },
     route(p, handler) {

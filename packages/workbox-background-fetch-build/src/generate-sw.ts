@@ -4,6 +4,7 @@ import {dirname, join, resolve} from 'node:path';
 import * as workboxBuild from 'workbox-build';
 import type {GenerateSWOptions, RuntimeCaching} from 'workbox-build';
 import {bundle, describeBundleError} from './lib/bundle.js';
+import type {BundleOutput} from './lib/bundle.js';
 import {DEFAULT_GLOB_IGNORES, globRelative} from './lib/paths.js';
 import {packageRoot} from './lib/runtime-paths.js';
 import {validateGenerateSWConfig} from './lib/validate-config.js';
@@ -73,7 +74,7 @@ export async function generateSW(config: GenerateSWConfig): Promise<BuildResult>
   const mode = workboxConfig.mode ?? 'production';
   const sourcemap = workboxConfig.sourcemap ?? true;
   const swDestDir = dirname(resolve(workboxConfig.swDest));
-  let output;
+  let output: BundleOutput;
   try {
     output = await bundle(
       {

@@ -4,6 +4,7 @@ import {basename, dirname, join, resolve} from 'node:path';
 import * as workboxBuild from 'workbox-build';
 import type {InjectManifestOptions} from 'workbox-build';
 import {bundle, describeBundleError} from './lib/bundle.js';
+import type {BundleOutput} from './lib/bundle.js';
 import {BackgroundFetchConfigError} from './lib/config-error.js';
 import {DEFAULT_GLOB_IGNORES, globRelative} from './lib/paths.js';
 import {bundleOptions, validateInjectManifestConfig} from './lib/validate-config.js';
@@ -68,7 +69,7 @@ export async function injectManifest(config: InjectManifestConfig): Promise<Buil
   }
   const appDir = dirname(swSrc);
 
-  let output;
+  let output: BundleOutput;
   try {
     output = await bundle(
       backgroundFetch

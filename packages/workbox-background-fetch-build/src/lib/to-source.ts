@@ -96,7 +96,7 @@ function parses(source: string): boolean {
  * (`name(args) {…}`) when it was written in shorthand.
  */
 function functionSource(
-  fn: Function,
+  fn: object,
   path: string,
 ): {expression: string; method: boolean} {
   const source = Function.prototype.toString.call(fn);

@@ -1,4 +1,4 @@
-import {z} from 'zod';
+import type {z} from 'zod';
 import {BackgroundFetchConfigError} from './config-error.js';
 import {describeIssues, formatPath} from './describe-issues.js';
 import {didYouMean} from './did-you-mean.js';

@@ -217,7 +217,7 @@ describe('generateSW and injectManifest', () => {
     const debug = capture();
     expect(await run(['generateSW', '--debug'], debug)).toBe(1);
     expect(debug.errors[1]).toMatch(/^Error: workbox-config\.js: backgroundFetch\.queues\[0\]\.nmae is not an option/);
-    expect(debug.errors[2]).toMatch(/^BackgroundFetchConfigError: [^]*\n\s+at /);
+    expect(debug.errors[2]).toMatch(/^BackgroundFetchConfigError: [\s\S]*\n\s+at /);
     expect(existsSync('dist/sw.js')).toBe(false);
   });
 

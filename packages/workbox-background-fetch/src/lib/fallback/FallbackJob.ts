@@ -163,7 +163,9 @@ export class FallbackJob implements FallbackJobControl {
     } finally {
       this._dispatching = false;
     }
-    [...this._waiters].forEach((check) => check());
+    for (const check of [...this._waiters]) {
+      check();
+    }
     this._keepAliveWhileBusy();
     return accepted;
   }

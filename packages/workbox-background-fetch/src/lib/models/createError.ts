@@ -1,4 +1,4 @@
-import {messages, MessageKey} from './messages.js';
+import {messages, type MessageKey} from './messages.js';
 
 /** The spec's error types this package raises. @private */
 export type ErrorKind = 'TypeError' | 'Error' | DOMExceptionName;

@@ -25,7 +25,10 @@ describe('the event a fallback job settles with', () => {
       new Promise<void>((resolve) =>
         setTimeout(() => {
           order.push('first');
-          event.waitUntil(new Promise<void>((done) => setTimeout(() => (order.push('second'), done()), 10)));
+          event.waitUntil(new Promise<void>((done) => setTimeout(() => {
+            order.push('second');
+            done();
+          }, 10)));
           resolve();
         }, 10),
       ),

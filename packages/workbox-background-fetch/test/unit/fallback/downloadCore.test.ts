@@ -26,7 +26,9 @@ function expectBytes(actual: Uint8Array, expected: Uint8Array): void {
 function expectSucceeded(sim: Simulation, sources: Uint8Array[]): void {
   expect(sim.state.record.state).toBe('succeeded');
   expect(sim.settlements).toEqual(['success']);
-  sources.forEach((source, index) => expectBytes(sim.fileBytes(index), source));
+  sources.forEach((source, index) => {
+    expectBytes(sim.fileBytes(index), source);
+  });
 }
 
 /** Runs a job to its settlement, but keeps its chunks (no purge) so their bytes can be checked. */

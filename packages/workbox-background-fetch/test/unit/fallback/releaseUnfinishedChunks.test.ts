@@ -10,7 +10,11 @@ function storeWith(keys: string[]): ChunkStore & {keys: Set<string>} {
     put: async (key) => void set.add(key),
     get: async () => undefined,
     has: async (key) => set.has(key),
-    deletePrefix: async (prefix) => [...set].filter((k) => k.startsWith(prefix)).forEach((k) => set.delete(k)),
+    deletePrefix: async (prefix) => {
+      for (const k of [...set].filter((key) => key.startsWith(prefix))) {
+        set.delete(k);
+      }
+    },
   };
 }
 
