@@ -72,10 +72,7 @@ async function buildBundles() {
     mkdirSync(outDir, {recursive: true});
     for (const mode of ['development', 'production']) {
       const production = mode === 'production';
-      const outfile = join(
-        outDir,
-        `${bundle.file}.${production ? 'prod' : 'dev'}.js`,
-      );
+      const outfile = join(outDir, `${bundle.file}.${production ? 'prod' : 'dev'}.js`);
       await esbuild.build({
         entryPoints: [join(pkgDir, bundle.entry)],
         bundle: true,
@@ -154,7 +151,9 @@ for (const {file, minified, brotli, budget} of sizes) {
       `${kib(brotli)} brotli (${brotli} B; budget ${kib(budget)} = ${budget} B)`,
   );
   if (brotli > budget) {
-    overBudget.push(`${file} is ${brotli} B brotli (${kib(brotli)}), over its budget of ${budget} B (${kib(budget)})`);
+    overBudget.push(
+      `${file} is ${brotli} B brotli (${kib(brotli)}), over its budget of ${budget} B (${kib(budget)})`,
+    );
   }
 }
 const onTop = 'workbox-background-fetch/polyfill on top of the runtime in one worker bundle';

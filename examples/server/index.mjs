@@ -299,7 +299,10 @@ export async function startExampleServer(options) {
 }
 
 function escapeHtml(text) {
-  return String(text).replace(/[&<>"]/g, (c) => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;'})[c]);
+  return String(text).replace(
+    /[&<>"]/g,
+    (c) => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;'})[c],
+  );
 }
 
 /** The control server's own page: the same control bar, full size. */

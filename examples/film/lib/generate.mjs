@@ -140,6 +140,8 @@ export function generateFilm(siteDir, log = () => {}) {
   };
   writeFileSync(listFile, JSON.stringify(info, null, 2));
   writeFileSync(stamp, new Date().toISOString());
-  log(`  ${(frameBytes / 1e6).toFixed(1)} MB in ${FILM.frames} segments, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  log(
+    `  ${(frameBytes / 1e6).toFixed(1)} MB in ${FILM.frames} segments, ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   return info;
 }

@@ -36,10 +36,7 @@ import type {
   CDPSession,
   Page as PwPage,
 } from 'playwright-core';
-import type {
-  Browser as PptrBrowser,
-  Page as PptrPage,
-} from 'puppeteer-core';
+import type {Browser as PptrBrowser, Page as PptrPage} from 'puppeteer-core';
 import type {WebDriver} from 'selenium-webdriver';
 
 /** The engines {@link launchEngine} knows. */
@@ -879,12 +876,10 @@ class FirefoxImpl extends SessionImpl implements FirefoxSession {
       this.consoleLog.push(`[page] ${m.type()}: ${m.text()}`);
     });
     if (this.opts.grantNotificationsFor) {
-      await browser
-        .defaultBrowserContext()
-        .setPermission(this.opts.grantNotificationsFor, {
-          permission: {name: 'notifications'},
-          state: 'granted',
-        });
+      await browser.defaultBrowserContext().setPermission(this.opts.grantNotificationsFor, {
+        permission: {name: 'notifications'},
+        state: 'granted',
+      });
     }
   }
 
@@ -1098,7 +1093,10 @@ class WebKitImpl extends SessionImpl implements WebKitSession {
  * engine table and measured launch times). Throws, telling to run
  * `bash scripts/install-browsers.sh`, when a binary is missing.
  */
-export function launchEngine(name: 'chromium' | 'chromium-persistent', opts?: LaunchOptions): Promise<ChromiumSession>;
+export function launchEngine(
+  name: 'chromium' | 'chromium-persistent',
+  opts?: LaunchOptions,
+): Promise<ChromiumSession>;
 export function launchEngine(name: 'firefox', opts?: LaunchOptions): Promise<FirefoxSession>;
 export function launchEngine(name: 'webkit', opts?: LaunchOptions): Promise<WebKitSession>;
 export function launchEngine(name: EngineName, opts?: LaunchOptions): Promise<EngineSession>;

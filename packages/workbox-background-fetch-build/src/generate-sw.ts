@@ -86,7 +86,12 @@ export async function generateSW(config: GenerateSWConfig): Promise<BuildResult>
         resolveDir: packageRoot,
         sourcefile: `${BUNDLE_BASE}.js`,
       },
-      {mode, minify: mode === 'production', sourcemap, outfile: join(swDestDir, `${BUNDLE_BASE}.js`)},
+      {
+        mode,
+        minify: mode === 'production',
+        sourcemap,
+        outfile: join(swDestDir, `${BUNDLE_BASE}.js`),
+      },
     );
   } catch (error) {
     const reason = describeBundleError(error) ?? (error as Error).message;
@@ -127,7 +132,10 @@ export async function generateSW(config: GenerateSWConfig): Promise<BuildResult>
     workboxOptions.runtimeCaching = runtimeCaching;
   }
   if (workboxConfig.globDirectory) {
-    const pattern = globRelative(workboxConfig.globDirectory, join(swDestDir, `${BUNDLE_BASE}.*.js`));
+    const pattern = globRelative(
+      workboxConfig.globDirectory,
+      join(swDestDir, `${BUNDLE_BASE}.*.js`),
+    );
     workboxOptions.globIgnores = [
       ...(workboxConfig.globIgnores ?? DEFAULT_GLOB_IGNORES),
       pattern,

@@ -85,7 +85,12 @@ export async function injectManifest(config: InjectManifestConfig): Promise<Buil
         outfile: swDest,
         appDir,
         virtualModules: backgroundFetch
-          ? {[QUEUES_MODULE]: {contents: queuesModuleSource(backgroundFetch.queues), resolveDir: appDir}}
+          ? {
+              [QUEUES_MODULE]: {
+                contents: queuesModuleSource(backgroundFetch.queues),
+                resolveDir: appDir,
+              },
+            }
           : {},
       },
     );
@@ -98,7 +103,10 @@ export async function injectManifest(config: InjectManifestConfig): Promise<Buil
   try {
     const bundled = join(temporary, basename(swDest));
     const mapName = `${basename(swDest)}.map`;
-    await writeFile(bundled, output.map ? `${output.code}//# sourceMappingURL=${mapName}\n` : output.code);
+    await writeFile(
+      bundled,
+      output.map ? `${output.code}//# sourceMappingURL=${mapName}\n` : output.code,
+    );
     if (output.map) {
       await writeFile(join(temporary, mapName), output.map);
     }

@@ -3,12 +3,7 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {gunzipSync} from 'node:zlib';
-import {
-  generateBytes,
-  sha256,
-  startTestServer,
-  type TestServer,
-} from '../../src/index';
+import {generateBytes, sha256, startTestServer, type TestServer} from '../../src/index';
 import {TokenBucket} from '../../src/server';
 
 interface Got {
@@ -74,9 +69,7 @@ describe('generateBytes / sha256', () => {
   test('deterministic, seed-dependent, any length', () => {
     expect(generateBytes(1000, 1).equals(generateBytes(1000, 1))).toBe(true);
     expect(generateBytes(1000, 1).equals(generateBytes(1000, 2))).toBe(false);
-    expect(generateBytes(1001, 'abc').subarray(0, 1000)).toEqual(
-      generateBytes(1000, 'abc'),
-    );
+    expect(generateBytes(1001, 'abc').subarray(0, 1000)).toEqual(generateBytes(1000, 'abc'));
     expect(generateBytes(7, 3).length).toBe(7);
     expect(generateBytes(0, 3).length).toBe(0);
     // Not trivially repetitive.
@@ -265,9 +258,7 @@ describe('serveDir and route', () => {
     expect((await request(server.url('/static/a.json'))).headers['content-type']).toMatch(
       /^application\/json/,
     );
-    expect((await request(server.url('/static/a.wav'))).headers['content-type']).toBe(
-      'audio/wav',
-    );
+    expect((await request(server.url('/static/a.wav'))).headers['content-type']).toBe('audio/wav');
     const ranged = await request(server.url('/static/sw.js'), {
       headers: {range: 'bytes=5-'},
     });
@@ -362,7 +353,9 @@ describe('faults', () => {
     const plain = await request(server.url('/text.bin'));
     expect(plain.headers['content-encoding']).toBeUndefined();
     expect(plain.body.equals(text)).toBe(true);
-    const ranged = await request(server.url('/text.bin'), {headers: {'accept-encoding': 'gzip', range: 'bytes=5-9'}});
+    const ranged = await request(server.url('/text.bin'), {
+      headers: {'accept-encoding': 'gzip', range: 'bytes=5-9'},
+    });
     expect(ranged.status).toBe(206);
     expect(ranged.headers['content-encoding']).toBeUndefined();
     expect(ranged.body.equals(text.subarray(5, 10))).toBe(true);
@@ -543,7 +536,10 @@ describe('throttle', () => {
     const big = generateBytes(2 * 1024 * 1024, 1);
     server.addFile('/big.bin', big);
     server.throttle(20e6);
-    const rs = await Promise.all([request(server.url('/big.bin')), request(server.url('/big.bin'))]);
+    const rs = await Promise.all([
+      request(server.url('/big.bin')),
+      request(server.url('/big.bin')),
+    ]);
     for (const r of rs) expect(r.body.equals(big)).toBe(true);
     expect(server.bytesSent('/big.bin')).toBe(2 * big.length);
   });
@@ -575,8 +571,8 @@ describe('waitForRequest', () => {
   });
 
   test('times out', async () => {
-    await expect(
-      server.waitForRequest((r) => r.path === '/never', {timeout: 100}),
-    ).rejects.toThrow(/no matching request/);
+    await expect(server.waitForRequest((r) => r.path === '/never', {timeout: 100})).rejects.toThrow(
+      /no matching request/,
+    );
   });
 });

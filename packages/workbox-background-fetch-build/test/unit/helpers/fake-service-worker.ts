@@ -87,7 +87,10 @@ function fakeCaches(): Record<string, unknown> {
  * @param swPath The worker script.
  * @param origin The origin the worker runs at.
  */
-export async function runWorker(swPath: string, origin = 'https://app.example'): Promise<FakeWorker> {
+export async function runWorker(
+  swPath: string,
+  origin = 'https://app.example',
+): Promise<FakeWorker> {
   const listeners = new Map<string, Listener[]>();
   const imported: string[] = [];
   // biome-ignore lint/suspicious/noExplicitAny: the global object of the worker script run in the vm (see FakeWorker.self).

@@ -254,7 +254,10 @@ function plan(ctx: Ctx): void {
     checkComplete(ctx, index);
   }
   startRequests(ctx);
-  if (state.requests.length === 0 && state.files.every((file) => file.stored.status !== 'pending')) {
+  if (
+    state.requests.length === 0 &&
+    state.files.every((file) => file.stored.status !== 'pending')
+  ) {
     transitionJob(ctx, record.failureReason ? 'fail' : 'succeed');
     startSettlement(ctx);
     return;
@@ -302,7 +305,8 @@ function startRequests(ctx: Ctx): void {
       return;
     }
     const {stored} = state.files[next.file];
-    const resume = stored.head === null ? null : {etag: stored.etag, lastModified: stored.lastModified};
+    const resume =
+      stored.head === null ? null : {etag: stored.etag, lastModified: stored.lastModified};
     const request = {
       id: state.nextRequestId++,
       file: next.file,

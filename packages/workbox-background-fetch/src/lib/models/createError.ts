@@ -21,9 +21,7 @@ export function createError(
   details: Record<string, unknown> = {},
   kind: ErrorKind = 'Error',
 ): Error & {code: MessageKey} {
-  const message = (messages[code] as (d: Record<string, unknown>) => string)(
-    details,
-  );
+  const message = (messages[code] as (d: Record<string, unknown>) => string)(details);
   return buildError(code, message, kind);
 }
 

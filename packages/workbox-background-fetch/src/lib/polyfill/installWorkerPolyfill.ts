@@ -74,7 +74,10 @@ export function installWorkerPolyfill(): void {
         Object.defineProperty(native, Symbol.hasInstance, {
           configurable: true,
           value(this: Constructor, object: unknown): boolean {
-            return Function.prototype[Symbol.hasInstance].call(this, object) || object instanceof polyfill;
+            return (
+              Function.prototype[Symbol.hasInstance].call(this, object) ||
+              object instanceof polyfill
+            );
           },
         });
       }

@@ -7,11 +7,20 @@ import type {EngineSession} from '@workbox-background-fetch/test-utils';
  * event), the origin holds the records cache `recordsCache` and the test's
  * event log, nothing else.
  */
-export async function expectOnlyRecordsAndEvents(browser: EngineSession, recordsCache: string): Promise<void> {
+export async function expectOnlyRecordsAndEvents(
+  browser: EngineSession,
+  recordsCache: string,
+): Promise<void> {
   await browser
-    .waitFor(`async () => Object.values(await fb.leftovers()).every((n) => n === 0)`, {timeout: 10_000})
+    .waitFor(`async () => Object.values(await fb.leftovers()).every((n) => n === 0)`, {
+      timeout: 10_000,
+    })
     .catch(() => undefined);
-  expect(await browser.evaluate('() => fb.leftovers()')).toEqual({jobRecords: 0, idbChunks: 0, cacheChunks: 0});
+  expect(await browser.evaluate('() => fb.leftovers()')).toEqual({
+    jobRecords: 0,
+    idbChunks: 0,
+    cacheChunks: 0,
+  });
   expect(Object.keys(await storageInventory(browser)).sort()).toEqual(
     ['cache:fallback-test-events', `cache:${recordsCache}`].sort(),
   );
