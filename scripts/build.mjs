@@ -5,7 +5,9 @@
   - self-contained IIFE bundles with esbuild, in a development flavour
     (asserts and logs kept) and a production flavour (process.env.NODE_ENV
     replaced by "production", minified, so dev-only code is dropped);
-  - prints each runtime entry's size, minified + brotli.
+  - prints each runtime entry's size, minified + brotli, and fails the build
+    when a production bundle is over its size budget (brotli bytes, set just
+    above the sizes of 2026-11-27: raise one only with a reason in the commit).
 */
 import {execFileSync} from 'node:child_process';
 import {copyFileSync, readFileSync, mkdirSync} from 'node:fs';
@@ -16,6 +18,11 @@ import * as esbuild from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
+const KiB = 1024;
+
+/** The worker polyfill's budget on top of the runtime in one worker bundle. */
+const POLYFILL_ON_TOP_BUDGET = 2 * KiB;
+
 /** One IIFE per browser-facing package. */
 export const bundles = [
   {
@@ -23,12 +30,14 @@ export const bundles = [
     entry: 'src/index.ts',
     globalName: 'workbox.backgroundFetch',
     file: 'workbox-background-fetch',
+    budget: 22 * KiB,
   },
   {
     pkg: 'workbox-background-fetch-window',
     entry: 'src/index.ts',
     globalName: 'workbox.backgroundFetchWindow',
     file: 'workbox-background-fetch-window',
+    budget: 6.5 * KiB,
   },
   // The native-API polyfills: side effects only, no global name. The
   // production flavour is also written as `polyfill.js`, the name users
@@ -38,12 +47,14 @@ export const bundles = [
     entry: 'src/polyfill.ts',
     file: 'polyfill',
     alias: 'polyfill.js',
+    budget: 16.5 * KiB,
   },
   {
     pkg: 'workbox-background-fetch-window',
     entry: 'src/polyfill.ts',
     file: 'polyfill',
     alias: 'polyfill.js',
+    budget: 5 * KiB,
   },
 ];
 
@@ -61,10 +72,7 @@ async function buildBundles() {
     mkdirSync(outDir, {recursive: true});
     for (const mode of ['development', 'production']) {
       const production = mode === 'production';
-      const outfile = join(
-        outDir,
-        `${bundle.file}.${production ? 'prod' : 'dev'}.js`,
-      );
+      const outfile = join(outDir, `${bundle.file}.${production ? 'prod' : 'dev'}.js`);
       await esbuild.build({
         entryPoints: [join(pkgDir, bundle.entry)],
         bundle: true,
@@ -92,6 +100,7 @@ async function buildBundles() {
           file: `${bundle.pkg}/dist/iife/${bundle.file}.prod.js`,
           minified: code.length,
           brotli: brotliSize(code),
+          budget: bundle.budget,
         });
       }
     }
@@ -134,13 +143,37 @@ execFileSync(join(root, 'node_modules/.bin/tsc'), ['-b', 'tsconfig.build.json'],
 });
 const sizes = await buildBundles();
 const polyfillExtra = await polyfillOnTopOfRuntime();
-for (const {file, minified, brotli} of sizes) {
+const kib = (bytes) => `${(bytes / KiB).toFixed(1)} KiB`;
+const overBudget = [];
+for (const {file, minified, brotli, budget} of sizes) {
   console.log(
-    `size: ${file}  ${(minified / 1024).toFixed(1)} KiB minified, ` +
-      `${(brotli / 1024).toFixed(1)} KiB brotli (${brotli} B)`,
+    `size: ${file}  ${kib(minified)} minified, ` +
+      `${kib(brotli)} brotli (${brotli} B; budget ${kib(budget)} = ${budget} B)`,
+  );
+  if (brotli > budget) {
+    overBudget.push(
+      `${file} is ${brotli} B brotli (${kib(brotli)}), over its budget of ${budget} B (${kib(budget)})`,
+    );
+  }
+}
+const onTop = 'workbox-background-fetch/polyfill on top of the runtime in one worker bundle';
+console.log(
+  `size: ${onTop}: +${kib(polyfillExtra)} brotli ` +
+    `(${polyfillExtra} B; budget ${kib(POLYFILL_ON_TOP_BUDGET)} = ${POLYFILL_ON_TOP_BUDGET} B)`,
+);
+if (polyfillExtra > POLYFILL_ON_TOP_BUDGET) {
+  overBudget.push(
+    `${onTop} adds ${polyfillExtra} B brotli (${kib(polyfillExtra)}), over its budget of ` +
+      `${POLYFILL_ON_TOP_BUDGET} B (${kib(POLYFILL_ON_TOP_BUDGET)})`,
   );
 }
-console.log(
-  `size: workbox-background-fetch/polyfill on top of the runtime in one worker bundle: ` +
-    `+${(polyfillExtra / 1024).toFixed(1)} KiB brotli (${polyfillExtra} B; budget 2 KiB)`,
-);
+if (overBudget.length > 0) {
+  for (const line of overBudget) {
+    console.error(`build: size budget exceeded: ${line}.`);
+  }
+  console.error(
+    'build: make the bundle smaller (dev-only code behind process.env.NODE_ENV, ' +
+      'no new dependency in the bundle), or raise its budget in scripts/build.mjs with the reason in the commit.',
+  );
+  process.exit(1);
+}

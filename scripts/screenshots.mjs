@@ -60,7 +60,13 @@ async function main() {
       mode: 'production',
       log: (line) => console.log(line),
     });
-    ownServer = await startExampleServer({name: 'podcast', siteDir, port: 0, controlPort: 0, throttle: '2MB'});
+    ownServer = await startExampleServer({
+      name: 'podcast',
+      siteDir,
+      port: 0,
+      controlPort: 0,
+      throttle: '2MB',
+    });
     url = `${ownServer.origin}/`;
   }
   const config = await (await fetch(new URL('/__example/config.json', url))).json();
@@ -86,8 +92,12 @@ async function main() {
       (id) => {
         const card = document.getElementById(id);
         const value = card.querySelector('progress').value;
-        return card.dataset.state === 'downloading' && value > 0.4 && value < 0.7 &&
-          /MB\/s/.test(card.querySelector('.status').textContent);
+        return (
+          card.dataset.state === 'downloading' &&
+          value > 0.4 &&
+          value < 0.7 &&
+          /MB\/s/.test(card.querySelector('.status').textContent)
+        );
       },
       EPISODE,
       {timeout: 120_000, polling: 100},
@@ -96,9 +106,13 @@ async function main() {
     console.log('docs/screenshots/podcast-downloading.png');
 
     await control(config.control, `/set?throttle=${before ?? 'off'}`);
-    await page.waitForFunction((id) => document.getElementById(id).dataset.state === 'done', EPISODE, {
-      timeout: 120_000,
-    });
+    await page.waitForFunction(
+      (id) => document.getElementById(id).dataset.state === 'done',
+      EPISODE,
+      {
+        timeout: 120_000,
+      },
+    );
     // Let the player read the duration from the cached file.
     await page.waitForFunction(
       (id) => document.querySelector(`#${id} audio`).readyState >= 1,

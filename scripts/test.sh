@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, then runs the unit tests and the browser
-# tests (in band: two cores do not fit two browsers). Prints a final
+# Installs what is missing, builds, type-checks and lints, then runs the unit
+# tests and the browser tests (in band: two cores do not fit two browsers). Prints a final
 # "N passed, N failed, N skipped" line and exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -18,14 +18,27 @@ fi
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 
+# Type-check every project (tests, test-utils, bench and examples included)
+# and lint + format-check the repository. Each failure counts as one failed
+# suite in the summary line.
+static_failed=0
+if ! npm run typecheck; then
+  echo "test.sh: typecheck failed (npm run typecheck)" >&2
+  static_failed=$((static_failed + 1))
+fi
+if ! npm run lint; then
+  echo "test.sh: lint failed (npm run lint; npm run format fixes formatting)" >&2
+  static_failed=$((static_failed + 1))
+fi
+
 unit_rc=0
 npx jest --ci --selectProjects unit --json --outputFile="$results/unit.json" || unit_rc=$?
 browser_rc=0
 npx jest --ci --selectProjects browser --runInBand --json --outputFile="$results/browser.json" || browser_rc=$?
 
-summary=$(node -e '
+summary=$(STATIC_FAILED=$static_failed node -e '
   const fs = require("fs");
-  let passed = 0, failed = 0, skipped = 0;
+  let passed = 0, failed = Number(process.env.STATIC_FAILED || 0), skipped = 0;
   for (const f of process.argv.slice(1)) {
     let r;
     try { r = JSON.parse(fs.readFileSync(f, "utf8")); } catch { failed += 1; continue; }
@@ -42,9 +55,9 @@ summary=$(node -e '
   console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 ' "$results/unit.json" "$results/browser.json")
 
-echo "unit: exit $unit_rc, browser: exit $browser_rc"
+echo "typecheck + lint: $static_failed failed, unit: exit $unit_rc, browser: exit $browser_rc"
 echo "$summary"
-if [ "$unit_rc" -ne 0 ] || [ "$browser_rc" -ne 0 ]; then
+if [ "$static_failed" -ne 0 ] || [ "$unit_rc" -ne 0 ] || [ "$browser_rc" -ne 0 ]; then
   exit 1
 fi
 case "$summary" in

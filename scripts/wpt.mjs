@@ -89,5 +89,5 @@ for (const engine of engines) {
   totals.push(total ?? `wpt: no total (${engine}: the runner exited ${result.status})`);
   broken ||= result.status !== 0;
 }
-console.log('\n' + totals.join('\n'));
+console.log(`\n${totals.join('\n')}`);
 process.exit(broken ? 1 : 0);

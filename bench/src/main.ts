@@ -17,7 +17,11 @@ import {
   launchEngine,
   startTestServer,
 } from '@workbox-background-fetch/test-utils';
-import type {EngineSession, RequestLogEntry, TestServer} from '@workbox-background-fetch/test-utils';
+import type {
+  EngineSession,
+  RequestLogEntry,
+  TestServer,
+} from '@workbox-background-fetch/test-utils';
 import {MemorySampler} from './memorySampler';
 import type {MemorySample} from './memorySampler';
 import {renderChart, renderReport} from './report';
@@ -54,13 +58,27 @@ function parseOptions(argv: string[]): Options {
     if (!m) throw new Error(`unknown argument ${arg} (see bench/README.md)`);
     flags.set(m[1], m[2] ?? 'true');
   }
-  const known = ['only-resume', 'quick', 'size', 'rounds', 'throttle', 'engines', 'chunks', 'no-build', 'no-resume', 'report-only', 'out'];
+  const known = [
+    'only-resume',
+    'quick',
+    'size',
+    'rounds',
+    'throttle',
+    'engines',
+    'chunks',
+    'no-build',
+    'no-resume',
+    'report-only',
+    'out',
+  ];
   for (const key of flags.keys()) {
-    if (!known.includes(key)) throw new Error(`unknown option --${key}; known: ${known.map((k) => '--' + k).join(' ')}`);
+    if (!known.includes(key))
+      throw new Error(`unknown option --${key}; known: ${known.map((k) => `--${k}`).join(' ')}`);
   }
   const quick = flags.has('quick');
   const mode = quick ? 'quick' : 'full';
-  const outDir = flags.get('out') ?? (flags.has('only-resume') ? join(BENCH, 'results', 'resume') : undefined);
+  const outDir =
+    flags.get('out') ?? (flags.has('only-resume') ? join(BENCH, 'results', 'resume') : undefined);
   return {
     quick,
     size: Number(flags.get('size') ?? (quick ? 32 : 256)) * MiB,
@@ -72,8 +90,16 @@ function parseOptions(argv: string[]): Options {
     resume: !flags.has('no-resume'),
     reportOnly: flags.has('report-only'),
     onlyResume: flags.has('only-resume'),
-    out: outDir ? join(outDir, 'BENCHMARKS.md') : quick ? join(BENCH, 'results', 'quick', 'BENCHMARKS.md') : join(ROOT, 'BENCHMARKS.md'),
-    chart: outDir ? join(outDir, 'benchmarks.svg') : quick ? join(BENCH, 'results', 'quick', 'benchmarks.svg') : join(ROOT, 'docs', 'benchmarks.svg'),
+    out: outDir
+      ? join(outDir, 'BENCHMARKS.md')
+      : quick
+        ? join(BENCH, 'results', 'quick', 'BENCHMARKS.md')
+        : join(ROOT, 'BENCHMARKS.md'),
+    chart: outDir
+      ? join(outDir, 'benchmarks.svg')
+      : quick
+        ? join(BENCH, 'results', 'quick', 'benchmarks.svg')
+        : join(ROOT, 'docs', 'benchmarks.svg'),
     json: join(BENCH, 'results', `latest-${flags.has('only-resume') ? 'resume-' : ''}${mode}.json`),
   };
 }
@@ -100,7 +126,10 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Pr
     return await Promise.race([
       promise,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${what}: timed out after ${Math.round(ms / 1000)} s`)), ms);
+        timer = setTimeout(
+          () => reject(new Error(`${what}: timed out after ${Math.round(ms / 1000)} s`)),
+          ms,
+        );
       }),
     ]);
   } finally {
@@ -151,7 +180,11 @@ function variantsFor(engine: Engine, chunks: number[]): Variant[] {
   if (engine === 'chromium') {
     return [
       A,
-      {key: 'native-raw', label: 'raw native Background Fetch, record copied to a cache by hand', queue: 'raw'},
+      {
+        key: 'native-raw',
+        label: 'raw native Background Fetch, record copied to a cache by hand',
+        queue: 'raw',
+      },
       {key: 'native-lib', label: 'native through the library', queue: 'native'},
       ...chunks.map((c) => ({
         key: `fb-${c}-cache`,
@@ -184,7 +217,8 @@ function variantsFor(engine: Engine, chunks: number[]): Variant[] {
 function queuesOf(variants: Variant[]): BenchQueue[] {
   const queues: BenchQueue[] = [];
   for (const v of variants) {
-    if (v.queue === 'plain' || v.queue === 'raw' || queues.some((q) => q.name === v.queue)) continue;
+    if (v.queue === 'plain' || v.queue === 'raw' || queues.some((q) => q.name === v.queue))
+      continue;
     queues.push({
       name: v.queue,
       options:
@@ -260,7 +294,9 @@ class EngineBench {
         ? await launchEngine('chromium-persistent')
         : await launchEngine('firefox');
     await this.session.goto(this.server.url('/index.html'));
-    const info = await this.page<{userAgent: string; nativeAvailable: boolean}>('() => bench.init()');
+    const info = await this.page<{userAgent: string; nativeAvailable: boolean}>(
+      '() => bench.init()',
+    );
     log(`${this.engine}: ${info.userAgent} (native Background Fetch: ${info.nativeAvailable})`);
   }
 
@@ -288,7 +324,14 @@ class EngineBench {
   async rounds(throttle: number | null): Promise<void> {
     for (let round = 1; round <= this.opts.rounds; round++) {
       for (const v of this.variants) {
-        const record = await this.runOne(v, throttle, round, `/files/${v.key}.bin`, this.opts.size, round === 1);
+        const record = await this.runOne(
+          v,
+          throttle,
+          round,
+          `/files/${v.key}.bin`,
+          this.opts.size,
+          round === 1,
+        );
         this.results.runs.push(record);
         log(
           `${this.engine} ${throttle ? `${throttle / 1e6} MB/s` : 'loopback'} round ${round} ${v.key}: ` +
@@ -312,14 +355,36 @@ class EngineBench {
   ): Promise<RunRecord> {
     const id = this.nextId(v.key);
     const record: RunRecord = {
-      engine: this.engine, variant: v.key, throttle, round, ok: false,
-      durationMs: NaN, firstRequestMs: NaN, downloadEndMs: NaN, assemblyMs: NaN, idleMs: NaN,
-      requests: 0, bytesSent: 0, medianRangeBytes: 0, chunkWriteMs: 0, chunkWrites: 0, destPutMs: NaN, destPutStartMs: NaN, lastChunkWriteEndMs: NaN,
-      memBaseline: NaN, memRise: NaN, progressEvents: 0, progressPerSec: NaN, progressMaxPerSec: 0, pageLagMs: NaN,
+      engine: this.engine,
+      variant: v.key,
+      throttle,
+      round,
+      ok: false,
+      durationMs: NaN,
+      firstRequestMs: NaN,
+      downloadEndMs: NaN,
+      assemblyMs: NaN,
+      idleMs: NaN,
+      requests: 0,
+      bytesSent: 0,
+      medianRangeBytes: 0,
+      chunkWriteMs: 0,
+      chunkWrites: 0,
+      destPutMs: NaN,
+      destPutStartMs: NaN,
+      lastChunkWriteEndMs: NaN,
+      memBaseline: NaN,
+      memRise: NaN,
+      progressEvents: 0,
+      progressPerSec: NaN,
+      progressMaxPerSec: 0,
+      pageLagMs: NaN,
     };
     const clean = await this.page<{chunkEntries: number}>('() => bench.clean()');
     if (clean.chunkEntries > 0) {
-      this.results.errors.push(`${this.engine} before ${id}: ${clean.chunkEntries} chunk entries left in Cache Storage`);
+      this.results.errors.push(
+        `${this.engine} before ${id}: ${clean.chunkEntries} chunk entries left in Cache Storage`,
+      );
     }
     await this.page('() => bench.probe()'); // drop what earlier runs noted
     this.server.throttle(throttle);
@@ -330,19 +395,31 @@ class EngineBench {
     try {
       const timeout = 30_000 + (size / (throttle ?? 20e6)) * 4000;
       const out = await withTimeout(
-        this.page<PageOutcome>('(v, q, u, id, s) => bench.run(v, q, u, id, s)', v.key, v.queue, url, id, size),
+        this.page<PageOutcome>(
+          '(v, q, u, id, s) => bench.run(v, q, u, id, s)',
+          v.key,
+          v.queue,
+          url,
+          id,
+          size,
+        ),
         timeout,
         `${v.key} ${id}`,
       );
       await sleep(200);
       samples = await this.sampler.stop();
-      if (out.result !== 'success') throw new Error(`result ${out.result || '(none)'} ${out.failureReason}`);
-      const entries = this.server.requests.slice(logFrom).filter((e) => e.path === url && e.method === 'GET');
+      if (out.result !== 'success')
+        throw new Error(`result ${out.result || '(none)'} ${out.failureReason}`);
+      const entries = this.server.requests
+        .slice(logFrom)
+        .filter((e) => e.path === url && e.method === 'GET');
       const probe = await this.page<ProbeEntry[]>('() => bench.probe()');
       const firstStart = Math.min(...entries.map((e) => e.startedAt));
       const lastEnd = Math.max(...entries.map((e) => e.endedAt || e.startedAt));
       const chunkPuts = probe.filter(
-        (p) => p.store === 'workbox-background-fetch-chunks' || p.store.startsWith('workbox-background-fetch-chunks/'),
+        (p) =>
+          p.store === 'workbox-background-fetch-chunks' ||
+          p.store.startsWith('workbox-background-fetch-chunks/'),
       );
       const destPuts = probe.filter((p) => p.store === 'bench-dest');
       const before = samples.filter(([t]) => t < out.t0);
@@ -358,12 +435,18 @@ class EngineBench {
         idleMs: idleTime(entries, firstStart, lastEnd),
         requests: entries.length,
         bytesSent: entries.reduce((sum, e) => sum + e.bytesSent, 0),
-        medianRangeBytes: median(entries.map((e) => rangeLength(e.range)).filter((n): n is number => n !== null)) || 0,
+        medianRangeBytes:
+          median(entries.map((e) => rangeLength(e.range)).filter((n): n is number => n !== null)) ||
+          0,
         chunkWriteMs: chunkPuts.reduce((sum, p) => sum + (p.end - p.start), 0),
         chunkWrites: chunkPuts.length,
-        destPutMs: destPuts.length ? destPuts[destPuts.length - 1].end - destPuts[destPuts.length - 1].start : NaN,
+        destPutMs: destPuts.length
+          ? destPuts[destPuts.length - 1].end - destPuts[destPuts.length - 1].start
+          : NaN,
         destPutStartMs: destPuts.length ? destPuts[destPuts.length - 1].start - out.t0 : NaN,
-        lastChunkWriteEndMs: chunkPuts.length ? Math.max(...chunkPuts.map((p) => p.end)) - out.t0 : NaN,
+        lastChunkWriteEndMs: chunkPuts.length
+          ? Math.max(...chunkPuts.map((p) => p.end)) - out.t0
+          : NaN,
         memBaseline: median(before.map(([, m]) => m)),
         memRise: Math.max(...during.map(([, m]) => m)) - median(before.map(([, m]) => m)),
         progressEvents: out.progressEvents,
@@ -373,7 +456,8 @@ class EngineBench {
       } satisfies Partial<RunRecord>);
       if (verify) {
         const cached = await this.page<number>('(u) => bench.cachedSize(u)', url);
-        if (cached !== size) throw new Error(`the cached record has ${cached} bytes, expected ${size}`);
+        if (cached !== size)
+          throw new Error(`the cached record has ${cached} bytes, expected ${size}`);
       }
     } catch (error) {
       if (!samples.length) await this.sampler.stop();
@@ -391,15 +475,26 @@ class EngineBench {
     const entries = this.server.requests.slice(logFrom).filter((e) => e.path === url);
     const now = Date.now();
     const requests = entries
-      .map((e) => `${e.range ?? 'no Range'} ${e.status} sent ${(e.bytesSent / MiB).toFixed(1)} MiB ${e.completed ? 'done' : e.endedAt ? 'cut' : `open ${now - e.startedAt} ms`}`)
+      .map(
+        (e) =>
+          `${e.range ?? 'no Range'} ${e.status} sent ${(e.bytesSent / MiB).toFixed(1)} MiB ${e.completed ? 'done' : e.endedAt ? 'cut' : `open ${now - e.startedAt} ms`}`,
+      )
       .join('; ');
     let state = '';
     try {
-      const stored = await withTimeout(this.page('(id) => bench.storedResult(id)', id), 10_000, 'storedResult');
+      const stored = await withTimeout(
+        this.page('(id) => bench.storedResult(id)', id),
+        10_000,
+        'storedResult',
+      );
       const snapshot =
         v.queue === 'plain' || v.queue === 'raw'
           ? null
-          : await withTimeout(this.page('(q, id) => bench.snapshot(q, id)', v.queue, id), 10_000, 'snapshot');
+          : await withTimeout(
+              this.page('(q, id) => bench.snapshot(q, id)', v.queue, id),
+              10_000,
+              'snapshot',
+            );
       state = `; stored result ${JSON.stringify(stored)}; page snapshot ${JSON.stringify(snapshot)}`;
     } catch (error) {
       state = `; page unreachable: ${(error as Error).message}`;
@@ -427,19 +522,31 @@ class EngineBench {
 
   // Resume waste ---------------------------------------------------------------------------
 
-  private async waitStored(id: string, timeoutMs: number): Promise<{type: string; tLanded: number; result: string}> {
+  private async waitStored(
+    id: string,
+    timeoutMs: number,
+  ): Promise<{type: string; tLanded: number; result: string}> {
     return this.session.waitFor<{type: string; tLanded: number; result: string}>(
       '(id) => bench.storedResult(id)',
       {args: [id], timeout: timeoutMs, interval: 250},
     );
   }
 
-  private async waitSent(path: string, from: number, bytes: number, timeoutMs: number): Promise<void> {
+  private async waitSent(
+    path: string,
+    from: number,
+    bytes: number,
+    timeoutMs: number,
+  ): Promise<void> {
     const end = Date.now() + timeoutMs;
     for (;;) {
-      const sent = this.server.requests.slice(from).filter((e) => e.path === path).reduce((s, e) => s + e.bytesSent, 0);
+      const sent = this.server.requests
+        .slice(from)
+        .filter((e) => e.path === path)
+        .reduce((s, e) => s + e.bytesSent, 0);
       if (sent >= bytes) return;
-      if (Date.now() > end) throw new Error(`only ${sent} of ${bytes} bytes were sent within ${timeoutMs} ms`);
+      if (Date.now() > end)
+        throw new Error(`only ${sent} of ${bytes} bytes were sent within ${timeoutMs} ms`);
       await sleep(20);
     }
   }
@@ -449,13 +556,28 @@ class EngineBench {
    * worker stopped `kills` times (at 1/(kills+1), 2/(kills+1) … of the
    * bytes), or with the browser SIGKILLed at half and relaunched.
    */
-  async resume(v: Variant, kind: ResumeRecord['kind'], kills: number, throttle: number): Promise<ResumeRecord> {
+  async resume(
+    v: Variant,
+    kind: ResumeRecord['kind'],
+    kills: number,
+    throttle: number,
+  ): Promise<ResumeRecord> {
     const size = this.opts.size;
     const path = `/files/${v.key}.bin`;
     const id = this.nextId(`${v.key}-${kind}`);
     const record: ResumeRecord = {
-      engine: this.engine, variant: v.key, kind, kills, throttle, size, ok: false,
-      bytesSent: 0, wasteBytes: NaN, medianRangeBytes: 0, requests: 0, durationMs: NaN,
+      engine: this.engine,
+      variant: v.key,
+      kind,
+      kills,
+      throttle,
+      size,
+      ok: false,
+      bytesSent: 0,
+      wasteBytes: NaN,
+      medianRangeBytes: 0,
+      requests: 0,
+      durationMs: NaN,
     };
     const timeoutMs = 120_000 + (size / throttle) * 4000;
     let start = Date.now();
@@ -463,7 +585,13 @@ class EngineBench {
     const logFrom = this.server.requests.length;
     this.server.throttle(throttle);
     try {
-      const {t0} = await this.page<{t0: number}>('(q, u, id, s) => bench.start(q, u, id, s)', v.queue, path, id, size);
+      const {t0} = await this.page<{t0: number}>(
+        '(q, u, id, s) => bench.start(q, u, id, s)',
+        v.queue,
+        path,
+        id,
+        size,
+      );
       start = t0;
       record.killsAtMs = [];
       if (kind === 'worker-stop') {
@@ -493,15 +621,20 @@ class EngineBench {
       }
       const result = await this.waitStored(id, timeoutMs);
       if (result.result !== 'success') throw new Error(`result ${result.type} ${result.result}`);
-      const entries = this.server.requests.slice(logFrom).filter((e) => e.path === path && e.method === 'GET');
+      const entries = this.server.requests
+        .slice(logFrom)
+        .filter((e) => e.path === path && e.method === 'GET');
       record.ok = true;
       record.durationMs = result.tLanded - t0;
       record.requests = entries.length;
       record.bytesSent = entries.reduce((s, e) => s + e.bytesSent, 0);
       record.wasteBytes = record.bytesSent - size;
-      record.medianRangeBytes = median(entries.map((e) => rangeLength(e.range)).filter((n): n is number => n !== null)) || 0;
+      record.medianRangeBytes =
+        median(entries.map((e) => rangeLength(e.range)).filter((n): n is number => n !== null)) ||
+        0;
       const cached = await this.page<number>('(u) => bench.cachedSize(u)', path);
-      if (cached !== size) throw new Error(`the cached record has ${cached} bytes, expected ${size}`);
+      if (cached !== size)
+        throw new Error(`the cached record has ${cached} bytes, expected ${size}`);
     } catch (error) {
       record.ok = false;
       record.error = (error as Error).message;
@@ -511,14 +644,22 @@ class EngineBench {
       record.requestLog = this.server.requests
         .slice(logFrom)
         .filter((e) => e.path === path)
-        .map((e) => [e.startedAt - start, (e.endedAt || Date.now()) - start, e.range ?? '', e.bytesSent, e.completed]);
+        .map((e) => [
+          e.startedAt - start,
+          (e.endedAt || Date.now()) - start,
+          e.range ?? '',
+          e.bytesSent,
+          e.completed,
+        ]);
     }
     log(
       `${this.engine} resume ${v.key} ${kind}×${kills}: ` +
         (record.ok
           ? `sent ${(record.bytesSent / MiB).toFixed(1)} MiB, waste ${(record.wasteBytes / MiB).toFixed(1)} MiB, ` +
             `chunks ~${(record.medianRangeBytes / MiB).toFixed(1)} MiB` +
-            (record.resumeDelayMs !== undefined ? `, resumed ${record.resumeDelayMs} ms after relaunch` : '')
+            (record.resumeDelayMs !== undefined
+              ? `, resumed ${record.resumeDelayMs} ms after relaunch`
+              : '')
           : `FAILED ${record.error}`),
     );
     return record;
@@ -533,7 +674,10 @@ class EngineBench {
 
 function browserVersion(bin: string): string | undefined {
   try {
-    return execFileSync(bin, ['--version'], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore']}).trim();
+    return execFileSync(bin, ['--version'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return undefined;
   }
@@ -541,8 +685,14 @@ function browserVersion(bin: string): string | undefined {
 
 function gitInfo(): {commit: string; dirty: boolean} {
   try {
-    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {cwd: ROOT, encoding: 'utf8'}).trim();
-    const status = execFileSync('git', ['status', '--porcelain', '--', 'packages'], {cwd: ROOT, encoding: 'utf8'});
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    }).trim();
+    const status = execFileSync('git', ['status', '--porcelain', '--', 'packages'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     return {commit, dirty: status.trim() !== ''};
   } catch {
     return {commit: 'unknown', dirty: false};
@@ -559,7 +709,8 @@ function writeOutputs(opts: Options, results: Results): void {
 export async function main(argv: string[]): Promise<void> {
   const opts = parseOptions(argv);
   if (opts.reportOnly) {
-    if (!existsSync(opts.json)) throw new Error(`no results at ${opts.json}: run the benchmark first`);
+    if (!existsSync(opts.json))
+      throw new Error(`no results at ${opts.json}: run the benchmark first`);
     writeOutputs(opts, JSON.parse(readFileSync(opts.json, 'utf8')) as Results);
     return;
   }
@@ -583,7 +734,10 @@ export async function main(argv: string[]): Promise<void> {
       elapsedMs: 0,
       ...gitInfo(),
     },
-    variants: {chromium: variantsFor('chromium', opts.chunks), firefox: variantsFor('firefox', opts.chunks)},
+    variants: {
+      chromium: variantsFor('chromium', opts.chunks),
+      firefox: variantsFor('firefox', opts.chunks),
+    },
     sizes: [],
     runs: [],
     resumes: [],
@@ -604,7 +758,10 @@ export async function main(argv: string[]): Promise<void> {
   const body = generateBytes(opts.size, 'bench');
   const allVariants = [...results.variants.chromium, ...results.variants.firefox];
   for (const v of allVariants) {
-    server.addFile(`/files/${v.key}.bin`, body, {contentType: 'application/octet-stream', etag: '"bench-v1"'});
+    server.addFile(`/files/${v.key}.bin`, body, {
+      contentType: 'application/octet-stream',
+      etag: '"bench-v1"',
+    });
   }
   const site = await buildSite(join(BENCH, 'fixtures'), queuesOf(allVariants));
   server.serveDir('/', site);
@@ -618,7 +775,14 @@ export async function main(argv: string[]): Promise<void> {
   process.once('SIGTERM', onSignal);
   try {
     for (const engine of opts.engines) {
-      const bench = new EngineBench(engine, server, sampler, results.variants[engine], opts, results);
+      const bench = new EngineBench(
+        engine,
+        server,
+        sampler,
+        results.variants[engine],
+        opts,
+        results,
+      );
       current.bench = bench;
       try {
         await bench.open();
@@ -629,7 +793,12 @@ export async function main(argv: string[]): Promise<void> {
         if (opts.resume) {
           const fallbacks = results.variants[engine].filter((v) => v.chunkSize);
           // The default chunk size (64 MiB) where measured, else the largest.
-          const v = fallbacks.find((f) => f.chunkSize === 64 * MiB && f.chunkStorage === (engine === 'chromium' ? 'cache-storage' : 'indexeddb')) ?? fallbacks[fallbacks.length - 1];
+          const v =
+            fallbacks.find(
+              (f) =>
+                f.chunkSize === 64 * MiB &&
+                f.chunkStorage === (engine === 'chromium' ? 'cache-storage' : 'indexeddb'),
+            ) ?? fallbacks[fallbacks.length - 1];
           // Long enough to stop the worker 3 times: as long as 256 MiB at 40 MB/s.
           const throttle = Math.round(opts.size / ((256 * MiB) / 40e6));
           results.resumes.push(await bench.resume(v, 'no-kill', 0, throttle));

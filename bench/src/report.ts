@@ -43,11 +43,19 @@ function normalize(r: Results): Results {
 
 /** The runs of one engine, throttle and variant. */
 function runsOf(r: Results, engine: Engine, throttle: number | null, variant: string): RunRecord[] {
-  return r.runs.filter((x) => x.engine === engine && x.throttle === throttle && x.variant === variant);
+  return r.runs.filter(
+    (x) => x.engine === engine && x.throttle === throttle && x.variant === variant,
+  );
 }
 
 /** Per-round ratio of time(of) / time(to) (both ok, same round). */
-function perRound(r: Results, engine: Engine, throttle: number | null, of: string, to: string): number[] {
+function perRound(
+  r: Results,
+  engine: Engine,
+  throttle: number | null,
+  of: string,
+  to: string,
+): number[] {
   const mine = runsOf(r, engine, throttle, of);
   const ref = runsOf(r, engine, throttle, to);
   return mine.flatMap((m) => {
@@ -134,13 +142,13 @@ function throughputTable(r: Results, engine: Engine, throttle: number | null): s
     lines.push(
       `| ${s.variant.key}: ${s.variant.label.replace(/^A: /, '')} | ${s.ok}/${s.total} | ${s2(s.time)} s | ${s.speed.toFixed(0)} | ` +
         `**${isA ? '1.00' : f2(s.ratio)}** | ${isA ? '–' : s.ratios.map(f2).join(' ')} | ${s2(s.firstRequest)} s | ${s2(s.download)} s | ` +
-        `${Number.isFinite(s.assembly) ? Math.round(s.assembly) + ' ms' : '–'} | ` +
+        `${Number.isFinite(s.assembly) ? `${Math.round(s.assembly)} ms` : '–'} | ` +
         `${s.chunkWrites ? `${Math.round(s.chunkWrites)} × = ${Math.round(s.chunkWrite)} ms` : '–'} | ` +
         `${Math.round(s.requests)}${s.rangeBytes ? ` (${mib(s.rangeBytes, 1)} MiB)` : ''} | ` +
         `+${mib(s.mem)} / +${mib(s.memMax)} MiB | ${isA ? '–' : `${s.progressMax}${Number.isFinite(s.progressAvg) ? ` (avg ${f2(s.progressAvg)})` : ''}`} |`,
     );
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 interface Verdict {
@@ -154,8 +162,12 @@ function verdictCell(v: Verdict): string {
   return v.met === null ? 'not measured' : v.met ? 'met' : `**missed** ${v.detail}`;
 }
 
-function wasteOf(r: Results, engine: Engine): {nokill?: ResumeRecord; stop?: ResumeRecord; kill?: ResumeRecord} {
-  const of = (kind: ResumeRecord['kind']) => r.resumes.find((x) => x.engine === engine && x.kind === kind);
+function wasteOf(
+  r: Results,
+  engine: Engine,
+): {nokill?: ResumeRecord; stop?: ResumeRecord; kill?: ResumeRecord} {
+  const of = (kind: ResumeRecord['kind']) =>
+    r.resumes.find((x) => x.engine === engine && x.kind === kind);
   return {nokill: of('no-kill'), stop: of('worker-stop'), kill: of('browser-kill')};
 }
 
@@ -224,7 +236,9 @@ function verdicts(r: Results): Verdict[] {
       const chunk = kill.medianRangeBytes || variant.chunkSize!;
       out.push({
         goal: `${engine}: bytes fetched twice after a browser kill + relaunch ≤ 1 chunk (${variant.key})`,
-        measured: kill.ok ? `${mib(waste, 1)} MiB = ${f2(waste / chunk)} × the ${mib(chunk, 1)} MiB chunks requested` : `failed: ${kill.error}`,
+        measured: kill.ok
+          ? `${mib(waste, 1)} MiB = ${f2(waste / chunk)} × the ${mib(chunk, 1)} MiB chunks requested`
+          : `failed: ${kill.error}`,
         met: kill.ok ? waste <= chunk : false,
         detail: kill.ok ? `by ${mib(waste - chunk, 1)} MiB` : '',
       });
@@ -245,7 +259,9 @@ function verdicts(r: Results): Verdict[] {
     goal: `worker runtime (${runtime?.file ?? 'workbox-background-fetch IIFE'}) ≤ 12 KiB minified + brotli`,
     measured: runtime ? `${(runtime.brotli / 1024).toFixed(1)} KiB` : 'not built',
     met: runtime ? runtime.brotli <= GOALS.runtimeBrotli : null,
-    detail: runtime ? `by ${((runtime.brotli - GOALS.runtimeBrotli) / 1024).toFixed(1)} KiB (${pct((runtime.brotli - GOALS.runtimeBrotli) / GOALS.runtimeBrotli)})` : '',
+    detail: runtime
+      ? `by ${((runtime.brotli - GOALS.runtimeBrotli) / 1024).toFixed(1)} KiB (${pct((runtime.brotli - GOALS.runtimeBrotli) / GOALS.runtimeBrotli)})`
+      : '',
   });
   return out;
 }
@@ -257,16 +273,17 @@ function resumeTable(r: Results): string {
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const x of r.resumes) {
-    const base = r.resumes.find((y) => y.engine === x.engine && y.kind === 'no-kill' && y.ok)?.wasteBytes ?? 0;
+    const base =
+      r.resumes.find((y) => y.engine === x.engine && y.kind === 'no-kill' && y.ok)?.wasteBytes ?? 0;
     const per = x.kind === 'no-kill' || !x.ok ? NaN : (x.wasteBytes - base) / x.kills;
     lines.push(
       `| ${x.engine} | ${x.variant} | ${x.kind === 'no-kill' ? 'no fault' : x.kind === 'worker-stop' ? `worker stopped ${x.kills}×` : 'browser SIGKILL + relaunch'} | ` +
         `${(x.throttle / 1e6).toFixed(1)} MB/s | ${x.ok ? 'yes' : `no: ${x.error}`} | ${mib(x.bytesSent, 1)} MiB | ${mib(x.wasteBytes, 1)} MiB | ` +
-        `${Number.isFinite(per) ? mib(per, 1) + ' MiB' : '–'} | ${x.medianRangeBytes ? mib(x.medianRangeBytes, 1) + ' MiB' : '–'} | ${x.requests} | ` +
-        `${s2(x.durationMs)} s | ${x.resumeDelayMs !== undefined ? (x.resumeDelayMs / 1000).toFixed(2) + ' s' : '–'} |`,
+        `${Number.isFinite(per) ? `${mib(per, 1)} MiB` : '–'} | ${x.medianRangeBytes ? `${mib(x.medianRangeBytes, 1)} MiB` : '–'} | ${x.requests} | ` +
+        `${s2(x.durationMs)} s | ${x.resumeDelayMs !== undefined ? `${(x.resumeDelayMs / 1000).toFixed(2)} s` : '–'} |`,
     );
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /** What each stop or kill cost, from the server's log of the resume runs. */
@@ -280,14 +297,20 @@ function resumeDetails(r: Results): string[] {
     };
     const parts = x.killsAtMs.map((k, i) => {
       const open = x.requestLog!.filter(([start, end]) => start < k && end >= k - 20);
-      const next = x.requestLog!.filter(([start]) => start > k && (i + 1 >= x.killsAtMs!.length || start < x.killsAtMs![i + 1])).slice(0, 4);
+      const next = x
+        .requestLog!.filter(
+          ([start]) => start > k && (i + 1 >= x.killsAtMs!.length || start < x.killsAtMs![i + 1]),
+        )
+        .slice(0, 4);
       return (
         `${x.kind === 'worker-stop' ? 'stop' : 'kill'} at ${s2(k)} s: ${open.length} request(s) open ` +
         `(${open.map(([, , range, sent]) => `${mib(sent, 1)} of ${mib(len(range), 1)} MiB received`).join(', ')}), their bytes lost; ` +
         `then requests of ${next.map(([, , range]) => mib(len(range), 1)).join(', ')} MiB`
       );
     });
-    out.push(`- ${x.engine} ${x.variant}, ${x.kind === 'worker-stop' ? `worker stopped ${x.kills}×` : 'browser kill'}: ${parts.join('; ')}.`);
+    out.push(
+      `- ${x.engine} ${x.variant}, ${x.kind === 'worker-stop' ? `worker stopped ${x.kills}×` : 'browser kill'}: ${parts.join('; ')}.`,
+    );
   }
   return out;
 }
@@ -318,7 +341,9 @@ function analysis(r: Results): string[] {
           `Last byte → record in the destination cache: ${Math.round(s.assembly)} ms (${pct(s.assembly / s.time)} of the total)` +
             (Number.isFinite(s.destPut)
               ? `: ${Math.round(s.preCopy)} ms until the final cache.put() starts` +
-                (Number.isFinite(s.lastChunkAfter) ? ` (the last chunk is written ${Math.round(s.lastChunkAfter)} ms after the last byte)` : '') +
+                (Number.isFinite(s.lastChunkAfter)
+                  ? ` (the last chunk is written ${Math.round(s.lastChunkAfter)} ms after the last byte)`
+                  : '') +
                 `, then the put itself ${Math.round(s.destPut)} ms.`
               : '.'),
         ];
@@ -359,7 +384,14 @@ function nextSteps(r: Results, vs: Verdict[]): string[] {
       const rows = [null, r.meta.throttle].map((t) => {
         const a = summarize(r, engine, t, A);
         const f = fbs.map((v) => summarize(r, engine, t, v)).filter((x) => x.ok);
-        return {t, a, dl: median(f.map((x) => x.download)), pre: median(f.map((x) => x.preCopy)), copy: median(f.map((x) => x.destPut)), idle: median(f.map((x) => x.idle))};
+        return {
+          t,
+          a,
+          dl: median(f.map((x) => x.download)),
+          pre: median(f.map((x) => x.preCopy)),
+          copy: median(f.map((x) => x.destPut)),
+          idle: median(f.map((x) => x.idle)),
+        };
       });
       if (!rows.some(({a}) => a.ok)) continue;
       out.push(
@@ -407,8 +439,10 @@ function nextSteps(r: Results, vs: Verdict[]): string[] {
       if (!raw || !lib) return '';
       const a = summarize(r, 'chromium', t, raw);
       const b = summarize(r, 'chromium', t, lib);
-      return `${throttleName(t)}: first request ${Math.round(a.firstRequest)} vs ${Math.round(b.firstRequest)} ms, ` +
-        `last byte → put starts ${Math.round(a.preCopy)} vs ${Math.round(b.preCopy)} ms, put ${Math.round(a.destPut)} vs ${Math.round(b.destPut)} ms`;
+      return (
+        `${throttleName(t)}: first request ${Math.round(a.firstRequest)} vs ${Math.round(b.firstRequest)} ms, ` +
+        `last byte → put starts ${Math.round(a.preCopy)} vs ${Math.round(b.preCopy)} ms, put ${Math.round(a.destPut)} vs ${Math.round(b.destPut)} ms`
+      );
     });
     out.push(
       `- **Native through the library** vs raw native (raw vs library, medians): ${split.filter(Boolean).join('; ')}. ` +
@@ -450,7 +484,10 @@ function nextSteps(r: Results, vs: Verdict[]): string[] {
   return out;
 }
 
-export function renderReport(results: Results, paths: {chartPath: string; reportPath: string}): string {
+export function renderReport(
+  results: Results,
+  paths: {chartPath: string; reportPath: string},
+): string {
   const r = normalize(results);
   const m = r.meta;
   const chart = relative(dirname(paths.reportPath), paths.chartPath);
@@ -483,7 +520,11 @@ export function renderReport(results: Results, paths: {chartPath: string; report
   ];
   for (const engine of ['chromium', 'firefox'] as Engine[]) {
     for (const throttle of throttles) {
-      lines.push(`## ${engine === 'chromium' ? 'Chromium' : 'Firefox ESR'}, ${throttleName(throttle)}`, '', throughputTable(r, engine, throttle));
+      lines.push(
+        `## ${engine === 'chromium' ? 'Chromium' : 'Firefox ESR'}, ${throttleName(throttle)}`,
+        '',
+        throughputTable(r, engine, throttle),
+      );
     }
   }
   lines.push(
@@ -495,16 +536,29 @@ export function renderReport(results: Results, paths: {chartPath: string; report
       `the per-stop figure subtracts it.`,
     '',
     resumeTable(r),
-    ...(resumeDetails(r).length ? ['From the server\'s log of these runs (a Range chunk is read whole with `response.blob()`, so a chunk cut by a stop is lost entirely):', '', ...resumeDetails(r), ''] : []),
+    ...(resumeDetails(r).length
+      ? [
+          "From the server's log of these runs (a Range chunk is read whole with `response.blob()`, so a chunk cut by a stop is lost entirely):",
+          '',
+          ...resumeDetails(r),
+          '',
+        ]
+      : []),
     '## Package sizes',
     '',
     r.sizes.length
-      ? ['| bundle (scripts/build.mjs, production IIFE) | minified | minified + brotli |', '|---|---|---|',
-          ...r.sizes.map((s) => `| ${s.file} | ${(s.minified / 1024).toFixed(1)} KiB | ${(s.brotli / 1024).toFixed(1)} KiB |`)].join('\n') + '\n'
+      ? `${[
+          '| bundle (scripts/build.mjs, production IIFE) | minified | minified + brotli |',
+          '|---|---|---|',
+          ...r.sizes.map(
+            (s) =>
+              `| ${s.file} | ${(s.minified / 1024).toFixed(1)} KiB | ${(s.brotli / 1024).toFixed(1)} KiB |`,
+          ),
+        ].join('\n')}\n`
       : `_not built${r.sizeError ? `: ${r.sizeError}` : ''}_\n`,
     '## Where the time goes',
     '',
-    'From the server\'s request log (when each response started and ended), the worker\'s clock when the record landed in the ' +
+    "From the server's request log (when each response started and ended), the worker's clock when the record landed in the " +
       'destination cache, and a probe in the benchmark worker that times every `cache.put()` and IndexedDB Blob put.',
     '',
     ...analysis(r),
@@ -516,23 +570,23 @@ export function renderReport(results: Results, paths: {chartPath: string; report
     '## Method',
     '',
     '- **A** (the baseline): the page posts a message; the worker does `fetch(url)` then `cache.put(url, response)` (the body streams into Cache Storage).',
-    '- **native-raw**: the page calls `registration.backgroundFetch.fetch()` itself; the worker\'s `backgroundfetchsuccess` handler copies the record into the cache.',
+    "- **native-raw**: the page calls `registration.backgroundFetch.fetch()` itself; the worker's `backgroundfetchsuccess` handler copies the record into the cache.",
     '- **native-lib**: `backgroundFetchManager({queue}).fetch()` on the page, a `BackgroundFetchQueue` in the worker (records routed to a cache by the library).',
     '- **fb-…**: the same with `forceFallback: true` and `fallback: {chunkSize, chunkStorage}` (chunk size is the cap: the fallback sizes requests to ~1 s of measured throughput).',
-    '- Time = the page\'s `Date.now()` when it asks for the download → the worker\'s `Date.now()` right after the record is in the destination cache ' +
+    "- Time = the page's `Date.now()` when it asks for the download → the worker's `Date.now()` right after the record is in the destination cache " +
       '(for library variants: when `onSuccess` runs, which is after the library cached the records). One clock: same machine.',
     '- Memory: summed PSS of every browser process (`/proc/<pid>/smaps_rollup`), sampled every 100 ms in a Node worker thread; ' +
       'rise = peak during the run − median of the 0.5 s before it. No GC is forced; the destination cache is emptied between runs.',
-    '- Progress: `progress` events on the page\'s registration (native: the browser\'s; fallback: the library\'s BroadcastChannel), ' +
+    "- Progress: `progress` events on the page's registration (native: the browser's; fallback: the library's BroadcastChannel), " +
       'the most in any 1 s window and the average over the job.',
     '- Resume: worker stopped with CDP `ServiceWorker.stopAllWorkers` at 1/4, 2/4 and 3/4 of the bytes sent, woken 0.3 s later by the page ' +
-      '(`manager.getIds()`); browser SIGKILLed at 1/2 and relaunched on the same profile, then the page is loaded again. Firefox\'s worker ' +
+      "(`manager.getIds()`); browser SIGKILLed at 1/2 and relaunched on the same profile, then the page is loaded again. Firefox's worker " +
       'cannot be stopped on demand without short idle timeouts that also kill busy workers, so only its browser kill is measured.',
     '- Sizes: printed by `scripts/build.mjs` (run first by the benchmark), parsed from its output.',
     '',
   );
   if (r.errors.length) {
-    lines.push('## Errors during the run', '', ...r.errors.map((e) => '- ' + e.split('\n')[0]), '');
+    lines.push('## Errors during the run', '', ...r.errors.map((e) => `- ${e.split('\n')[0]}`), '');
   }
   return lines.join('\n');
 }
@@ -549,9 +603,16 @@ export function renderChart(results: Results): string {
   const rows: {label: string; values: (number | null)[]; header?: boolean}[] = [];
   const throttles = [null, r.meta.throttle];
   for (const engine of ['chromium', 'firefox'] as Engine[]) {
-    const variants = r.variants[engine].filter((v) => runsOf(r, engine, null, v.key).length || runsOf(r, engine, r.meta.throttle, v.key).length);
+    const variants = r.variants[engine].filter(
+      (v) =>
+        runsOf(r, engine, null, v.key).length || runsOf(r, engine, r.meta.throttle, v.key).length,
+    );
     if (!variants.length) continue;
-    rows.push({label: engine === 'chromium' ? 'Chromium (persistent profile)' : 'Firefox ESR', values: [], header: true});
+    rows.push({
+      label: engine === 'chromium' ? 'Chromium (persistent profile)' : 'Firefox ESR',
+      values: [],
+      header: true,
+    });
     for (const v of variants) {
       rows.push({
         label: v.key,
@@ -581,12 +642,21 @@ export function renderChart(results: Results): string {
   ];
   for (const g of [0, 0.25, 0.5, 0.75, 1, 1.2]) {
     out.push(`<line x1="${x(g)}" y1="${top - 4}" x2="${x(g)}" y2="${height - 34}" stroke="#ddd"/>`);
-    out.push(`<text x="${x(g)}" y="${height - 20}" text-anchor="middle" fill="#555">${g.toFixed(2)}×</text>`);
+    out.push(
+      `<text x="${x(g)}" y="${height - 20}" text-anchor="middle" fill="#555">${g.toFixed(2)}×</text>`,
+    );
   }
-  for (const [goal, color] of [[GOALS.fallbackLoopback, colors[0]], [GOALS.fallbackThrottled, colors[1]]] as const) {
-    out.push(`<line x1="${x(goal)}" y1="${top - 4}" x2="${x(goal)}" y2="${height - 34}" stroke="${color}" stroke-dasharray="4 3"/>`);
+  for (const [goal, color] of [
+    [GOALS.fallbackLoopback, colors[0]],
+    [GOALS.fallbackThrottled, colors[1]],
+  ] as const) {
+    out.push(
+      `<line x1="${x(goal)}" y1="${top - 4}" x2="${x(goal)}" y2="${height - 34}" stroke="${color}" stroke-dasharray="4 3"/>`,
+    );
   }
-  out.push(`<text x="${left + 290}" y="38" fill="#555">dashed: fallback goals ${GOALS.fallbackLoopback}× / ${GOALS.fallbackThrottled}×</text>`);
+  out.push(
+    `<text x="${left + 290}" y="38" fill="#555">dashed: fallback goals ${GOALS.fallbackLoopback}× / ${GOALS.fallbackThrottled}×</text>`,
+  );
   rows.forEach((row, i) => {
     const y = top + i * rowH;
     if (row.header) {
@@ -597,13 +667,17 @@ export function renderChart(results: Results): string {
     row.values.forEach((v, j) => {
       const by = y + 4 + j * 13;
       if (v === null) {
-        out.push(`<text x="${left + 4}" y="${by + 10}" fill="#999" font-size="10">not measured</text>`);
+        out.push(
+          `<text x="${left + 4}" y="${by + 10}" fill="#999" font-size="10">not measured</text>`,
+        );
         return;
       }
-      out.push(`<rect x="${left}" y="${by}" width="${Math.max(1, x(v) - left)}" height="12" fill="${colors[j]}"/>`);
+      out.push(
+        `<rect x="${left}" y="${by}" width="${Math.max(1, x(v) - left)}" height="12" fill="${colors[j]}"/>`,
+      );
       out.push(`<text x="${x(v) + 4}" y="${by + 10}" font-size="10">${v.toFixed(2)}</text>`);
     });
   });
   out.push('</svg>');
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }

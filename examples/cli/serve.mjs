@@ -34,10 +34,17 @@ function cli(...args) {
   const linked = join(repoRoot, 'node_modules', '.bin', 'workbox-background-fetch');
   const script =
     process.env.WORKBOX_BACKGROUND_FETCH_CLI ??
-    join(repoRoot, 'packages', 'workbox-background-fetch-cli', 'bin', 'workbox-background-fetch.js');
-  const [command, commandArgs] = existsSync(linked) && !process.env.WORKBOX_BACKGROUND_FETCH_CLI
-    ? [linked, args]
-    : [process.execPath, [script, ...args]];
+    join(
+      repoRoot,
+      'packages',
+      'workbox-background-fetch-cli',
+      'bin',
+      'workbox-background-fetch.js',
+    );
+  const [command, commandArgs] =
+    existsSync(linked) && !process.env.WORKBOX_BACKGROUND_FETCH_CLI
+      ? [linked, args]
+      : [process.execPath, [script, ...args]];
   console.log(`$ workbox-background-fetch ${args.join(' ')}`);
   execFileSync(command, commandArgs, {cwd: exampleDir, stdio: 'inherit'});
 }
@@ -55,7 +62,10 @@ await runExample({
         writeFileSync(path, melody({seconds: track.seconds, seed: track.file, root: track.root}));
       }
     }
-    cpSync(join(exampleDir, '..', 'server', 'client', 'control-bar.js'), join(publicDir, 'control-bar.js'));
+    cpSync(
+      join(exampleDir, '..', 'server', 'client', 'control-bar.js'),
+      join(publicDir, 'control-bar.js'),
+    );
     cli('copyLibraries', 'public');
     cli('generateSW', 'workbox-config.js');
     return publicDir;

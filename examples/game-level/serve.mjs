@@ -17,6 +17,8 @@ await runExample({
   name: 'game-level',
   title: 'levels of many small assets and one large one; a 404 handled in onFail.',
   defaultThrottle: '4MB',
-  notes: ['Download both levels: level 2 misses one tile on the server, and keeps the other 52 files.'],
+  notes: [
+    'Download both levels: level 2 misses one tile on the server, and keeps the other 52 files.',
+  ],
   prepare: ({mode, log}) => buildGame({exampleDir, mode, log}),
 });

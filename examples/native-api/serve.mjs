@@ -17,7 +17,9 @@ import {parseArgs} from 'node:util';
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const vendor = {
-  '/vendor/workbox-background-fetch/': dirname(require.resolve('workbox-background-fetch/iife/polyfill.js')),
+  '/vendor/workbox-background-fetch/': dirname(
+    require.resolve('workbox-background-fetch/iife/polyfill.js'),
+  ),
   '/vendor/workbox-background-fetch-window/': dirname(
     require.resolve('workbox-background-fetch-window/iife/polyfill.js'),
   ),
@@ -33,7 +35,7 @@ for (let i = 0; i < episode.length; i += 4) {
 function sendBuffer(req, res, body, type) {
   const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
   const start = range ? Number(range[1]) : 0;
-  const end = range && range[2] ? Math.min(Number(range[2]), body.length - 1) : body.length - 1;
+  const end = range?.[2] ? Math.min(Number(range[2]), body.length - 1) : body.length - 1;
   res.setHeader('Content-Type', type);
   res.setHeader('Accept-Ranges', 'bytes');
   res.setHeader('ETag', '"episode-5-v1"');
@@ -42,7 +44,10 @@ function sendBuffer(req, res, body, type) {
       res.writeHead(416, {'Content-Range': `bytes */${body.length}`}).end();
       return;
     }
-    res.writeHead(206, {'Content-Range': `bytes ${start}-${end}/${body.length}`, 'Content-Length': end - start + 1});
+    res.writeHead(206, {
+      'Content-Range': `bytes ${start}-${end}/${body.length}`,
+      'Content-Length': end - start + 1,
+    });
   } else {
     res.writeHead(200, {'Content-Length': body.length});
   }

@@ -272,7 +272,7 @@ export async function startExampleServer(options) {
 
   // The pages find the control server here (and remember it for when the
   // site is offline and they were loaded from the service worker's cache).
-  testServer.route('/__example/config.json', (req, res) => {
+  testServer.route('/__example/config.json', (_req, res) => {
     const body = JSON.stringify(state());
     res.writeHead(200, {'Content-Type': 'application/json; charset=utf-8'});
     res.end(body);
@@ -299,7 +299,10 @@ export async function startExampleServer(options) {
 }
 
 function escapeHtml(text) {
-  return String(text).replace(/[&<>"]/g, (c) => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;'})[c]);
+  return String(text).replace(
+    /[&<>"]/g,
+    (c) => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;'})[c],
+  );
 }
 
 /** The control server's own page: the same control bar, full size. */

@@ -52,7 +52,15 @@ export interface RunningExample {
 export async function startExample(name: string, args: string[] = []): Promise<RunningExample> {
   const child: ChildProcess = spawn(
     process.execPath,
-    [join(examplesDir, name, 'serve.mjs'), '--port', '0', '--control-port', '0', '--quiet', ...args],
+    [
+      join(examplesDir, name, 'serve.mjs'),
+      '--port',
+      '0',
+      '--control-port',
+      '0',
+      '--quiet',
+      ...args,
+    ],
     {stdio: ['ignore', 'pipe', 'pipe']},
   );
   let output = '';

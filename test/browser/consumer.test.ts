@@ -21,10 +21,24 @@
   lib, a worker with the WebWorker lib, ESM and CommonJS Node consumers of
   the build and CLI packages).
 */
-import {existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync} from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+  mkdirSync,
+} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {closeAllEngines, generateBytes, launchEngine, sha256, startTestServer} from '@workbox-background-fetch/test-utils';
+import {
+  closeAllEngines,
+  generateBytes,
+  launchEngine,
+  sha256,
+  startTestServer,
+} from '@workbox-background-fetch/test-utils';
 import type {EngineSession, TestServer} from '@workbox-background-fetch/test-utils';
 import {docBlock, repoRoot} from '../lib/docs';
 import {PUBLISHED} from '../lib/pack';
@@ -44,7 +58,15 @@ import type {Site, Tarballs} from '../lib/consumer-apps';
 jest.setTimeout(180_000);
 
 const PINNED = '7.3.0';
-const WAYS = ['way 1', 'way 2 generateSW', 'way 2 two-liner', 'way 3 CLI', 'vite injectManifest', 'vite generateSW', `way 1 pinned to workbox ${PINNED}`] as const;
+const WAYS = [
+  'way 1',
+  'way 2 generateSW',
+  'way 2 two-liner',
+  'way 3 CLI',
+  'vite injectManifest',
+  'vite generateSW',
+  `way 1 pinned to workbox ${PINNED}`,
+] as const;
 type Way = (typeof WAYS)[number];
 
 const work = mkdtempSync(join(tmpdir(), 'wbf-consumer-'));
@@ -56,10 +78,16 @@ const sites = new Map<Way, Promise<Site>>();
 beforeAll(async () => {
   // The README's pack command, into the temp folder instead of /tmp/wbf.
   const dest = join(work, 'tarballs');
-  await runShellBlock(docBlock('README.md', 'pack').replace(/\/tmp\/wbf\b/g, dest), repoRoot, {} as Tarballs);
+  await runShellBlock(
+    docBlock('README.md', 'pack').replace(/\/tmp\/wbf\b/g, dest),
+    repoRoot,
+    {} as Tarballs,
+  );
   tarballs = Object.fromEntries(
     PUBLISHED.map(({name}) => {
-      const {version} = JSON.parse(readFileSync(join(repoRoot, 'packages', name, 'package.json'), 'utf8'));
+      const {version} = JSON.parse(
+        readFileSync(join(repoRoot, 'packages', name, 'package.json'), 'utf8'),
+      );
       const file = `${name}-${version}.tgz`;
       if (!existsSync(join(dest, file))) {
         throw new Error(`npm pack wrote no tarball of ${name} into ${dest}`);
@@ -78,7 +106,10 @@ beforeAll(async () => {
     ['way 3 CLI', buildWay3(join(work, 'way3'), tarballs)],
     ['vite injectManifest', vite.then((v) => v.injectManifest)],
     ['vite generateSW', vite.then((v) => v.generateSW)],
-    [`way 1 pinned to workbox ${PINNED}`, buildWay1(join(work, 'pinned'), tarballs, pinnedInstallBlock(PINNED))],
+    [
+      `way 1 pinned to workbox ${PINNED}`,
+      buildWay1(join(work, 'pinned'), tarballs, pinnedInstallBlock(PINNED)),
+    ],
   ];
   for (const [way, promise] of builds) {
     promise.catch(() => undefined); // reported by the way's own tests
@@ -97,40 +128,56 @@ afterAll(() => {
 const site = (way: Way): Promise<Site> => sites.get(way)!;
 
 describe('the apps as built', () => {
-  test.each(WAYS)('%s: each worker script holds one copy of each workbox module it uses', async (way) => {
-    // Every workbox module carries one "workbox:<module>:<version>" marker
-    // (its _version.js): two in one script are two copies, e.g. the app's
-    // workbox-routing and a nested one, with two default routers. (The
-    // generateSW ways load workbox-build's chunk and the runtime as separate
-    // scripts, each with its own copy: that is by design, the queue is told
-    // its route's cache.)
-    const {root} = await site(way);
-    const scripts = readdirSync(root).filter((f) => f.endsWith('.js') && f !== 'page.js');
-    const markers = scripts.flatMap((file) =>
-      [...readFileSync(join(root, file), 'utf8').matchAll(/workbox:([a-z-]+):\d+\.\d+\.\d+/g)].map((m) => `${file} ${m[1]}`),
-    );
-    expect(markers.filter((m) => / (core|routing)$/.test(m)).length).toBeGreaterThan(0);
-    const copies: Record<string, number> = {};
-    for (const m of markers) {
-      copies[m] = (copies[m] ?? 0) + 1;
-    }
-    expect(Object.entries(copies).filter(([, n]) => n > 1)).toEqual([]);
-    if (way.includes('pinned')) {
-      // The app's own copy (workbox 7.3.0's modules carry the marker
-      // "workbox:core:7.2.0": read it from the installed file).
-      const code = scripts.map((file) => readFileSync(join(root, file), 'utf8')).join('\n');
-      for (const module of ['core', 'routing', 'strategies', 'range-requests']) {
-        const installed = readFileSync(join(work, 'pinned', 'node_modules', `workbox-${module}`, '_version.js'), 'utf8');
-        expect([module, workboxVersionsIn(code)[module]]).toEqual([module, workboxVersionsIn(installed)[module]]);
+  test.each(WAYS)(
+    '%s: each worker script holds one copy of each workbox module it uses',
+    async (way) => {
+      // Every workbox module carries one "workbox:<module>:<version>" marker
+      // (its _version.js): two in one script are two copies, e.g. the app's
+      // workbox-routing and a nested one, with two default routers. (The
+      // generateSW ways load workbox-build's chunk and the runtime as separate
+      // scripts, each with its own copy: that is by design, the queue is told
+      // its route's cache.)
+      const {root} = await site(way);
+      const scripts = readdirSync(root).filter((f) => f.endsWith('.js') && f !== 'page.js');
+      const markers = scripts.flatMap((file) =>
+        [
+          ...readFileSync(join(root, file), 'utf8').matchAll(/workbox:([a-z-]+):\d+\.\d+\.\d+/g),
+        ].map((m) => `${file} ${m[1]}`),
+      );
+      expect(markers.filter((m) => / (core|routing)$/.test(m)).length).toBeGreaterThan(0);
+      const copies: Record<string, number> = {};
+      for (const m of markers) {
+        copies[m] = (copies[m] ?? 0) + 1;
       }
-    }
-  });
+      expect(Object.entries(copies).filter(([, n]) => n > 1)).toEqual([]);
+      if (way.includes('pinned')) {
+        // The app's own copy (workbox 7.3.0's modules carry the marker
+        // "workbox:core:7.2.0": read it from the installed file).
+        const code = scripts.map((file) => readFileSync(join(root, file), 'utf8')).join('\n');
+        for (const module of ['core', 'routing', 'strategies', 'range-requests']) {
+          const installed = readFileSync(
+            join(work, 'pinned', 'node_modules', `workbox-${module}`, '_version.js'),
+            'utf8',
+          );
+          expect([module, workboxVersionsIn(code)[module]]).toEqual([
+            module,
+            workboxVersionsIn(installed)[module],
+          ]);
+        }
+      }
+    },
+  );
 
   test(`pinned to workbox ${PINNED}: npm installs one copy of workbox-core, -routing, -strategies, -range-requests`, async () => {
     await site(`way 1 pinned to workbox ${PINNED}`);
     const dir = join(work, 'pinned');
-    const listed = await sh('npm ls --all --parseable workbox-core workbox-routing workbox-strategies workbox-range-requests', dir);
-    const paths = listed.split('\n').filter((p) => /node_modules\/workbox-(core|routing|strategies|range-requests)$/.test(p));
+    const listed = await sh(
+      'npm ls --all --parseable workbox-core workbox-routing workbox-strategies workbox-range-requests',
+      dir,
+    );
+    const paths = listed
+      .split('\n')
+      .filter((p) => /node_modules\/workbox-(core|routing|strategies|range-requests)$/.test(p));
     expect(paths.map((p) => p.slice(dir.length)).sort()).toEqual([
       '/node_modules/workbox-core',
       '/node_modules/workbox-range-requests',
@@ -143,7 +190,12 @@ describe('the apps as built', () => {
   });
 
   test('generated workers precache no development bundle', async () => {
-    for (const way of ['way 2 generateSW', 'way 2 two-liner', 'way 3 CLI', 'vite generateSW'] as const) {
+    for (const way of [
+      'way 2 generateSW',
+      'way 2 two-liner',
+      'way 3 CLI',
+      'vite generateSW',
+    ] as const) {
       const {root} = await site(way);
       const sw = readFileSync(join(root, 'sw.js'), 'utf8');
       expect([way, /\.dev\.js/.test(sw)]).toEqual([way, false]);
@@ -155,7 +207,12 @@ describe('consumers type-check strictly against the installed packages', () => {
   const tsc = join(repoRoot, 'node_modules', '.bin', 'tsc');
   const typeRoots = join(repoRoot, 'node_modules', '@types');
 
-  async function typeCheck(app: string, name: string, files: Record<string, string>, compilerOptions: object) {
+  async function typeCheck(
+    app: string,
+    name: string,
+    files: Record<string, string>,
+    compilerOptions: object,
+  ) {
     const dir = join(work, app, `types-${name}`);
     mkdirSync(dir, {recursive: true});
     for (const [file, text] of Object.entries(files)) {
@@ -164,7 +221,13 @@ describe('consumers type-check strictly against the installed packages', () => {
     writeFileSync(
       join(dir, 'tsconfig.json'),
       JSON.stringify({
-        compilerOptions: {strict: true, skipLibCheck: false, noEmit: true, target: 'ES2022', ...compilerOptions},
+        compilerOptions: {
+          strict: true,
+          skipLibCheck: false,
+          noEmit: true,
+          target: 'ES2022',
+          ...compilerOptions,
+        },
         files: Object.keys(files),
       }),
     );
@@ -183,7 +246,8 @@ describe('consumers type-check strictly against the installed packages', () => {
       (error: Error) => error.message,
     );
     const errors = output.split('\n').filter((line) => /error TS\d+/.test(line));
-    const upstream = /node_modules\/workbox-(build|core|expiration|background-sync|broadcast-update|cacheable-response|range-requests|routing|strategies|precaching)\/.*error TS2304: Cannot find name '(ExtendableEvent|CacheQueryOptions)'/;
+    const upstream =
+      /node_modules\/workbox-(build|core|expiration|background-sync|broadcast-update|cacheable-response|range-requests|routing|strategies|precaching)\/.*error TS2304: Cannot find name '(ExtendableEvent|CacheQueryOptions)'/;
     return errors.filter((line) => !upstream.test(line));
   }
 
@@ -250,13 +314,18 @@ console.log(config, entry, exit, generateSW, injectManifest, copyBackgroundFetch
     ['CommonJS', 'consumer.cts'],
   ])('a Node %s consumer of the build and CLI packages (module node16)', async (kind, file) => {
     await site('way 3 CLI');
-    const check = typeCheck('way3', kind, {[file]: nodeConsumer}, {
-      module: 'Node16',
-      moduleResolution: 'Node16',
-      lib: ['ES2022'],
-      types: ['node'],
-      typeRoots: [typeRoots],
-    });
+    const check = typeCheck(
+      'way3',
+      kind,
+      {[file]: nodeConsumer},
+      {
+        module: 'Node16',
+        moduleResolution: 'Node16',
+        lib: ['ES2022'],
+        types: ['node'],
+        typeRoots: [typeRoots],
+      },
+    );
     expect(await ourTypeErrors(check)).toEqual([]);
   });
 
@@ -315,7 +384,9 @@ describe.each([
     servers.push(server);
     server.addFile('/index.html', Buffer.from('<!doctype html><title>probe</title>'));
     await browser.goto(server.url('/index.html'));
-    expect(await browser.evaluate(`() => 'BackgroundFetchManager' in self`)).toBe(backend === 'native');
+    expect(await browser.evaluate(`() => 'BackgroundFetchManager' in self`)).toBe(
+      backend === 'native',
+    );
   });
 
   afterAll(async () => {
@@ -331,13 +402,17 @@ describe.each([
     server.addFile(app.media, media);
     await browser.goto(server.url('/'));
     const requested = (timeout: number) =>
-      server.waitForRequest((r) => r.path === app.media, {timeout}).then(
-        () => true,
-        () => false,
-      );
+      server
+        .waitForRequest((r) => r.path === app.media, {timeout})
+        .then(
+          () => true,
+          () => false,
+        );
     if (app.start === 'click') {
       if (app.readyFlag) {
-        await browser.waitFor('() => document.documentElement.dataset.ready === "true"', {timeout: 30_000});
+        await browser.waitFor('() => document.documentElement.dataset.ready === "true"', {
+          timeout: 30_000,
+        });
         await browser.evaluate(`() => document.querySelector('#download').click()`);
       } else {
         // The page attaches its click handler once backgroundFetchManager()

@@ -7,7 +7,15 @@
   own cache (`--prefer-offline`: a re-run downloads nothing).
 */
 import {spawn} from 'node:child_process';
-import {cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync} from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {docBlock, inlineCodeAfter, repoRoot} from './docs';
 import type {PublishedName} from './pack';
@@ -34,7 +42,10 @@ export type Tarballs = Record<PublishedName, string>;
 /** The siblings each package needs in the same `npm install` (README, "Three ways in"). */
 const SIBLINGS: Record<PublishedName, PublishedName[]> = {
   'workbox-background-fetch': ['workbox-background-fetch'],
-  'workbox-background-fetch-window': ['workbox-background-fetch-window', 'workbox-background-fetch'],
+  'workbox-background-fetch-window': [
+    'workbox-background-fetch-window',
+    'workbox-background-fetch',
+  ],
   'workbox-background-fetch-build': [
     'workbox-background-fetch-build',
     'workbox-background-fetch',
@@ -72,13 +83,19 @@ export function userEnv(): NodeJS.ProcessEnv {
 /** Runs `command` in bash; resolves with its output, rejects with the output's tail. */
 export function sh(command: string, cwd: string, timeoutMs = 300_000): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', command], {cwd, env: userEnv(), stdio: ['ignore', 'pipe', 'pipe']});
+    const child = spawn('bash', ['-c', command], {
+      cwd,
+      env: userEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`${command} (in ${cwd}) did not end in ${timeoutMs} ms:\n${output.slice(-3000)}`));
+      reject(
+        new Error(`${command} (in ${cwd}) did not end in ${timeoutMs} ms:\n${output.slice(-3000)}`),
+      );
     }, timeoutMs);
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -150,24 +167,50 @@ function write(path: string, text: string): void {
 
 function newApp(dir: string, extra: Record<string, unknown> = {}): void {
   mkdirSync(dir, {recursive: true});
-  write(join(dir, 'package.json'), JSON.stringify({name: dir.split('/').pop(), version: '1.0.0', private: true, ...extra}, null, 2));
+  write(
+    join(dir, 'package.json'),
+    JSON.stringify(
+      {name: dir.split('/').pop(), version: '1.0.0', private: true, ...extra},
+      null,
+      2,
+    ),
+  );
 }
 
 /** Way 1's page HTML, given inline in the README. */
 const way1Html = () => inlineCodeAfter('README.md', '`public/index.html`: ');
 
 /** README way 1 as written: install, src/sw.js, src/page.js, public/index.html, bundle. */
-export async function buildWay1(dir: string, tarballs: Tarballs, installBlock = docBlock('README.md', 'way1-install')): Promise<Site> {
+export async function buildWay1(
+  dir: string,
+  tarballs: Tarballs,
+  installBlock = docBlock('README.md', 'way1-install'),
+): Promise<Site> {
   newApp(dir);
   await runShellBlock(installBlock, dir, tarballs);
   // The runtime's and the window package's own install lines, as their READMEs give them.
-  await runShellBlock(docBlock('packages/workbox-background-fetch/README.md', 'install'), dir, tarballs);
-  await runShellBlock(docBlock('packages/workbox-background-fetch-window/README.md', 'install'), dir, tarballs);
+  await runShellBlock(
+    docBlock('packages/workbox-background-fetch/README.md', 'install'),
+    dir,
+    tarballs,
+  );
+  await runShellBlock(
+    docBlock('packages/workbox-background-fetch-window/README.md', 'install'),
+    dir,
+    tarballs,
+  );
   write(join(dir, 'src/sw.js'), docBlock('README.md', 'way1-sw'));
   write(join(dir, 'src/page.js'), docBlock('README.md', 'way1-page'));
   write(join(dir, 'public/index.html'), way1Html());
   await runShellBlock(docBlock('README.md', 'way1-bundle'), dir, tarballs);
-  return {root: join(dir, 'public'), media: '/media/talk-1.mp4', cacheName: 'media', start: 'click', readyFlag: false, videoOnSuccess: true};
+  return {
+    root: join(dir, 'public'),
+    media: '/media/talk-1.mp4',
+    cacheName: 'media',
+    start: 'click',
+    readyFlag: false,
+    videoOnSuccess: true,
+  };
 }
 
 /** The pinned app's install: way 1's command with workbox 7.3.0. */
@@ -181,7 +224,9 @@ export function pinnedInstallBlock(version: string): string {
 /** Way 1's page bundled into `outDir` with the app's esbuild (way 1's second bundle command). */
 async function bundleWay1Page(dir: string, outDir: string, tarballs: Tarballs): Promise<void> {
   write(join(dir, 'src/page.js'), docBlock('README.md', 'way1-page'));
-  const pageCommand = shellCommands(docBlock('README.md', 'way1-bundle')).find((c) => c.includes('src/page.js'));
+  const pageCommand = shellCommands(docBlock('README.md', 'way1-bundle')).find((c) =>
+    c.includes('src/page.js'),
+  );
   if (!pageCommand) {
     throw new Error('README way 1: no esbuild command for src/page.js');
   }
@@ -193,11 +238,22 @@ async function bundleWay1Page(dir: string, outDir: string, tarballs: Tarballs): 
 export async function buildWay2(dir: string, tarballs: Tarballs): Promise<Site> {
   newApp(dir);
   await runShellBlock(docBlock('README.md', 'way2-install'), dir, tarballs);
-  await runShellBlock(docBlock('packages/workbox-background-fetch-build/README.md', 'install'), dir, tarballs);
+  await runShellBlock(
+    docBlock('packages/workbox-background-fetch-build/README.md', 'install'),
+    dir,
+    tarballs,
+  );
   await bundleWay1Page(dir, 'dist', tarballs);
   write(join(dir, 'build-sw.js'), docBlock('README.md', 'way2-generate-sw'));
   await sh('node build-sw.js', dir);
-  return {root: join(dir, 'dist'), media: '/media/talk-1.mp4', cacheName: 'media', start: 'click', readyFlag: false, videoOnSuccess: true};
+  return {
+    root: join(dir, 'dist'),
+    media: '/media/talk-1.mp4',
+    cacheName: 'media',
+    start: 'click',
+    readyFlag: false,
+    videoOnSuccess: true,
+  };
 }
 
 /** README way 2's backgroundFetchPlugin() two-liner in a plain workbox-build script (in the way 2 app). */
@@ -206,7 +262,14 @@ export async function buildTwoLiner(dir: string, tarballs: Tarballs): Promise<Si
   await bundleWay1Page(dir, 'dist', tarballs);
   write(join(dir, 'build-sw.js'), docBlock('README.md', 'way2-two-liner'));
   await sh('node build-sw.js', dir);
-  return {root: join(dir, 'dist'), media: '/media/talk-1.mp4', cacheName: 'media', start: 'click', readyFlag: false, videoOnSuccess: true};
+  return {
+    root: join(dir, 'dist'),
+    media: '/media/talk-1.mp4',
+    cacheName: 'media',
+    start: 'click',
+    readyFlag: false,
+    videoOnSuccess: true,
+  };
 }
 
 /** README way 3: the CLI's init → copyLibraries → generateSW, and the plain-script page. */
@@ -216,17 +279,30 @@ export async function buildWay3(dir: string, tarballs: Tarballs): Promise<Site> 
   await runShellBlock(docBlock('README.md', 'way3-cli'), dir, tarballs);
   // The cache is the one of the /media/ route of the config `init` wrote.
   const config = readFileSync(join(dir, 'workbox-config.js'), 'utf8');
-  const cacheName = /cacheName:\s*'([^']+)'/.exec(config)?.[1] ?? '(no cacheName in workbox-config.js)';
-  return {root: join(dir, 'public'), media: '/media/lecture-1.wav', cacheName, start: 'load', readyFlag: false, videoOnSuccess: false};
+  const cacheName =
+    /cacheName:\s*'([^']+)'/.exec(config)?.[1] ?? '(no cacheName in workbox-config.js)';
+  return {
+    root: join(dir, 'public'),
+    media: '/media/lecture-1.wav',
+    cacheName,
+    start: 'load',
+    readyFlag: false,
+    videoOnSuccess: false,
+  };
 }
 
 /**
  * examples/vite copied into a fresh app, the README's Vite install, then the
  * example README's build commands: injectManifest, then generateSW.
  */
-export async function buildVite(dir: string, tarballs: Tarballs): Promise<{injectManifest: Site; generateSW: Site}> {
+export async function buildVite(
+  dir: string,
+  tarballs: Tarballs,
+): Promise<{injectManifest: Site; generateSW: Site}> {
   const example = join(repoRoot, 'examples/vite');
-  const pkg = JSON.parse(readFileSync(join(example, 'package.json'), 'utf8')) as {scripts: Record<string, string>};
+  const pkg = JSON.parse(readFileSync(join(example, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
   newApp(dir, {type: 'module', scripts: pkg.scripts});
   for (const entry of readdirSync(example)) {
     if (!['package.json', 'README.md', 'node_modules', 'dist'].includes(entry)) {
@@ -259,7 +335,8 @@ export async function buildVite(dir: string, tarballs: Tarballs): Promise<{injec
 export function workboxVersionsIn(code: string): Record<string, string[]> {
   const versions: Record<string, Set<string>> = {};
   for (const match of code.matchAll(/workbox:([a-z-]+):(\d+\.\d+\.\d+)/g)) {
-    (versions[match[1]] ??= new Set()).add(match[2]);
+    versions[match[1]] ??= new Set();
+    versions[match[1]].add(match[2]);
   }
   return Object.fromEntries(Object.entries(versions).map(([k, v]) => [k, [...v].sort()]));
 }

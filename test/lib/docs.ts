@@ -90,7 +90,7 @@ export function codeBlocks(file: string): CodeBlock[] {
       file,
       line: i + 1,
       lang,
-      code: body.join('\n') + '\n',
+      code: `${body.join('\n')}\n`,
       marker: parseMarker(previous >= 0 ? lines[previous] : undefined),
     });
     i = j;

@@ -49,7 +49,11 @@ export function packAll(dest: string): Record<PublishedName, Packed> {
     ],
     {cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']},
   );
-  const packed = JSON.parse(out) as Array<{name: PublishedName; filename: string; files: {path: string}[]}>;
+  const packed = JSON.parse(out) as Array<{
+    name: PublishedName;
+    filename: string;
+    files: {path: string}[];
+  }>;
   const result = {} as Record<PublishedName, Packed>;
   for (const p of packed) {
     result[p.name] = {

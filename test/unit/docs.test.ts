@@ -70,7 +70,10 @@ test('the docs have code blocks to check', () => {
 test('every code block is marked <!-- test: id -->, <!-- same-as: path --> or <!-- fragment -->', () => {
   const unmarked = blocks
     .filter((b) => b.marker.kind === 'none')
-    .map((b) => `${where(b)}: add <!-- test: <id> --> and run it in a test, or <!-- fragment --> before it`);
+    .map(
+      (b) =>
+        `${where(b)}: add <!-- test: <id> --> and run it in a test, or <!-- fragment --> before it`,
+    );
   expect(unmarked).toEqual([]);
 });
 
@@ -117,6 +120,9 @@ test('every docBlock() in a test names a marked block', () => {
   const ids = new Set(tested.map((b) => `${b.file}#${(b.marker as {id: string}).id}`));
   const dangling = [...extracted.entries()]
     .filter(([key]) => !ids.has(key))
-    .map(([key, sources]) => `${sources.join(', ')}: docBlock() of ${key}, which no block is marked as`);
+    .map(
+      ([key, sources]) =>
+        `${sources.join(', ')}: docBlock() of ${key}, which no block is marked as`,
+    );
   expect(dangling).toEqual([]);
 });

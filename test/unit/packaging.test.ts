@@ -16,7 +16,12 @@ jest.setTimeout(120_000);
 
 const REPOSITORY = 'https://github.com/workbox-background-fetch/workbox-background-fetch';
 /** The workbox modules an app must have exactly one copy of. */
-const SHARED_WORKBOX = ['workbox-core', 'workbox-range-requests', 'workbox-routing', 'workbox-strategies'];
+const SHARED_WORKBOX = [
+  'workbox-core',
+  'workbox-range-requests',
+  'workbox-routing',
+  'workbox-strategies',
+];
 const bin = (name: string) => join(repoRoot, 'node_modules', '.bin', name);
 
 interface Manifest {
@@ -45,7 +50,9 @@ afterAll(() => {
 });
 
 function manifest(name: string): Manifest {
-  return JSON.parse(readFileSync(join(repoRoot, 'packages', name, 'package.json'), 'utf8')) as Manifest;
+  return JSON.parse(
+    readFileSync(join(repoRoot, 'packages', name, 'package.json'), 'utf8'),
+  ) as Manifest;
 }
 
 /** Every file under `dir`, relative. */
@@ -58,7 +65,9 @@ function walk(root: string, rel = ''): string[] {
 
 describe.each(PUBLISHED.map((p) => [p.name, p.runs] as const))('%s (%s)', (name, runs) => {
   test('publint finds nothing, even with --strict', () => {
-    const result = spawnSync(bin('publint'), ['run', packed[name].tarball, '--strict'], {encoding: 'utf8'});
+    const result = spawnSync(bin('publint'), ['run', packed[name].tarball, '--strict'], {
+      encoding: 'utf8',
+    });
     expect({status: result.status, output: result.stdout + result.stderr}).toEqual({
       status: 0,
       output: expect.stringContaining('All good!'),
@@ -82,13 +91,25 @@ describe.each(PUBLISHED.map((p) => [p.name, p.runs] as const))('%s (%s)', (name,
       .filter((line) => /arethetypeswrong\.github\.io\/blob\/main\/docs\/problems/.test(line))
       .filter((line) => !line.startsWith('(ignored per resolution)'));
     expect({status: result.status, problems}).toEqual({status: 0, problems: []});
-    expect(output).toMatch(runs === 'node' ? /No problems found/ : /ignoring resolutions: 'node10', 'node16-cjs'/);
+    expect(output).toMatch(
+      runs === 'node' ? /No problems found/ : /ignoring resolutions: 'node10', 'node16-cjs'/,
+    );
   });
 
   test('the tarball has the LICENSE, the README and the built files, and no build cache', () => {
     const files = packed[name].files;
-    expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'dist/index.js', 'dist/index.d.ts']));
-    expect(files.filter((f) => /tsbuildinfo|(^|\/)test\/|\.test\.|node_modules/.test(f))).toEqual([]);
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'LICENSE',
+        'README.md',
+        'package.json',
+        'dist/index.js',
+        'dist/index.d.ts',
+      ]),
+    );
+    expect(files.filter((f) => /tsbuildinfo|(^|\/)test\/|\.test\.|node_modules/.test(f))).toEqual(
+      [],
+    );
     expect(readFileSync(join(repoRoot, 'packages', name, 'LICENSE'), 'utf8')).toBe(
       readFileSync(join(repoRoot, 'LICENSE'), 'utf8'),
     );
@@ -102,7 +123,11 @@ describe.each(PUBLISHED.map((p) => [p.name, p.runs] as const))('%s (%s)', (name,
     const leaked = walk(extract)
       .filter((f) => f.endsWith('.d.ts'))
       .flatMap((f) =>
-        (readFileSync(join(extract, f), 'utf8').match(/^\s+(?:static\s+)?(?:readonly\s+)?_[A-Za-z]\w*[?(:<]/gm) ?? []).map((m) => `${f}: ${m.trim()}`),
+        (
+          readFileSync(join(extract, f), 'utf8').match(
+            /^\s+(?:static\s+)?(?:readonly\s+)?_[A-Za-z]\w*[?(:<]/gm,
+          ) ?? []
+        ).map((m) => `${f}: ${m.trim()}`),
       );
     expect(leaked).toEqual([]);
   });
@@ -110,7 +135,11 @@ describe.each(PUBLISHED.map((p) => [p.name, p.runs] as const))('%s (%s)', (name,
   test('package.json: license, repository, homepage and bugs point at the repository', () => {
     const pkg = manifest(name);
     expect(pkg.license).toBe('MIT');
-    expect(pkg.repository).toEqual({type: 'git', url: `git+${REPOSITORY}.git`, directory: `packages/${name}`});
+    expect(pkg.repository).toEqual({
+      type: 'git',
+      url: `git+${REPOSITORY}.git`,
+      directory: `packages/${name}`,
+    });
     expect(pkg.homepage).toBe(`${REPOSITORY}/tree/main/packages/${name}#readme`);
     expect(pkg.bugs).toEqual({url: `${REPOSITORY}/issues`});
   });
@@ -134,7 +163,7 @@ describe.each(PUBLISHED.map((p) => [p.name, p.runs] as const))('%s (%s)', (name,
       .map((f) => readFileSync(join(repoRoot, 'packages', name, 'src', f), 'utf8'))
       .join('\n');
     const unused = [...Object.keys(deps), ...Object.keys(pkg.peerDependencies ?? {})].filter(
-      (dep) => !['\'', '"', '`'].some((quote) => source.includes(`${quote}${dep}`)),
+      (dep) => !["'", '"', '`'].some((quote) => source.includes(`${quote}${dep}`)),
     );
     expect(unused).toEqual([]);
   });
@@ -159,5 +188,7 @@ test('the runtime and the build package take workbox-core, -routing, -strategies
 });
 
 test('the CLI depends on the page library that copyLibraries copies', () => {
-  expect(manifest('workbox-background-fetch-cli').dependencies).toHaveProperty('workbox-background-fetch-window');
+  expect(manifest('workbox-background-fetch-cli').dependencies).toHaveProperty(
+    'workbox-background-fetch-window',
+  );
 });

@@ -42,7 +42,12 @@
     };
 
     item.querySelector('.download').addEventListener('click', async () => {
-      track(await manager.fetch(id, [url], {title: item.querySelector('strong').textContent, downloadTotal: size}));
+      track(
+        await manager.fetch(id, [url], {
+          title: item.querySelector('strong').textContent,
+          downloadTotal: size,
+        }),
+      );
     });
 
     await showDone();

@@ -31,7 +31,7 @@ function background(width, height) {
   const c = new Canvas(width, height);
   const top = [8, 10, 32];
   const bottom = [40, 24, 72];
-  c.shade((x, y) => [...mix(top, bottom, y / height), 1]);
+  c.shade((_x, y) => [...mix(top, bottom, y / height), 1]);
   const rand = random('orbit-stars');
   for (let i = 0; i < 90; i++) {
     const a = 0.3 + rand() * 0.7;
@@ -140,6 +140,8 @@ export function generateFilm(siteDir, log = () => {}) {
   };
   writeFileSync(listFile, JSON.stringify(info, null, 2));
   writeFileSync(stamp, new Date().toISOString());
-  log(`  ${(frameBytes / 1e6).toFixed(1)} MB in ${FILM.frames} segments, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  log(
+    `  ${(frameBytes / 1e6).toFixed(1)} MB in ${FILM.frames} segments, ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   return info;
 }

@@ -35,7 +35,9 @@ function segmentUrls(mpdText: string, mpdUrl: string): string[] {
   const doc = new DOMParser().parseFromString(mpdText, 'application/xml');
   const mpd = doc.documentElement;
   const template = doc.getElementsByTagName('SegmentTemplate')[0];
-  const seconds = Number(/PT([\d.]+)S/.exec(mpd.getAttribute('mediaPresentationDuration') ?? '')?.[1]);
+  const seconds = Number(
+    /PT([\d.]+)S/.exec(mpd.getAttribute('mediaPresentationDuration') ?? '')?.[1],
+  );
   const timescale = Number(template.getAttribute('timescale') ?? 1);
   const duration = Number(template.getAttribute('duration'));
   const start = Number(template.getAttribute('startNumber') ?? 1);
@@ -90,7 +92,9 @@ class FilmPlayer {
         $('status').textContent = String((error as Error).message);
         break;
       }
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, interval - (performance.now() - started))));
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.max(0, interval - (performance.now() - started))),
+      );
     }
     this.playing = false;
     $('play').textContent = 'Play';
@@ -121,7 +125,8 @@ async function main(): Promise<void> {
   const film = films[0];
   const section = $('film');
   $('title').textContent = film.title;
-  $('meta').textContent = `${film.subtitle} · ${film.segments} segments at ${film.fps} fps · ${megabytes(film.bytes)}`;
+  $('meta').textContent =
+    `${film.subtitle} · ${film.segments} segments at ${film.fps} fps · ${megabytes(film.bytes)}`;
   void drawPoster(film.poster);
 
   const mpdText = await (await fetch(film.manifest)).text();

@@ -39,7 +39,8 @@ backgroundFetchRecipe({
       });
     },
   },
-  matchCallback: ({url}) => url.origin === self.location.origin && url.pathname.startsWith('/film/'),
+  matchCallback: ({url}) =>
+    url.origin === self.location.origin && url.pathname.startsWith('/film/'),
   cacheName: 'films',
   // Segments are read whole, never with Range.
   rangeRequests: false,

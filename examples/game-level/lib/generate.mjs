@@ -29,7 +29,8 @@ export const LEVELS = [
     id: 'caves',
     number: 2,
     title: 'The Caves',
-    description: 'Dark rock and deep water. One tile is missing on the server (404): the level keeps what arrived.',
+    description:
+      'Dark rock and deep water. One tile is missing on the server (404): the level keeps what arrived.',
     hue: 265,
     root: 196,
     seconds: 270,
@@ -48,7 +49,8 @@ function tile(level, i) {
   c.shade(() => [...base, 1]);
   switch (i % 6) {
     case 0:
-      for (let k = 0; k < 14; k++) c.rect(Math.floor(rand() * 30), Math.floor(rand() * 30), 2, 2, [...light, 1]);
+      for (let k = 0; k < 14; k++)
+        c.rect(Math.floor(rand() * 30), Math.floor(rand() * 30), 2, 2, [...light, 1]);
       break;
     case 1:
       for (let y = 0; y < TILE; y += 8) c.rect(0, y, TILE, 3, [...light, 0.6]);
@@ -60,7 +62,8 @@ function tile(level, i) {
       }
       break;
     case 3:
-      for (let x = 0; x < TILE; x++) c.set(x, 16 + Math.round(Math.sin((x / TILE) * 2 * Math.PI) * 5), [...light, 1]);
+      for (let x = 0; x < TILE; x++)
+        c.set(x, 16 + Math.round(Math.sin((x / TILE) * 2 * Math.PI) * 5), [...light, 1]);
       break;
     case 4:
       c.circle(16, 16, 9, [...light, 0.8]);
@@ -103,8 +106,16 @@ function map(level) {
   }
   const things = [
     {sprite: 'hero', x: 2, y: MAP_H - 3},
-    ...Array.from({length: 6}, () => ({sprite: 'coin', x: Math.floor(rand() * MAP_W), y: Math.floor(rand() * MAP_H)})),
-    ...Array.from({length: 3}, () => ({sprite: 'enemy', x: Math.floor(rand() * MAP_W), y: Math.floor(rand() * MAP_H)})),
+    ...Array.from({length: 6}, () => ({
+      sprite: 'coin',
+      x: Math.floor(rand() * MAP_W),
+      y: Math.floor(rand() * MAP_H),
+    })),
+    ...Array.from({length: 3}, () => ({
+      sprite: 'enemy',
+      x: Math.floor(rand() * MAP_W),
+      y: Math.floor(rand() * MAP_H),
+    })),
   ];
   return {width: MAP_W, height: MAP_H, tileSize: TILE, tiles, things};
 }
@@ -113,10 +124,13 @@ function preview(level) {
   const c = new Canvas(240, 144);
   const top = hsl(level.hue, 0.5, 0.45);
   const bottom = hsl((level.hue + 30) % 360, 0.5, 0.18);
-  c.shade((x, y) => [...mix(top, bottom, y / 144), 1]);
+  c.shade((_x, y) => [...mix(top, bottom, y / 144), 1]);
   const rand = random(`${level.id}-preview`);
   for (let i = 0; i < 40; i++) {
-    c.rect(Math.floor(rand() * 24) * 10, 84 + Math.floor(rand() * 6) * 10, 10, 10, [...hsl(level.hue, 0.4, 0.2 + rand() * 0.3), 1]);
+    c.rect(Math.floor(rand() * 24) * 10, 84 + Math.floor(rand() * 6) * 10, 10, 10, [
+      ...hsl(level.hue, 0.4, 0.2 + rand() * 0.3),
+      1,
+    ]);
   }
   const label = String(level.number);
   c.text(240 - Canvas.textWidth(label, 8) - 14, 12, label, 8, [255, 255, 255, 0.9]);
@@ -139,7 +153,10 @@ export function generateLevels(siteDir, log = () => {}) {
     for (let i = 0; i < TILES; i++) files.set(`tiles/tile-${pad2(i)}.png`, tile(level, i));
     for (const kind of ['hero', 'coin', 'enemy']) files.set(`sprites/${kind}.png`, sprite(kind));
     files.set('map.json', Buffer.from(JSON.stringify(map(level))));
-    files.set('music.wav', melody({seconds: level.seconds, seed: `${level.id}-music`, root: level.root}));
+    files.set(
+      'music.wav',
+      melody({seconds: level.seconds, seed: `${level.id}-music`, root: level.root}),
+    );
     const assets = [];
     for (const [path, body] of files) {
       const missing = level.missing?.includes(path);
@@ -160,6 +177,8 @@ export function generateLevels(siteDir, log = () => {}) {
   const info = {levels};
   writeFileSync(listFile, JSON.stringify(info, null, 2));
   writeFileSync(stamp, new Date().toISOString());
-  log(`  ${levels.length} levels, ${levels[0].assets.length} assets each, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  log(
+    `  ${levels.length} levels, ${levels[0].assets.length} assets each, ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   return info;
 }

@@ -36,7 +36,8 @@ interface GameMap {
 const LEVEL_CACHE = 'game-levels';
 const REPORT_CACHE = 'game-level-reports';
 
-const $ = <T extends Element>(root: ParentNode, selector: string) => root.querySelector(selector) as T;
+const $ = <T extends Element>(root: ParentNode, selector: string) =>
+  root.querySelector(selector) as T;
 const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
 let manager: WindowBackgroundFetchManager;
@@ -47,7 +48,9 @@ async function cachedPaths(): Promise<Set<string>> {
 }
 
 async function readReport(id: string): Promise<Report | undefined> {
-  const response = await caches.match(`/reports/${encodeURIComponent(id)}.json`, {cacheName: REPORT_CACHE});
+  const response = await caches.match(`/reports/${encodeURIComponent(id)}.json`, {
+    cacheName: REPORT_CACHE,
+  });
   return response ? ((await response.json()) as Report) : undefined;
 }
 
@@ -56,7 +59,8 @@ class LevelCard {
 
   constructor(readonly level: Level) {
     const template = document.getElementById('level-card') as HTMLTemplateElement;
-    this.element = (template.content.cloneNode(true) as DocumentFragment).firstElementChild as HTMLElement;
+    this.element = (template.content.cloneNode(true) as DocumentFragment)
+      .firstElementChild as HTMLElement;
     const e = this.element;
     e.id = `level-${level.id}`;
     $<HTMLImageElement>(e, '.preview').src = level.preview;
@@ -126,7 +130,10 @@ class LevelCard {
     if (have === this.level.assets.length) {
       this.setState('done', `Ready offline · ${have} files`);
     } else if (report && have > 0) {
-      this.setState('partial', `Download failed (${report.failureReason}): kept ${report.kept} of ${this.level.assets.length} files`);
+      this.setState(
+        'partial',
+        `Download failed (${report.failureReason}): kept ${report.kept} of ${this.level.assets.length} files`,
+      );
       missingList.replaceChildren(
         ...report.missing.map(({url, status}) => {
           const li = document.createElement('li');
@@ -142,7 +149,9 @@ class LevelCard {
   private async remove(): Promise<void> {
     const cache = await caches.open(LEVEL_CACHE);
     await Promise.all(this.level.assets.map((asset) => cache.delete(asset.url)));
-    await (await caches.open(REPORT_CACHE)).delete(`/reports/${encodeURIComponent(this.level.id)}.json`);
+    await (await caches.open(REPORT_CACHE)).delete(
+      `/reports/${encodeURIComponent(this.level.id)}.json`,
+    );
     document.getElementById('stage')!.hidden = true;
     await this.showResult();
   }
@@ -222,12 +231,15 @@ async function main(): Promise<void> {
     const registration = await manager.get(id);
     if (registration) cards.get(id)?.track(registration);
   }
-  (window as unknown as {game: unknown}).game = {play: (id: string) => play(levels.find((l) => l.id === id)!)};
+  (window as unknown as {game: unknown}).game = {
+    play: (id: string) => play(levels.find((l) => l.id === id)!),
+  };
   document.documentElement.dataset.ready = 'true';
 }
 
 main().catch((error) => {
   console.error(error);
-  document.getElementById('engine')!.textContent = `Something went wrong: ${(error as Error).message}`;
+  document.getElementById('engine')!.textContent =
+    `Something went wrong: ${(error as Error).message}`;
   document.documentElement.dataset.ready = 'error';
 });

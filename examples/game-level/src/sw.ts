@@ -36,7 +36,10 @@ const completeResponsesOnly: WorkboxPlugin = {
 // Level files; the soundtrack seeks with Range from the cached file.
 registerRoute(
   ({url}) => url.origin === self.location.origin && url.pathname.startsWith('/levels/'),
-  new CacheFirst({cacheName: LEVEL_CACHE, plugins: [completeResponsesOnly, new RangeRequestsPlugin()]}),
+  new CacheFirst({
+    cacheName: LEVEL_CACHE,
+    plugins: [completeResponsesOnly, new RangeRequestsPlugin()],
+  }),
 );
 
 async function levelTitle(id: string): Promise<string> {

@@ -25,7 +25,8 @@ export const EPISODES = [
     seconds: 250,
     root: 220,
     hue: 210,
-    description: 'Why a download should outlive the tab that started it, and what the browser does when you close it.',
+    description:
+      'Why a download should outlive the tab that started it, and what the browser does when you close it.',
   },
   {
     id: 'ep-2',
@@ -33,7 +34,8 @@ export const EPISODES = [
     seconds: 400,
     root: 196,
     hue: 280,
-    description: 'Native Background Fetch in Chromium: the download UI, the service worker events, and who starts the job.',
+    description:
+      'Native Background Fetch in Chromium: the download UI, the service worker events, and who starts the job.',
   },
   {
     id: 'ep-3',
@@ -41,7 +43,8 @@ export const EPISODES = [
     seconds: 320,
     root: 247,
     hue: 20,
-    description: 'Firefox and Safari have no Background Fetch. A resumable chunked download in the service worker fills the gap.',
+    description:
+      'Firefox and Safari have no Background Fetch. A resumable chunked download in the service worker fills the gap.',
   },
   {
     id: 'ep-4',
@@ -49,7 +52,8 @@ export const EPISODES = [
     seconds: 540,
     root: 175,
     hue: 150,
-    description: 'bytes=5242880- — resuming with Range and If-Range, strong ETags, and what to do when the file changed.',
+    description:
+      'bytes=5242880- — resuming with Range and If-Range, strong ETags, and what to do when the file changed.',
   },
   {
     id: 'ep-5',
@@ -57,7 +61,8 @@ export const EPISODES = [
     seconds: 210,
     root: 262,
     hue: 330,
-    description: 'Cache first, then seek: serving 206 slices of a cached file to an audio element with no network at all.',
+    description:
+      'Cache first, then seek: serving 206 slices of a cached file to an audio element with no network at all.',
   },
   {
     id: 'ep-6',
@@ -65,7 +70,8 @@ export const EPISODES = [
     seconds: 450,
     root: 233,
     hue: 45,
-    description: 'Chunk sizes, memory, and throughput: what a 256 MB download costs in each browser.',
+    description:
+      'Chunk sizes, memory, and throughput: what a 256 MB download costs in each browser.',
   },
 ];
 
@@ -84,7 +90,13 @@ function artwork(episode, number, size = 256) {
   c.text(Math.round(size * 0.08), Math.round(size * 0.09), 'EP', small, [255, 255, 255, 0.85]);
   const scale = Math.round(size / 22);
   const label = String(number);
-  c.text(size - Canvas.textWidth(label, scale) - Math.round(size * 0.08), Math.round(size * 0.09), label, scale, [255, 255, 255, 0.95]);
+  c.text(
+    size - Canvas.textWidth(label, scale) - Math.round(size * 0.08),
+    Math.round(size * 0.09),
+    label,
+    scale,
+    [255, 255, 255, 0.95],
+  );
   return c.toPNG();
 }
 
@@ -136,6 +148,8 @@ export function generatePodcastMedia(siteDir, log = () => {}) {
   writeFileSync(listFile, JSON.stringify({...PODCAST, episodes: list}, null, 2));
   writeFileSync(stamp, new Date().toISOString());
   const total = list.reduce((sum, e) => sum + e.size, 0);
-  log(`  ${(total / 1e6).toFixed(0)} MB of audio in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  log(
+    `  ${(total / 1e6).toFixed(0)} MB of audio in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   return list;
 }

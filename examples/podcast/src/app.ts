@@ -32,7 +32,8 @@ const EPISODE_CACHE = 'podcast-episodes';
 /** Set once persistent storage was asked for: the first download asks. */
 const ASKED_PERSIST = 'podcast-asked-persist';
 
-const $ = <T extends Element>(root: ParentNode, selector: string) => root.querySelector(selector) as T;
+const $ = <T extends Element>(root: ParentNode, selector: string) =>
+  root.querySelector(selector) as T;
 
 function megabytes(bytes: number): string {
   return `${(bytes / 1e6).toFixed(1)} MB`;
@@ -55,7 +56,8 @@ class EpisodeCard {
 
   constructor(readonly episode: Episode) {
     const template = document.getElementById('episode-card') as HTMLTemplateElement;
-    this.element = (template.content.cloneNode(true) as DocumentFragment).firstElementChild as HTMLElement;
+    this.element = (template.content.cloneNode(true) as DocumentFragment)
+      .firstElementChild as HTMLElement;
     const e = this.element;
     e.id = episode.id;
     e.dataset.episode = episode.id;
@@ -248,7 +250,8 @@ async function showDownloads(cards: Map<string, EpisodeCard>): Promise<void> {
   const entries: DownloadEntry[] = await manager.library.list();
   const template = document.getElementById('download-item') as HTMLTemplateElement;
   const items = entries.map((entry) => {
-    const item = (template.content.cloneNode(true) as DocumentFragment).firstElementChild as HTMLElement;
+    const item = (template.content.cloneNode(true) as DocumentFragment)
+      .firstElementChild as HTMLElement;
     item.dataset.episode = entry.id;
     const art = $<HTMLImageElement>(item, '.art');
     if (entry.icons[0]) art.src = entry.icons[0].src;
@@ -298,7 +301,8 @@ function controlled(): Promise<void> {
 async function main(): Promise<void> {
   const list = document.getElementById('episodes')!;
   if (!('serviceWorker' in navigator)) {
-    list.innerHTML = '<p class="error">This browser has no service workers (open the page over http://127.0.0.1 or https).</p>';
+    list.innerHTML =
+      '<p class="error">This browser has no service workers (open the page over http://127.0.0.1 or https).</p>';
     return;
   }
   await navigator.serviceWorker.register('/sw.js', {scope: '/'});

@@ -131,7 +131,7 @@
       try {
         const res = await fetch(this._origin + path, {method: 'POST', cache: 'no-store'});
         this._render(await res.json());
-      } catch (error) {
+      } catch {
         this._unreachable();
       }
       this._poll();
@@ -179,7 +179,10 @@
       if (!state.requests) return;
       const all = this.hasAttribute('all');
       const shown = state.requests
-        .filter((r) => all || r.range || r.open || !r.completed || r.status >= 400 || r.bytesSent >= 256e3)
+        .filter(
+          (r) =>
+            all || r.range || r.open || !r.completed || r.status >= 400 || r.bytesSent >= 256e3,
+        )
         .slice(0, 10);
       if (!shown.length) {
         const tr = document.createElement('tr');

@@ -66,7 +66,10 @@ export function parseArgs(argv, env = process.env) {
     }
   }
   for (const key of ['port', 'controlPort']) {
-    if (out[key] !== undefined && !(Number.isInteger(out[key]) && out[key] >= 0 && out[key] < 65536)) {
+    if (
+      out[key] !== undefined &&
+      !(Number.isInteger(out[key]) && out[key] >= 0 && out[key] < 65536)
+    ) {
       throw new Error(`--${key === 'port' ? 'port' : 'control-port'} must be a port number`);
     }
   }

@@ -39,7 +39,10 @@ export function precacheManifest(siteDir, {include = () => true, exclude = () =>
     .filter((p) => include(p) && !exclude(p))
     .map((p) => ({
       url: `/${p}`,
-      revision: createHash('md5').update(readFileSync(join(siteDir, p))).digest('hex').slice(0, 12),
+      revision: createHash('md5')
+        .update(readFileSync(join(siteDir, p)))
+        .digest('hex')
+        .slice(0, 12),
     }));
 }
 

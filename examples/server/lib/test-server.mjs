@@ -21,8 +21,7 @@ const compiled = join(here, '..', 'build', 'test-server.mjs');
  * @returns {Promise<typeof import('../../../packages/test-utils/src/server')>}
  */
 export async function loadTestServer() {
-  const stale =
-    !existsSync(compiled) || statSync(compiled).mtimeMs < statSync(source).mtimeMs;
+  const stale = !existsSync(compiled) || statSync(compiled).mtimeMs < statSync(source).mtimeMs;
   if (stale) {
     await esbuild.build({
       entryPoints: [source],

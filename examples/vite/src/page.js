@@ -12,7 +12,8 @@ const manager = await backgroundFetchManager({queue: 'downloads', serviceWorker:
 async function watch(registration) {
   const update = () => {
     if (registration.downloadTotal) {
-      document.querySelector('progress').value = registration.downloaded / registration.downloadTotal;
+      document.querySelector('progress').value =
+        registration.downloaded / registration.downloadTotal;
     }
     if (registration.result === 'success') {
       show('saved for offline');

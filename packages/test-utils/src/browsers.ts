@@ -36,10 +36,7 @@ import type {
   CDPSession,
   Page as PwPage,
 } from 'playwright-core';
-import type {
-  Browser as PptrBrowser,
-  Page as PptrPage,
-} from 'puppeteer-core';
+import type {Browser as PptrBrowser, Page as PptrPage} from 'puppeteer-core';
 import type {WebDriver} from 'selenium-webdriver';
 
 /** The engines {@link launchEngine} knows. */
@@ -129,7 +126,7 @@ export interface StopWorkersOptions {
 }
 
 /** A function (or its source) run in the page by {@link EngineSessionBase.evaluate}. */
-export type PageFunction = string | ((...args: any[]) => unknown);
+export type PageFunction = string | ((...args: never[]) => unknown);
 
 /** What every engine session offers. */
 export interface EngineSessionBase {
@@ -266,7 +263,10 @@ function processTree(pid: number): number[] {
     const pp = readPpid(p);
     if (pp === undefined) continue;
     let list = byParent.get(pp);
-    if (!list) byParent.set(pp, (list = []));
+    if (!list) {
+      list = [];
+      byParent.set(pp, list);
+    }
     list.push(p);
   }
   const out: number[] = [];
@@ -699,14 +699,14 @@ export function mergeChromiumFeatureArgs(defaults: string[], user: string[]): st
   const rest: string[] = [];
   const merged = new Map<string, string[]>();
   for (const arg of user) {
-    const sw = FEATURE_SWITCHES.find((f) => arg.startsWith(f + '='));
+    const sw = FEATURE_SWITCHES.find((f) => arg.startsWith(`${f}=`));
     if (!sw) {
       rest.push(arg);
       continue;
     }
     if (!merged.has(sw)) {
       const base = defaults
-        .filter((d) => d.startsWith(sw + '='))
+        .filter((d) => d.startsWith(`${sw}=`))
         .flatMap((d) => d.slice(sw.length + 1).split(','));
       merged.set(sw, base);
     }
@@ -742,7 +742,7 @@ class ChromiumImpl extends SessionImpl implements ChromiumSession {
     requireBinary(BINARIES.chromium, 'Chromium');
     const {chromium} = await import('playwright-core');
     let args = [...CHROMIUM_ARGS, ...(this.opts.args ?? [])];
-    if (args.some((a) => FEATURE_SWITCHES.some((f) => a.startsWith(f + '=')))) {
+    if (args.some((a) => FEATURE_SWITCHES.some((f) => a.startsWith(`${f}=`)))) {
       args = mergeChromiumFeatureArgs(await playwrightDefaultArgs(), args);
     }
     const before = new Set(childrenOf(process.pid));
@@ -876,12 +876,10 @@ class FirefoxImpl extends SessionImpl implements FirefoxSession {
       this.consoleLog.push(`[page] ${m.type()}: ${m.text()}`);
     });
     if (this.opts.grantNotificationsFor) {
-      await browser
-        .defaultBrowserContext()
-        .setPermission(this.opts.grantNotificationsFor, {
-          permission: {name: 'notifications'},
-          state: 'granted',
-        });
+      await browser.defaultBrowserContext().setPermission(this.opts.grantNotificationsFor, {
+        permission: {name: 'notifications'},
+        state: 'granted',
+      });
     }
   }
 
@@ -962,7 +960,7 @@ class WebKitImpl extends SessionImpl implements WebKitSession {
         out += d.toString();
         if (out.includes('\n')) {
           clearTimeout(t);
-          resolve(':' + out.trim());
+          resolve(`:${out.trim()}`);
         }
       });
       proc.once('exit', (code) => {
@@ -1095,7 +1093,10 @@ class WebKitImpl extends SessionImpl implements WebKitSession {
  * engine table and measured launch times). Throws, telling to run
  * `bash scripts/install-browsers.sh`, when a binary is missing.
  */
-export function launchEngine(name: 'chromium' | 'chromium-persistent', opts?: LaunchOptions): Promise<ChromiumSession>;
+export function launchEngine(
+  name: 'chromium' | 'chromium-persistent',
+  opts?: LaunchOptions,
+): Promise<ChromiumSession>;
 export function launchEngine(name: 'firefox', opts?: LaunchOptions): Promise<FirefoxSession>;
 export function launchEngine(name: 'webkit', opts?: LaunchOptions): Promise<WebKitSession>;
 export function launchEngine(name: EngineName, opts?: LaunchOptions): Promise<EngineSession>;

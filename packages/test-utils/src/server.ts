@@ -198,13 +198,10 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /** `Content-Type` for a file name by extension (`application/octet-stream` when unknown). */
 export function contentTypeFor(p: string): string {
-  return (
-    CONTENT_TYPES[path.extname(p).toLowerCase()] ?? 'application/octet-stream'
-  );
+  return CONTENT_TYPES[path.extname(p).toLowerCase()] ?? 'application/octet-stream';
 }
 
-const EXPOSED =
-  'Content-Range, Content-Length, ETag, Last-Modified, Accept-Ranges, Content-Type';
+const EXPOSED = 'Content-Range, Content-Length, ETag, Last-Modified, Accept-Ranges, Content-Type';
 
 interface FileEntry {
   body: Buffer;
@@ -374,9 +371,7 @@ function parseRange(header: string, size: number): ParsedRange {
 }
 
 /** Starts a {@link TestServer} on 127.0.0.1 (random port unless `port` is given). */
-export async function startTestServer(
-  options: {port?: number} = {},
-): Promise<TestServer> {
+export async function startTestServer(options: {port?: number} = {}): Promise<TestServer> {
   const files = new Map<string, FileEntry>();
   const routes = new Map<string, RouteHandler>();
   const dirs: {prefix: string; dir: string}[] = [];
@@ -439,7 +434,7 @@ export async function startTestServer(
     };
     if (origin) {
       h['Access-Control-Allow-Credentials'] = 'true';
-      h['Vary'] = 'Origin';
+      h.Vary = 'Origin';
     }
     return h;
   }
@@ -472,10 +467,7 @@ export async function startTestServer(
     endExclusive: number,
     cutAfter: number | undefined,
   ): Promise<void> {
-    const limit =
-      cutAfter === undefined
-        ? endExclusive
-        : Math.min(endExclusive, start + cutAfter);
+    const limit = cutAfter === undefined ? endExclusive : Math.min(endExclusive, start + cutAfter);
     let pos = start;
     let lastWrite: Promise<void> = Promise.resolve();
     // The bucket this response counts as "in progress" for.
@@ -545,7 +537,7 @@ export async function startTestServer(
       'Content-Type': file.contentType,
       'Accept-Ranges': file.acceptRanges ? 'bytes' : 'none',
     };
-    if (file.etag) headers['ETag'] = file.etag;
+    if (file.etag) headers.ETag = file.etag;
     if (file.lastModified) headers['Last-Modified'] = file.lastModified;
     if (file.contentType.startsWith('text/javascript')) {
       headers['Service-Worker-Allowed'] = '/';
@@ -553,7 +545,12 @@ export async function startTestServer(
     Object.assign(headers, file.headers);
 
     const rangeHeader = req.headers.range;
-    if (file.gzip && !rangeHeader && req.method === 'GET' && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+    if (
+      file.gzip &&
+      !rangeHeader &&
+      req.method === 'GET' &&
+      /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))
+    ) {
       await serveGzipped(res, entry, file, headers, fault);
       return;
     }
@@ -648,7 +645,7 @@ export async function startTestServer(
       } catch {
         continue;
       }
-      const full = path.resolve(dir, '.' + path.posix.normalize('/' + rel));
+      const full = path.resolve(dir, `.${path.posix.normalize(`/${rel}`)}`);
       if (full !== dir && !full.startsWith(dir + path.sep)) continue;
       try {
         let target = full;
@@ -668,17 +665,12 @@ export async function startTestServer(
           autoEtag: true,
           autoLastModified: true,
         };
-      } catch {
-        continue;
-      }
+      } catch {}
     }
     return undefined;
   }
 
-  async function handle(
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
-  ): Promise<void> {
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const rawUrl = req.url ?? '/';
     const q = rawUrl.indexOf('?');
     const p = q >= 0 ? rawUrl.slice(0, q) : rawUrl;
@@ -707,10 +699,7 @@ export async function startTestServer(
     });
 
     // CORS preflight.
-    if (
-      req.method === 'OPTIONS' &&
-      req.headers['access-control-request-method']
-    ) {
+    if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
       const h: Record<string, string> = {
         ...baseHeaders(req),
         'Access-Control-Allow-Methods': 'GET, HEAD, POST, PUT, DELETE, OPTIONS',
@@ -765,15 +754,11 @@ export async function startTestServer(
         if (typeof chunk === 'string') entry.bytesSent += Buffer.byteLength(chunk);
         else if (chunk instanceof Uint8Array) entry.bytesSent += chunk.length;
       };
-      (res as unknown as {write: (...a: unknown[]) => boolean}).write = (
-        ...a: unknown[]
-      ) => {
+      (res as unknown as {write: (...a: unknown[]) => boolean}).write = (...a: unknown[]) => {
         count(a[0]);
         return origWrite(...a);
       };
-      (res as unknown as {end: (...a: unknown[]) => unknown}).end = (
-        ...a: unknown[]
-      ) => {
+      (res as unknown as {end: (...a: unknown[]) => unknown}).end = (...a: unknown[]) => {
         if (typeof a[0] !== 'function') count(a[0]);
         return origEnd(...a);
       };
@@ -840,16 +825,14 @@ export async function startTestServer(
   const api: TestServer = {
     origin,
     port,
-    url: (p) => origin + (p.startsWith('/') ? p : '/' + p),
+    url: (p) => origin + (p.startsWith('/') ? p : `/${p}`),
     addFile(p, body, opts = {}) {
-      const etag =
-        opts.etag === undefined ? strongEtag(body) : opts.etag && quoteEtag(opts.etag);
+      const etag = opts.etag === undefined ? strongEtag(body) : opts.etag && quoteEtag(opts.etag);
       files.set(p, {
         body,
         contentType: opts.contentType ?? contentTypeFor(p),
         etag,
-        lastModified:
-          opts.lastModified === undefined ? httpDate(Date.now()) : opts.lastModified,
+        lastModified: opts.lastModified === undefined ? httpDate(Date.now()) : opts.lastModified,
         acceptRanges: opts.acceptRanges ?? true,
         headers: opts.headers ?? {},
         autoEtag: opts.etag === undefined,
@@ -880,7 +863,7 @@ export async function startTestServer(
       files.delete(p);
     },
     serveDir(urlPrefix, dir) {
-      const prefix = urlPrefix.endsWith('/') ? urlPrefix : urlPrefix + '/';
+      const prefix = urlPrefix.endsWith('/') ? urlPrefix : `${urlPrefix}/`;
       dirs.push({prefix, dir: path.resolve(dir)});
     },
     route(p, handler) {
@@ -897,8 +880,7 @@ export async function startTestServer(
     },
     throttle(bytesPerSecond) {
       bucket?.dispose();
-      bucket =
-        bytesPerSecond && bytesPerSecond > 0 ? new TokenBucket(bytesPerSecond) : null;
+      bucket = bytesPerSecond && bytesPerSecond > 0 ? new TokenBucket(bytesPerSecond) : null;
     },
     setOffline(value) {
       offline = value;

@@ -50,7 +50,9 @@ import type {
  * @throws BackgroundFetchConfigError when an option is wrong, or neither
  *     `swDest` nor `importScriptsUrl` is given.
  */
-export function backgroundFetchPlugin(options: BackgroundFetchPluginConfig): BackgroundFetchPluginResult {
+export function backgroundFetchPlugin(
+  options: BackgroundFetchPluginConfig,
+): BackgroundFetchPluginResult {
   const checked = validatePluginConfig(options);
   const queue = typeof checked.queue === 'string' ? {name: checked.queue} : checked.queue;
   const mode = checked.mode ?? 'production';

@@ -1,6 +1,11 @@
 import {copyFile, mkdir} from 'node:fs/promises';
 import {join, resolve} from 'node:path';
-import {libraryFiles, runtimePackageRoot, runtimeVersion, windowPackageRoot} from './lib/runtime-paths.js';
+import {
+  libraryFiles,
+  runtimePackageRoot,
+  runtimeVersion,
+  windowPackageRoot,
+} from './lib/runtime-paths.js';
 
 /**
  * Copies the prebuilt runtime (`workbox-background-fetch.{dev,prod}.js`,

@@ -4,6 +4,7 @@ import {dirname, join, resolve} from 'node:path';
 import * as workboxBuild from 'workbox-build';
 import type {GenerateSWOptions, RuntimeCaching} from 'workbox-build';
 import {bundle, describeBundleError} from './lib/bundle.js';
+import type {BundleOutput} from './lib/bundle.js';
 import {DEFAULT_GLOB_IGNORES, globRelative} from './lib/paths.js';
 import {packageRoot} from './lib/runtime-paths.js';
 import {validateGenerateSWConfig} from './lib/validate-config.js';
@@ -73,7 +74,7 @@ export async function generateSW(config: GenerateSWConfig): Promise<BuildResult>
   const mode = workboxConfig.mode ?? 'production';
   const sourcemap = workboxConfig.sourcemap ?? true;
   const swDestDir = dirname(resolve(workboxConfig.swDest));
-  let output;
+  let output: BundleOutput;
   try {
     output = await bundle(
       {
@@ -85,7 +86,12 @@ export async function generateSW(config: GenerateSWConfig): Promise<BuildResult>
         resolveDir: packageRoot,
         sourcefile: `${BUNDLE_BASE}.js`,
       },
-      {mode, minify: mode === 'production', sourcemap, outfile: join(swDestDir, `${BUNDLE_BASE}.js`)},
+      {
+        mode,
+        minify: mode === 'production',
+        sourcemap,
+        outfile: join(swDestDir, `${BUNDLE_BASE}.js`),
+      },
     );
   } catch (error) {
     const reason = describeBundleError(error) ?? (error as Error).message;
@@ -126,7 +132,10 @@ export async function generateSW(config: GenerateSWConfig): Promise<BuildResult>
     workboxOptions.runtimeCaching = runtimeCaching;
   }
   if (workboxConfig.globDirectory) {
-    const pattern = globRelative(workboxConfig.globDirectory, join(swDestDir, `${BUNDLE_BASE}.*.js`));
+    const pattern = globRelative(
+      workboxConfig.globDirectory,
+      join(swDestDir, `${BUNDLE_BASE}.*.js`),
+    );
     workboxOptions.globIgnores = [
       ...(workboxConfig.globIgnores ?? DEFAULT_GLOB_IGNORES),
       pattern,

@@ -4,6 +4,7 @@ import {basename, dirname, join, resolve} from 'node:path';
 import * as workboxBuild from 'workbox-build';
 import type {InjectManifestOptions} from 'workbox-build';
 import {bundle, describeBundleError} from './lib/bundle.js';
+import type {BundleOutput} from './lib/bundle.js';
 import {BackgroundFetchConfigError} from './lib/config-error.js';
 import {DEFAULT_GLOB_IGNORES, globRelative} from './lib/paths.js';
 import {bundleOptions, validateInjectManifestConfig} from './lib/validate-config.js';
@@ -68,7 +69,7 @@ export async function injectManifest(config: InjectManifestConfig): Promise<Buil
   }
   const appDir = dirname(swSrc);
 
-  let output;
+  let output: BundleOutput;
   try {
     output = await bundle(
       backgroundFetch
@@ -84,7 +85,12 @@ export async function injectManifest(config: InjectManifestConfig): Promise<Buil
         outfile: swDest,
         appDir,
         virtualModules: backgroundFetch
-          ? {[QUEUES_MODULE]: {contents: queuesModuleSource(backgroundFetch.queues), resolveDir: appDir}}
+          ? {
+              [QUEUES_MODULE]: {
+                contents: queuesModuleSource(backgroundFetch.queues),
+                resolveDir: appDir,
+              },
+            }
           : {},
       },
     );
@@ -97,7 +103,10 @@ export async function injectManifest(config: InjectManifestConfig): Promise<Buil
   try {
     const bundled = join(temporary, basename(swDest));
     const mapName = `${basename(swDest)}.map`;
-    await writeFile(bundled, output.map ? `${output.code}//# sourceMappingURL=${mapName}\n` : output.code);
+    await writeFile(
+      bundled,
+      output.map ? `${output.code}//# sourceMappingURL=${mapName}\n` : output.code,
+    );
     if (output.map) {
       await writeFile(join(temporary, mapName), output.map);
     }

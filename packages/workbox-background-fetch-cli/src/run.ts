@@ -14,7 +14,9 @@ const commands = ['generateSW', 'injectManifest', 'copyLibraries', 'init'] as co
 type Command = (typeof commands)[number];
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as {version: string};
+  const pkg = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as {
+    version: string;
+  };
   return pkg.version;
 }
 
@@ -77,7 +79,9 @@ export async function run(args: string[], io: CliIO = processIO): Promise<number
       io.out(helpText);
       return 1;
     }
-    const command = commands.find((c) => c.toLowerCase() === name.toLowerCase()) as Command | undefined;
+    const command = commands.find((c) => c.toLowerCase() === name.toLowerCase()) as
+      | Command
+      | undefined;
     if (!command) {
       const suggestion = closest(name);
       throw new CliError(

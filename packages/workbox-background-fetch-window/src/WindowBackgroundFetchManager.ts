@@ -110,7 +110,11 @@ export class WindowBackgroundFetchManager implements BackgroundFetchManager {
       } catch (error) {
         // WebKit with its Background Fetch flag on: present, yet refused.
         if ((error as Error).name !== 'NotAllowedError') {
-          await messageWorker(this._registration, {type: 'WBF_LIBRARY_FORGET', queue: this.queue, id});
+          await messageWorker(this._registration, {
+            type: 'WBF_LIBRARY_FORGET',
+            queue: this.queue,
+            id,
+          });
           throw error;
         }
       }
@@ -154,10 +158,7 @@ export class WindowBackgroundFetchManager implements BackgroundFetchManager {
     });
   }
 
-  private _wrapNative(
-    id: string,
-    native: BackgroundFetchRegistration,
-  ): WindowRegistration {
+  private _wrapNative(id: string, native: BackgroundFetchRegistration): WindowRegistration {
     return new WindowRegistration(
       this._registration,
       {

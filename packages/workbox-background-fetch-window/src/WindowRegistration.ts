@@ -6,10 +6,7 @@ import {
   responseWithUrl,
   serializeRequest,
 } from 'workbox-background-fetch/protocol';
-import type {
-  RegistrationSnapshot,
-  SerializedRecord,
-} from 'workbox-background-fetch/protocol';
+import type {RegistrationSnapshot, SerializedRecord} from 'workbox-background-fetch/protocol';
 import type {
   BackgroundFetchRecord,
   BackgroundFetchRegistration,

@@ -1,4 +1,8 @@
-import {deserializeRequest, nativeManagerOf, serializeError} from 'workbox-background-fetch/protocol';
+import {
+  deserializeRequest,
+  nativeManagerOf,
+  serializeError,
+} from 'workbox-background-fetch/protocol';
 import type {Reply, WorkerToPageMessage} from 'workbox-background-fetch/protocol';
 
 let listening = false;
@@ -27,11 +31,7 @@ export function listenForWorkerRequests(): void {
       if (!manager) {
         throw new DOMException('Background Fetch is not supported here.', 'NotAllowedError');
       }
-      await manager.fetch(
-        message.jobId,
-        message.requests.map(deserializeRequest),
-        message.options,
-      );
+      await manager.fetch(message.jobId, message.requests.map(deserializeRequest), message.options);
     })().then(
       () => port?.postMessage({ok: true, value: null} satisfies Reply<null>),
       (error: unknown) =>

@@ -12,9 +12,7 @@ export interface BackgroundFetchPluginOptions {
   /** The job id for a request handed off to the queue (default: its URL). */
   id?: (request: Request) => string;
   /** `{title, icons, downloadTotal}` of handed-off jobs, or a function of the request. */
-  fetchOptions?:
-    | BackgroundFetchOptions
-    | ((request: Request) => BackgroundFetchOptions);
+  fetchOptions?: BackgroundFetchOptions | ((request: Request) => BackgroundFetchOptions);
   /**
    * What the strategy answers when its network fetch failed and the request
    * was handed to the queue (for example a page saying the download goes on
@@ -76,10 +74,7 @@ export class BackgroundFetchPlugin implements WorkboxPlugin {
    * @param queue The queue, or the name of a queue created in this worker.
    * @param options See `BackgroundFetchPluginOptions`.
    */
-  constructor(
-    queue: BackgroundFetchQueue | string,
-    options: BackgroundFetchPluginOptions = {},
-  ) {
+  constructor(queue: BackgroundFetchQueue | string, options: BackgroundFetchPluginOptions = {}) {
     if (process.env.NODE_ENV !== 'production') {
       validateOptions('BackgroundFetchPlugin', options, {
         id: 'function',

@@ -23,16 +23,10 @@ import {startsWithFallback} from './lib/chooseBackend.js';
 import {failOverToFallback} from './lib/failOverToFallback.js';
 import {markSettling} from './lib/settlingJobs.js';
 import {observeFetchAnswers} from './lib/dev/observeFetchAnswers.js';
-import type {
-  BackgroundFetchBackend,
-  JobSettlement,
-} from './lib/BackgroundFetchBackend.js';
+import type {BackgroundFetchBackend, JobSettlement} from './lib/BackgroundFetchBackend.js';
 import type {SnapshotRegistration} from './lib/SnapshotRegistration.js';
 import type {QueueInfo} from './protocol.js';
-import type {
-  BackgroundFetchOptions,
-  BackgroundFetchUIOptions,
-} from './types.js';
+import type {BackgroundFetchOptions, BackgroundFetchUIOptions} from './types.js';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -148,8 +142,12 @@ export class BackgroundFetchQueue {
       failover:
         options.nativeFailover === false
           ? undefined
-          : (id: string, requests: Request[], fetchOptions: BackgroundFetchOptions, event: ExtendableEvent) =>
-              failOverToFallback(this._fallback, id, requests, fetchOptions, event),
+          : (
+              id: string,
+              requests: Request[],
+              fetchOptions: BackgroundFetchOptions,
+              event: ExtendableEvent,
+            ) => failOverToFallback(this._fallback, id, requests, fetchOptions, event),
     };
     // The browser's own manager, never the polyfill's (both may run).
     const manager = nativeManagerOf(self.registration);
@@ -294,8 +292,7 @@ export class BackgroundFetchQueue {
   ): Promise<void> {
     event.notification.close();
     const registration =
-      (await this.get(job.id)) ??
-      new EndedRegistration({...job.snapshot, recordsAvailable: false});
+      (await this.get(job.id)) ?? new EndedRegistration({...job.snapshot, recordsAvailable: false});
     await this._onSettled({type: 'click', registration, event});
   }
 

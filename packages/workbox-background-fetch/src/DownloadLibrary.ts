@@ -3,7 +3,12 @@ import {broadcast} from './lib/broadcast.js';
 import {LIBRARY_CHANNEL_NAME} from './protocol.js';
 import {deleteRecords, describeCachedRecords, findMissing} from './lib/library/cachedRecords.js';
 import {deleteEntry, loadEntries, loadEntry, saveEntry} from './lib/library/libraryStore.js';
-import {finishedEntry, newestFirst, pendingEntry, toDownloadEntry} from './lib/library/storedEntry.js';
+import {
+  finishedEntry,
+  newestFirst,
+  pendingEntry,
+  toDownloadEntry,
+} from './lib/library/storedEntry.js';
 import type {CachedRecord} from './lib/cacheRecords.js';
 import type {StoredEntry} from './lib/library/storedEntry.js';
 import type {DownloadEntry} from './lib/library/DownloadEntry.js';
@@ -102,7 +107,11 @@ export class DownloadLibrary {
    * @private
    * @internal
    */
-  async _starting<T>(id: string, options: BackgroundFetchUIOptions, start: () => Promise<T>): Promise<T> {
+  async _starting<T>(
+    id: string,
+    options: BackgroundFetchUIOptions,
+    start: () => Promise<T>,
+  ): Promise<T> {
     await this._prepare(id, options);
     try {
       return await start();

@@ -139,9 +139,9 @@ export function backgroundFetchRecipe(
     typeof options.queue === 'string' ? {name: options.queue} : options.queue;
 
   const onClick: BackgroundFetchQueueCallback = ({registration}) =>
-    focusOrOpenWindow(
-      typeof clickUrl === 'function' ? clickUrl(registration) : clickUrl,
-    ).then(() => undefined);
+    focusOrOpenWindow(typeof clickUrl === 'function' ? clickUrl(registration) : clickUrl).then(
+      () => undefined,
+    );
   const queue = new BackgroundFetchQueue(name, {onClick, ...queueOptions});
 
   const plugins: WorkboxPlugin[] = [completeResponsesOnly];
@@ -151,7 +151,10 @@ export function backgroundFetchRecipe(
   plugins.push(...(options.plugins ?? []));
   // Always there: it also answers Range requests while a file downloads.
   plugins.push(
-    new BackgroundFetchPlugin(queue, handOff === false ? {handOff: false} : handOff === true ? {} : handOff),
+    new BackgroundFetchPlugin(
+      queue,
+      handOff === false ? {handOff: false} : handOff === true ? {} : handOff,
+    ),
   );
   const strategy = new CacheFirst({
     cacheName: options.cacheName ?? `workbox-background-fetch-${name}`,

@@ -5,7 +5,11 @@ export {BackgroundFetchQueue} from './BackgroundFetchQueue.js';
 export {BackgroundFetchPlugin} from './BackgroundFetchPlugin.js';
 export {DownloadLibrary} from './DownloadLibrary.js';
 export type {DownloadEntry, DownloadEntryRecord} from './lib/library/DownloadEntry.js';
-export {backgroundFetchRecipe, type BackgroundFetchRecipeOptions, type BackgroundFetchRecipeResult} from './backgroundFetchRecipe.js';
+export {
+  backgroundFetchRecipe,
+  type BackgroundFetchRecipeOptions,
+  type BackgroundFetchRecipeResult,
+} from './backgroundFetchRecipe.js';
 export type {
   BackgroundFetchQueueCallback,
   BackgroundFetchQueueEvent,

@@ -37,7 +37,10 @@ export {nativeManagerOf, nativeWorks} from './lib/polyfill/nativeManager.js';
 export {defineGlobal} from './lib/polyfill/defineGlobal.js';
 export {defineQuotaExceededError} from './lib/polyfill/QuotaExceededError.js';
 export {BackgroundFetchManager, createPolyfillManager} from './lib/polyfill/PolyfillManager.js';
-export {BackgroundFetchRecord, BackgroundFetchRegistration} from './lib/polyfill/PolyfillRegistration.js';
+export {
+  BackgroundFetchRecord,
+  BackgroundFetchRegistration,
+} from './lib/polyfill/PolyfillRegistration.js';
 export type {PolyfillDriver, PolyfillJob} from './lib/polyfill/PolyfillManager.js';
 export type {NormalizedFetchArguments} from './lib/normalizeFetchArguments.js';
 export type {DownloadEntry, DownloadEntryRecord} from './lib/library/DownloadEntry.js';
@@ -182,6 +185,4 @@ export type BroadcastMessage =
     };
 
 /** Every reply on a MessageChannel port. */
-export type Reply<T> =
-  | {ok: true; value: T}
-  | {ok: false; error: {name: string; message: string}};
+export type Reply<T> = {ok: true; value: T} | {ok: false; error: {name: string; message: string}};

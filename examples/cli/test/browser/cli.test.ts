@@ -25,7 +25,9 @@ describe.each([
 
   const openApp = async () => {
     await browser.goto(example.url);
-    await browser.waitFor('() => document.documentElement.dataset.ready === "true"', {timeout: 60_000});
+    await browser.waitFor('() => document.documentElement.dataset.ready === "true"', {
+      timeout: 60_000,
+    });
   };
 
   beforeAll(async () => {
@@ -41,7 +43,9 @@ describe.each([
 
   test(`the generated worker stores a download in the route's cache (${backend})`, async () => {
     expect(example.output()).toMatch(/generateSW/);
-    await browser.evaluate(`() => document.querySelector('[data-id="lecture-1"] .download').click()`);
+    await browser.evaluate(
+      `() => document.querySelector('[data-id="lecture-1"] .download').click()`,
+    );
     const state = await browser.waitFor<string>(
       `() => {
         const item = document.querySelector('[data-id="lecture-1"]');
@@ -51,16 +55,20 @@ describe.each([
       {timeout: 90_000, interval: 250},
     );
     expect(state).toBe('done saved for offline');
-    expect(await browser.evaluate(`() => document.querySelector('[data-id="lecture-1"] .status').textContent`)).toBe(
-      'saved for offline',
-    );
+    expect(
+      await browser.evaluate(
+        `() => document.querySelector('[data-id="lecture-1"] .status').textContent`,
+      ),
+    ).toBe('saved for offline');
     const cached = await browser.evaluate<string>(`async () => {
       const response = await caches.match('/media/lecture-1.wav', {cacheName: 'media'});
       const digest = await crypto.subtle.digest('SHA-256', await response.arrayBuffer());
       return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
     }`);
     expect(cached).toBe(sha256(readFileSync(join(publicDir, 'media', 'lecture-1.wav'))));
-    const engineText = await browser.evaluate<string>(`() => document.getElementById('engine').textContent`);
+    const engineText = await browser.evaluate<string>(
+      `() => document.getElementById('engine').textContent`,
+    );
     expect(engineText).toMatch(backend === 'native' ? /^Native/ : /^No Background Fetch/);
   });
 

@@ -22,7 +22,9 @@ describe.each([
 
   const openApp = async () => {
     await browser.goto(example.url);
-    await browser.waitFor('() => document.documentElement.dataset.ready === "true"', {timeout: 60_000});
+    await browser.waitFor('() => document.documentElement.dataset.ready === "true"', {
+      timeout: 60_000,
+    });
   };
 
   beforeAll(async () => {
@@ -38,8 +40,12 @@ describe.each([
 
   test(`one job of 361 requests stores every segment byte for byte (${backend})`, async () => {
     await browser.evaluate(`() => document.getElementById('download').click()`);
-    await browser.waitFor(`() => document.getElementById('film').dataset.backend`, {timeout: 30_000});
-    expect(await browser.evaluate(`() => document.getElementById('film').dataset.backend`)).toBe(backend);
+    await browser.waitFor(`() => document.getElementById('film').dataset.backend`, {
+      timeout: 30_000,
+    });
+    expect(await browser.evaluate(`() => document.getElementById('film').dataset.backend`)).toBe(
+      backend,
+    );
     const state = await browser.waitFor<string>(
       `() => ['done', 'failed'].includes(document.getElementById('film').dataset.state) && document.getElementById('film').dataset.state`,
       {timeout: 100_000, interval: 250},
@@ -49,11 +55,17 @@ describe.each([
     const {films} = JSON.parse(readFileSync(join(example.siteDir, 'films.json'), 'utf8'));
     const paths: string[] = [
       films[0].manifest,
-      ...Array.from({length: films[0].segments}, (_, i) => `/film/orbit/frames/frame-${String(i + 1).padStart(4, '0')}.png`),
+      ...Array.from(
+        {length: films[0].segments},
+        (_, i) => `/film/orbit/frames/frame-${String(i + 1).padStart(4, '0')}.png`,
+      ),
     ];
     expect(paths).toHaveLength(361);
-    const expected = sha256(Buffer.concat(paths.map((p) => readFileSync(join(example.siteDir, p)))));
-    const cached = await browser.evaluate<{count: number; hash: string}>(`async (paths) => {
+    const expected = sha256(
+      Buffer.concat(paths.map((p) => readFileSync(join(example.siteDir, p)))),
+    );
+    const cached = await browser.evaluate<{count: number; hash: string}>(
+      `async (paths) => {
       const cache = await caches.open('films');
       const parts = [];
       for (const path of paths) {
@@ -65,7 +77,9 @@ describe.each([
       for (const p of parts) { all.set(p, offset); offset += p.length; }
       const digest = await crypto.subtle.digest('SHA-256', all);
       return {count: parts.length, hash: [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')};
-    }`, paths);
+    }`,
+      paths,
+    );
     expect(cached.count).toBe(361);
     expect(cached.hash).toBe(expected);
   });
@@ -74,7 +88,9 @@ describe.each([
     await example.set({offline: true});
     try {
       await openApp();
-      expect(await browser.evaluate(`() => document.getElementById('film').dataset.state`)).toBe('done');
+      expect(await browser.evaluate(`() => document.getElementById('film').dataset.state`)).toBe(
+        'done',
+      );
       const result = await browser.evaluate<{played: number; seeked: number}>(`async () => {
         const player = window.filmPlayer;
         const before = player.drawn;

@@ -50,17 +50,22 @@ describe.each([
       prefix,
     );
   const cachedHash = (path: string) =>
-    browser.evaluate<string>(`async (path) => {
+    browser.evaluate<string>(
+      `async (path) => {
       const response = await caches.match(path, {cacheName: 'game-levels'});
       const digest = await crypto.subtle.digest('SHA-256', await response.arrayBuffer());
       return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-    }`, path);
+    }`,
+      path,
+    );
 
   beforeAll(async () => {
     example = await startExample('game-level', ['--throttle', '16MB']);
     browser = await launchEngine(engine);
     await browser.goto(example.url);
-    await browser.waitFor('() => document.documentElement.dataset.ready === "true"', {timeout: 60_000});
+    await browser.waitFor('() => document.documentElement.dataset.ready === "true"', {
+      timeout: 60_000,
+    });
   });
 
   afterAll(async () => {
@@ -92,8 +97,12 @@ describe.each([
     await example.set({offline: true});
     try {
       await browser.goto(example.url);
-      await browser.waitFor('() => document.documentElement.dataset.ready === "true"', {timeout: 60_000});
-      const result = await browser.evaluate<{drawn: number; placeholders: number}>(`() => window.game.play('caves')`);
+      await browser.waitFor('() => document.documentElement.dataset.ready === "true"', {
+        timeout: 60_000,
+      });
+      const result = await browser.evaluate<{drawn: number; placeholders: number}>(
+        `() => window.game.play('caves')`,
+      );
       expect(result.drawn).toBeGreaterThan(100);
       expect(result.placeholders).toBeGreaterThan(0);
       expect(result.drawn + result.placeholders).toBe(240);

@@ -34,7 +34,10 @@ describe.each([
 
   beforeAll(async () => {
     server = await startTestServer();
-    server.serveDir('/vendor/workbox-background-fetch/', join(root, 'packages/workbox-background-fetch/dist/iife'));
+    server.serveDir(
+      '/vendor/workbox-background-fetch/',
+      join(root, 'packages/workbox-background-fetch/dist/iife'),
+    );
     server.serveDir(
       '/vendor/workbox-background-fetch-window/',
       join(root, 'packages/workbox-background-fetch-window/dist/iife'),
@@ -44,7 +47,9 @@ describe.each([
     server.addFile(EPISODE, body, {contentType: 'audio/mpeg'});
     browser = await launchEngine(engine);
     await browser.goto(server.url('/index.html'));
-    await browser.waitFor('() => document.documentElement.dataset.status === "Ready"', {timeout: 60_000});
+    await browser.waitFor('() => document.documentElement.dataset.status === "Ready"', {
+      timeout: 60_000,
+    });
   });
 
   afterAll(async () => {
@@ -65,7 +70,9 @@ describe.each([
     await browser.waitFor(`() => document.documentElement.dataset.status === 'Downloaded'`, {
       timeout: 100_000,
     });
-    const cut = server.requests.find((r) => r.path === EPISODE && r.method === 'GET' && !r.completed);
+    const cut = server.requests.find(
+      (r) => r.path === EPISODE && r.method === 'GET' && !r.completed,
+    );
     expect(cut?.bytesSent).toBeGreaterThan(0);
     // The page learns the result before the worker's handler copied the file.
     const hash = await browser.waitFor<string>(

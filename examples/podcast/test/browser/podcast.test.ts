@@ -68,7 +68,9 @@ describe.each([
     );
   const openApp = async () => {
     await browser.goto(example.url);
-    await browser.waitFor('() => document.documentElement.dataset.ready === "true"', {timeout: 60_000});
+    await browser.waitFor('() => document.documentElement.dataset.ready === "true"', {
+      timeout: 60_000,
+    });
   };
 
   beforeAll(async () => {
@@ -83,7 +85,10 @@ describe.each([
   });
 
   test(`Download survives a cut connection and stores the episode byte for byte (${backend})`, async () => {
-    await browser.evaluate(`(id) => document.querySelector('#' + id + ' .download').click()`, EPISODE);
+    await browser.evaluate(
+      `(id) => document.querySelector('#' + id + ' .download').click()`,
+      EPISODE,
+    );
     const started = await waitForCard('(v) => v.progress > 0.15');
     expect(started.state).toBe('downloading');
     expect(started.backend).toBe(backend);
@@ -91,7 +96,10 @@ describe.each([
     const refused = await example.refusedConnections();
     await example.set({offline: true});
     // The browser saw the outage: it tried again and was refused.
-    await until(async () => (await example.refusedConnections()) > refused, 'a connection refused while offline');
+    await until(
+      async () => (await example.refusedConnections()) > refused,
+      'a connection refused while offline',
+    );
     const during = await card();
     expect(during.state).toBe('downloading'); // Waiting, not failed.
     expect(during.progress).toBeLessThan(1);
@@ -101,11 +109,14 @@ describe.each([
     expect(done.state).toBe('done');
 
     const source = readFileSync(join(example.siteDir, 'media', `${EPISODE}.wav`));
-    const cached = await browser.evaluate<string>(`async (url) => {
+    const cached = await browser.evaluate<string>(
+      `async (url) => {
       const response = await caches.match(url, {cacheName: 'podcast-episodes'});
       const digest = await crypto.subtle.digest('SHA-256', await response.arrayBuffer());
       return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-    }`, `/media/${EPISODE}.wav`);
+    }`,
+      `/media/${EPISODE}.wav`,
+    );
     expect(cached).toBe(sha256(source));
 
     if (backend === 'fallback') {
@@ -132,7 +143,12 @@ describe.each([
   test('the Downloaded list shows the episode with its artwork and size, and the storage use', async () => {
     const {episodes} = JSON.parse(readFileSync(join(example.siteDir, 'episodes.json'), 'utf8'));
     const episode = episodes.find((e: {id: string}) => e.id === EPISODE);
-    const item = await browser.waitFor<{title: string; art: string; size: string; missing: boolean}>(
+    const item = await browser.waitFor<{
+      title: string;
+      art: string;
+      size: string;
+      missing: boolean;
+    }>(
       `(id) => {
         const li = document.querySelector('#downloads [data-episode="' + id + '"]');
         return li && {
@@ -154,7 +170,9 @@ describe.each([
       /^Storage: \d+\.\d MB used of \d+\.\d MB · /,
     );
     // The first download asked for persistent storage, once.
-    expect(await browser.evaluate(`() => localStorage.getItem('podcast-asked-persist')`)).toMatch(/^(true|false)$/);
+    expect(await browser.evaluate(`() => localStorage.getItem('podcast-asked-persist')`)).toMatch(
+      /^(true|false)$/,
+    );
   });
 
   // Measured: in a Chromium profile (not in incognito-like contexts) a native
@@ -176,7 +194,9 @@ describe.each([
     await openApp();
     const again = await view('(v) => v.state === "downloading" || v.state === "done"');
     expect(again.backend).toBe(backend);
-    expect((await view('(v) => v.state === "done" || v.state === "failed"', 90_000)).state).toBe('done');
+    expect((await view('(v) => v.state === "done" || v.state === "failed"', 90_000)).state).toBe(
+      'done',
+    );
   });
 
   test('with the connection cut, the page loads from the cache and the episode plays and seeks', async () => {
@@ -184,7 +204,8 @@ describe.each([
     try {
       await openApp();
       expect((await card()).state).toBe('done');
-      const playback = await browser.evaluate<{started: number; seekedTo: number; after: number}>(`async (id) => {
+      const playback = await browser.evaluate<{started: number; seekedTo: number; after: number}>(
+        `async (id) => {
         const audio = document.querySelector('#' + id + ' audio');
         const until = (event, check) => new Promise((resolve, reject) => {
           const timer = setTimeout(() => reject(new Error('timed out waiting for ' + event)), 20000);
@@ -203,7 +224,9 @@ describe.each([
         const after = audio.currentTime;
         audio.pause();
         return {started, seekedTo, after};
-      }`, EPISODE);
+      }`,
+        EPISODE,
+      );
       expect(playback.started).toBeGreaterThan(0.3);
       expect(playback.seekedTo).toBeGreaterThanOrEqual(149);
       expect(playback.after).toBeGreaterThan(playback.seekedTo);
@@ -222,13 +245,24 @@ describe.each([
         {args: [id], timeout: 60_000, interval: 100},
       );
       await browser.evaluate(`(id) => document.querySelector('#' + id + ' .pause').click()`, id);
-      await browser.waitFor(`(id) => document.getElementById(id).dataset.state === 'paused'`, {args: [id], timeout: 15_000});
+      await browser.waitFor(`(id) => document.getElementById(id).dataset.state === 'paused'`, {
+        args: [id],
+        timeout: 15_000,
+      });
       // Paused: the requests in flight are cut (none open), so nothing more
       // is sent on them; the count of requests stays until Resume.
-      await until(async () => (await example.requests(`/media/${id}.wav`)).every((r) => !r.open), 'no request open');
+      await until(
+        async () => (await example.requests(`/media/${id}.wav`)).every((r) => !r.open),
+        'no request open',
+      );
       const atPause = await example.requests(`/media/${id}.wav`);
-      const progressAtPause = await browser.evaluate<number>(`(id) => document.getElementById(id).querySelector('progress').value`, id);
-      expect(await browser.evaluate(`(id) => document.getElementById(id).dataset.state`, id)).toBe('paused');
+      const progressAtPause = await browser.evaluate<number>(
+        `(id) => document.getElementById(id).querySelector('progress').value`,
+        id,
+      );
+      expect(await browser.evaluate(`(id) => document.getElementById(id).dataset.state`, id)).toBe(
+        'paused',
+      );
       expect(await example.requests(`/media/${id}.wav`)).toHaveLength(atPause.length);
       expect(progressAtPause).toBeLessThan(1);
 
@@ -237,18 +271,27 @@ describe.each([
       // requests from it). Then the player lets go of the file.
       await example.set({offline: true});
       try {
-        await browser.evaluate(`(id) => {
+        await browser.evaluate(
+          `(id) => {
           const audio = document.querySelector('#' + id + ' audio');
           audio.muted = true;
           document.querySelector('#' + id + ' .play-partial').click();
-        }`, id);
-        await browser.waitFor(`(id) => document.querySelector('#' + id + ' audio').currentTime > 0.3`, {args: [id], timeout: 20_000});
-        await browser.evaluate(`(id) => {
+        }`,
+          id,
+        );
+        await browser.waitFor(
+          `(id) => document.querySelector('#' + id + ' audio').currentTime > 0.3`,
+          {args: [id], timeout: 20_000},
+        );
+        await browser.evaluate(
+          `(id) => {
           const audio = document.querySelector('#' + id + ' audio');
           audio.pause();
           audio.removeAttribute('src');
           audio.load();
-        }`, id);
+        }`,
+          id,
+        );
       } finally {
         await example.set({offline: false});
       }
@@ -259,17 +302,29 @@ describe.each([
         {args: [id], timeout: 90_000, interval: 250},
       );
       expect(end).toBe('done');
-      const total = (await example.requests(`/media/${id}.wav`)).reduce((n, r) => n + r.bytesSent, 0);
+      const total = (await example.requests(`/media/${id}.wav`)).reduce(
+        (n, r) => n + r.bytesSent,
+        0,
+      );
       expect(total).toBeLessThan(size * 1.5);
     });
   }
 
   test('Delete in the Downloaded list removes the episode from the cache and the list', async () => {
-    await browser.evaluate(`(id) => document.querySelector('#downloads [data-episode="' + id + '"] .delete').click()`, EPISODE);
-    await browser.waitFor(`(id) => !document.querySelector('#downloads [data-episode="' + id + '"]')`, {args: [EPISODE], timeout: 10_000});
+    await browser.evaluate(
+      `(id) => document.querySelector('#downloads [data-episode="' + id + '"] .delete').click()`,
+      EPISODE,
+    );
+    await browser.waitFor(
+      `(id) => !document.querySelector('#downloads [data-episode="' + id + '"]')`,
+      {args: [EPISODE], timeout: 10_000},
+    );
     expect((await card()).state).toBe('idle');
     expect(
-      await browser.evaluate(`async (url) => (await caches.match(url, {ignoreVary: true})) === undefined`, `/media/${EPISODE}.wav`),
+      await browser.evaluate(
+        `async (url) => (await caches.match(url, {ignoreVary: true})) === undefined`,
+        `/media/${EPISODE}.wav`,
+      ),
     ).toBe(true);
   });
 });

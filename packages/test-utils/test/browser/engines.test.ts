@@ -161,32 +161,29 @@ describe.each(ENGINE_NAMES)('%s', (name: EngineName) => {
       etag: string | null;
       hash: string;
       viaWorker: {status: number; hash: string};
-    }>(
-      async (size: number) => {
-        const hex = async (buf: ArrayBuffer) =>
-          [...new Uint8Array(await crypto.subtle.digest('SHA-256', buf))]
-            .map((x) => x.toString(16).padStart(2, '0'))
-            .join('');
-        const half = size / 2;
-        const r1 = await fetch('/file.bin', {headers: {Range: `bytes=0-${half - 1}`}});
-        const r2 = await fetch('/file.bin', {headers: {Range: `bytes=${half}-`}});
-        const p1 = new Uint8Array(await r1.arrayBuffer());
-        const p2 = new Uint8Array(await r2.arrayBuffer());
-        const all = new Uint8Array(p1.length + p2.length);
-        all.set(p1, 0);
-        all.set(p2, p1.length);
-        // Through the worker: it fetches bytes=0- itself.
-        const rw = await fetch('/sw-range?from=0');
-        return {
-          statuses: [r1.status, r2.status],
-          contentRange: r2.headers.get('Content-Range'),
-          etag: r2.headers.get('ETag'),
-          hash: await hex(all.buffer),
-          viaWorker: {status: rw.status, hash: await hex(await rw.arrayBuffer())},
-        };
-      },
-      FILE_SIZE,
-    );
+    }>(async (size: number) => {
+      const hex = async (buf: ArrayBuffer) =>
+        [...new Uint8Array(await crypto.subtle.digest('SHA-256', buf))]
+          .map((x) => x.toString(16).padStart(2, '0'))
+          .join('');
+      const half = size / 2;
+      const r1 = await fetch('/file.bin', {headers: {Range: `bytes=0-${half - 1}`}});
+      const r2 = await fetch('/file.bin', {headers: {Range: `bytes=${half}-`}});
+      const p1 = new Uint8Array(await r1.arrayBuffer());
+      const p2 = new Uint8Array(await r2.arrayBuffer());
+      const all = new Uint8Array(p1.length + p2.length);
+      all.set(p1, 0);
+      all.set(p2, p1.length);
+      // Through the worker: it fetches bytes=0- itself.
+      const rw = await fetch('/sw-range?from=0');
+      return {
+        statuses: [r1.status, r2.status],
+        contentRange: r2.headers.get('Content-Range'),
+        etag: r2.headers.get('ETag'),
+        hash: await hex(all.buffer),
+        viaWorker: {status: rw.status, hash: await hex(await rw.arrayBuffer())},
+      };
+    }, FILE_SIZE);
     expect(result.statuses).toEqual([206, 206]);
     expect(result.contentRange).toBe(`bytes ${FILE_SIZE / 2}-${FILE_SIZE - 1}/${FILE_SIZE}`);
     expect(result.etag).toMatch(/^"/);
@@ -194,7 +191,11 @@ describe.each(ENGINE_NAMES)('%s', (name: EngineName) => {
     expect(result.viaWorker).toEqual({status: 206, hash: fileHash});
     const ranges = server.requests.filter((r) => r.path === '/file.bin').map((r) => r.range);
     expect(ranges).toEqual(
-      expect.arrayContaining([`bytes=0-${FILE_SIZE / 2 - 1}`, `bytes=${FILE_SIZE / 2}-`, 'bytes=0-']),
+      expect.arrayContaining([
+        `bytes=0-${FILE_SIZE / 2 - 1}`,
+        `bytes=${FILE_SIZE / 2}-`,
+        'bytes=0-',
+      ]),
     );
   });
 
@@ -225,7 +226,8 @@ describe.each(ENGINE_NAMES)('%s', (name: EngineName) => {
       await registerWorker(s);
       await workerInstance(s);
       // Delivered asynchronously: wait for it (a missing message times out).
-      const fromWorker = () => s.consoleLog.some((l) => l.startsWith('[sw]') && l.includes('sw-hello'));
+      const fromWorker = () =>
+        s.consoleLog.some((l) => l.startsWith('[sw]') && l.includes('sw-hello'));
       for (const deadline = Date.now() + 20_000; !fromWorker() && Date.now() < deadline; ) {
         await s.waitFor(() => true);
       }
@@ -336,7 +338,7 @@ test('chromium: notifications can be granted', async () => {
   await s.close();
 });
 
-test('chromium: feature switches in args are merged with playwright-core\'s own', async () => {
+test("chromium: feature switches in args are merged with playwright-core's own", async () => {
   const s = await launchEngine('chromium', {
     args: ['--disable-features=BackgroundFetch', '--disable-features=SomethingElse'],
   });

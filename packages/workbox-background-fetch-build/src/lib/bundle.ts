@@ -105,14 +105,21 @@ export async function bundle(entry: BundleEntry, options: BundleOptions): Promis
     format: 'iife',
     platform: 'browser',
     target: TARGET,
-    define: {'process.env.NODE_ENV': JSON.stringify(options.mode === 'production' ? 'production' : 'development')},
+    define: {
+      'process.env.NODE_ENV': JSON.stringify(
+        options.mode === 'production' ? 'production' : 'development',
+      ),
+    },
     minify: options.minify,
     sourcemap: options.sourcemap ? 'external' : false,
     legalComments: 'none',
     outfile: options.outfile,
     write: false,
     logLevel: 'silent',
-    plugins: [virtualModules(options.virtualModules ?? {}), oneCopyOfWorkbox(resolveDirs(options.appDir))],
+    plugins: [
+      virtualModules(options.virtualModules ?? {}),
+      oneCopyOfWorkbox(resolveDirs(options.appDir)),
+    ],
   });
   const js = result.outputFiles.find((file) => file.path.endsWith('.js'));
   const map = result.outputFiles.find((file) => file.path.endsWith('.map'));

@@ -22,41 +22,43 @@ function hintKey(path: Path): string {
  * longest suffix of the path that is listed wins.
  */
 const hints: Record<string, string> = {
-  'backgroundFetch': "Use backgroundFetch: {queues: [{name: 'downloads'}]}.",
+  backgroundFetch: "Use backgroundFetch: {queues: [{name: 'downloads'}]}.",
   'backgroundFetch.queues': "List the queues: queues: [{name: 'downloads'}].",
   'queues.name': "Give each queue a unique name, like 'downloads'.",
-  'cacheName': "Use a cache name, like 'media'.",
-  'forceFallback': 'Use true or false.',
-  'nativeFailover': 'Use true or false.',
-  'fallback': 'Use an object of numbers, like {chunkSize: 33554432}.',
-  'successUI': "Use {title: '{id} is ready'}.",
-  'failUI': "Use {title: '{id} failed'}.",
-  'title': "Use a string; '{id}' (queues) or '{url}' and '{filename}' (routes) are replaced.",
-  'icons': "Use a list like [{src: '/icons/download.png', sizes: '192x192'}].",
-  'src': "Use the icon's URL, like '/icons/download.png'.",
-  'clickUrl': "Use a URL relative to the service worker, like '/downloads/'.",
+  cacheName: "Use a cache name, like 'media'.",
+  forceFallback: 'Use true or false.',
+  nativeFailover: 'Use true or false.',
+  fallback: 'Use an object of numbers, like {chunkSize: 33554432}.',
+  successUI: "Use {title: '{id} is ready'}.",
+  failUI: "Use {title: '{id} failed'}.",
+  title: "Use a string; '{id}' (queues) or '{url}' and '{filename}' (routes) are replaced.",
+  icons: "Use a list like [{src: '/icons/download.png', sizes: '192x192'}].",
+  src: "Use the icon's URL, like '/icons/download.png'.",
+  clickUrl: "Use a URL relative to the service worker, like '/downloads/'.",
   'options.backgroundFetch': "Use backgroundFetch: {queue: 'downloads'}.",
-  'backgroundFetch.queue': "Name a queue of the top-level backgroundFetch.queues, like queue: 'downloads'.",
-  'responseWhileQueued': "Use an HTML string, or {body: '…', status: 202, headers: {…}}.",
+  'backgroundFetch.queue':
+    "Name a queue of the top-level backgroundFetch.queues, like queue: 'downloads'.",
+  responseWhileQueued: "Use an HTML string, or {body: '…', status: 202, headers: {…}}.",
   'backgroundFetch.fetchOptions': "Use {title: 'Downloading {filename}', downloadTotal: 1048576}.",
-  'downloadTotal': 'Use a whole number of bytes (0 for unknown).',
-  'status': 'Use an HTTP status from 200 to 599.',
-  'headers': "Use an object of strings, like {'Content-Type': 'text/html'}.",
-  'bundle': "Use true, false, or {mode: 'development', sourcemap: true}.",
-  'mode': "Use 'production' or 'development'.",
-  'minify': 'Use true or false.',
-  'sourcemap': 'Use true or false.',
-  'importScriptsUrl': "Use the URL of workbox-background-fetch.prod.js relative to the service worker.",
-  'queue': "Use a queue name like 'downloads', or {name: 'downloads', cacheName: 'media'}.",
-  'urlPattern': 'Use a RegExp, a URL string, or a match function.',
-  'method': "Use an HTTP method like 'GET'.",
-  'expiration': 'Use {maxEntries: 10} and/or {maxAgeSeconds: 86400}.',
-  'maxEntries': 'Use a positive whole number.',
-  'maxAgeSeconds': 'Use a positive number of seconds.',
-  'cacheableResponse': 'Use {statuses: [200]}.',
-  'rangeRequests': 'Use true or false.',
-  'plugins': 'Use a list of plugin object literals.',
-  'networkTimeoutSeconds': 'Use a positive number of seconds.',
+  downloadTotal: 'Use a whole number of bytes (0 for unknown).',
+  status: 'Use an HTTP status from 200 to 599.',
+  headers: "Use an object of strings, like {'Content-Type': 'text/html'}.",
+  bundle: "Use true, false, or {mode: 'development', sourcemap: true}.",
+  mode: "Use 'production' or 'development'.",
+  minify: 'Use true or false.',
+  sourcemap: 'Use true or false.',
+  importScriptsUrl:
+    'Use the URL of workbox-background-fetch.prod.js relative to the service worker.',
+  queue: "Use a queue name like 'downloads', or {name: 'downloads', cacheName: 'media'}.",
+  urlPattern: 'Use a RegExp, a URL string, or a match function.',
+  method: "Use an HTTP method like 'GET'.",
+  expiration: 'Use {maxEntries: 10} and/or {maxAgeSeconds: 86400}.',
+  maxEntries: 'Use a positive whole number.',
+  maxAgeSeconds: 'Use a positive number of seconds.',
+  cacheableResponse: 'Use {statuses: [200]}.',
+  rangeRequests: 'Use true or false.',
+  plugins: 'Use a list of plugin object literals.',
+  networkTimeoutSeconds: 'Use a positive number of seconds.',
 };
 
 function hintFor(path: Path): string {
@@ -209,7 +211,9 @@ export function describeIssues(
         } else {
           const expected = issue.unionErrors
             .flatMap((error) => error.issues)
-            .map((i) => (i.code === 'invalid_type' ? i.expected : i.message.replace(/^must be /, '')))
+            .map((i) =>
+              i.code === 'invalid_type' ? i.expected : i.message.replace(/^must be /, ''),
+            )
             .filter((value, index, all) => all.indexOf(value) === index);
           messages.push(
             `${where} must be ${expected.map(article).join(' or ')}, not ` +

@@ -54,7 +54,9 @@ export function queueOptionsSource(
     parts.push(`fallback: ${toSource(queue.fallback, `${path}.fallback`)}`);
   }
   if (queue.successUI !== undefined) {
-    parts.push(`onSuccess: (event) => event.updateUI(${uiSource(queue.successUI, `${path}.successUI`)})`);
+    parts.push(
+      `onSuccess: (event) => event.updateUI(${uiSource(queue.successUI, `${path}.successUI`)})`,
+    );
   }
   if (queue.failUI !== undefined) {
     parts.push(`onFail: (event) => event.updateUI(${uiSource(queue.failUI, `${path}.failUI`)})`);
@@ -68,8 +70,11 @@ export function queueOptionsSource(
 }
 
 function responseSource(response: string | ResponseConfig, path: string): string {
-  const {body = '', status = 202, headers = {'Content-Type': 'text/html; charset=utf-8'}} =
-    typeof response === 'string' ? {body: response} : response;
+  const {
+    body = '',
+    status = 202,
+    headers = {'Content-Type': 'text/html; charset=utf-8'},
+  } = typeof response === 'string' ? {body: response} : response;
   return `new Response(${JSON.stringify(body)}, {status: ${status}, headers: ${toSource(headers, `${path}.headers`)}})`;
 }
 

@@ -23,7 +23,11 @@ function use(imports: Imports, module: string, name: string): string {
  * @param imports Collects the imports the code needs.
  * @private
  */
-export function strategySource(route: BackgroundFetchRoute, queue: string, imports: Imports): string {
+export function strategySource(
+  route: BackgroundFetchRoute,
+  queue: string,
+  imports: Imports,
+): string {
   const {entry, index} = route;
   const at = `runtimeCaching[${index}].options`;
   const handlerOptions: string[] = [];
@@ -41,7 +45,11 @@ export function strategySource(route: BackgroundFetchRoute, queue: string, impor
         break;
       case 'backgroundSync': {
         const {name, options} = value as {name: string; options?: object};
-        const plugin = use(imports, 'workbox-background-sync/BackgroundSyncPlugin.js', 'BackgroundSyncPlugin');
+        const plugin = use(
+          imports,
+          'workbox-background-sync/BackgroundSyncPlugin.js',
+          'BackgroundSyncPlugin',
+        );
         plugins.push(
           `new ${plugin}(${JSON.stringify(name)}${
             options ? `, ${toSource(options, `${at}.backgroundSync.options`)}` : ''
@@ -51,12 +59,22 @@ export function strategySource(route: BackgroundFetchRoute, queue: string, impor
       }
       case 'broadcastUpdate': {
         const {channelName, options} = value as {channelName?: string; options: object};
-        const plugin = use(imports, 'workbox-broadcast-update/BroadcastUpdatePlugin.js', 'BroadcastUpdatePlugin');
-        plugins.push(`new ${plugin}(${toSource({channelName, ...options}, `${at}.broadcastUpdate`)})`);
+        const plugin = use(
+          imports,
+          'workbox-broadcast-update/BroadcastUpdatePlugin.js',
+          'BroadcastUpdatePlugin',
+        );
+        plugins.push(
+          `new ${plugin}(${toSource({channelName, ...options}, `${at}.broadcastUpdate`)})`,
+        );
         break;
       }
       case 'cacheableResponse': {
-        const plugin = use(imports, 'workbox-cacheable-response/CacheableResponsePlugin.js', 'CacheableResponsePlugin');
+        const plugin = use(
+          imports,
+          'workbox-cacheable-response/CacheableResponsePlugin.js',
+          'CacheableResponsePlugin',
+        );
         plugins.push(`new ${plugin}(${toSource(value, `${at}.cacheableResponse`)})`);
         break;
       }
@@ -67,7 +85,11 @@ export function strategySource(route: BackgroundFetchRoute, queue: string, impor
       }
       case 'rangeRequests': {
         if (value === true) {
-          const plugin = use(imports, 'workbox-range-requests/RangeRequestsPlugin.js', 'RangeRequestsPlugin');
+          const plugin = use(
+            imports,
+            'workbox-range-requests/RangeRequestsPlugin.js',
+            'RangeRequestsPlugin',
+          );
           plugins.push(`new ${plugin}()`);
         }
         break;
@@ -89,7 +111,11 @@ export function strategySource(route: BackgroundFetchRoute, queue: string, impor
       `${at}.backgroundFetch`,
     )})`,
   );
-  const strategy = use(imports, `workbox-strategies/${entry.handler as string}.js`, entry.handler as string);
+  const strategy = use(
+    imports,
+    `workbox-strategies/${entry.handler as string}.js`,
+    entry.handler as string,
+  );
   return `new ${strategy}({${[...handlerOptions, `plugins: [${plugins.join(', ')}]`].join(', ')}})`;
 }
 
@@ -103,7 +129,11 @@ export function strategySource(route: BackgroundFetchRoute, queue: string, impor
  * @param imports Collects the imports the code needs.
  * @private
  */
-export function routeSource(route: BackgroundFetchRoute, handler: string, imports: Imports): string {
+export function routeSource(
+  route: BackgroundFetchRoute,
+  handler: string,
+  imports: Imports,
+): string {
   const {entry, index} = route;
   const method = JSON.stringify(entry.method ?? 'GET');
   const pattern = entry.urlPattern;

@@ -163,7 +163,7 @@ export const pluginConfigSchema = z
 // Type-level locks: compile errors when a schema and its documented type differ.
 type Equals<A, B> =
   (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
-function assertSameType<T extends true>(): T | void {
+function assertSameType<T extends true>(): T | undefined {
   return undefined;
 }
 assertSameType<Equals<z.infer<typeof queueSchema>, BackgroundFetchQueueConfig>>();

@@ -17,7 +17,9 @@
  */
 export function startupExpression(code: string, onSerialize?: () => void): () => never {
   const placeholder = (): never => {
-    throw new Error('A workbox-background-fetch startup expression only runs in the service worker.');
+    throw new Error(
+      'A workbox-background-fetch startup expression only runs in the service worker.',
+    );
   };
   placeholder.toString = () => {
     onSerialize?.();

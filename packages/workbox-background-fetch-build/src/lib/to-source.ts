@@ -24,7 +24,13 @@ export function toSource(value: unknown, path: string): string {
     return String(value);
   }
   if (typeof value === 'number') {
-    return Number.isFinite(value) ? String(value) : value > 0 ? 'Infinity' : value < 0 ? '-Infinity' : 'NaN';
+    return Number.isFinite(value)
+      ? String(value)
+      : value > 0
+        ? 'Infinity'
+        : value < 0
+          ? '-Infinity'
+          : 'NaN';
   }
   if (typeof value === 'string') {
     return JSON.stringify(value);
@@ -95,10 +101,7 @@ function parses(source: string): boolean {
  * The source of a function as an expression, or as a method definition
  * (`name(args) {…}`) when it was written in shorthand.
  */
-function functionSource(
-  fn: Function,
-  path: string,
-): {expression: string; method: boolean} {
+function functionSource(fn: object, path: string): {expression: string; method: boolean} {
   const source = Function.prototype.toString.call(fn);
   if (/\{\s*\[native code\]\s*\}\s*$/.test(source)) {
     throw new BackgroundFetchConfigError([

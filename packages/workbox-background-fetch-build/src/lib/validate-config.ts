@@ -1,4 +1,4 @@
-import {z} from 'zod';
+import type {z} from 'zod';
 import {BackgroundFetchConfigError} from './config-error.js';
 import {describeIssues, formatPath} from './describe-issues.js';
 import {didYouMean} from './did-you-mean.js';
@@ -17,14 +17,22 @@ import type {
   InjectManifestConfig,
 } from '../types.js';
 
-const strategyNames = ['CacheFirst', 'CacheOnly', 'NetworkFirst', 'NetworkOnly', 'StaleWhileRevalidate'];
+const strategyNames = [
+  'CacheFirst',
+  'CacheOnly',
+  'NetworkFirst',
+  'NetworkOnly',
+  'StaleWhileRevalidate',
+];
 
 /** A `runtimeCaching` entry that carries `options.backgroundFetch`, with its index. @private */
 export interface BackgroundFetchRoute {
   index: number;
   entry: BackgroundFetchRuntimeCaching & {
     options: NonNullable<BackgroundFetchRuntimeCaching['options']> & {
-      backgroundFetch: NonNullable<NonNullable<BackgroundFetchRuntimeCaching['options']>['backgroundFetch']>;
+      backgroundFetch: NonNullable<
+        NonNullable<BackgroundFetchRuntimeCaching['options']>['backgroundFetch']
+      >;
     };
   };
 }
@@ -67,11 +75,7 @@ function checkQueueNames(backgroundFetch: BackgroundFetchConfig, issues: string[
   });
 }
 
-function checkRoute(
-  route: BackgroundFetchRoute,
-  queueNames: string[],
-  issues: string[],
-): void {
+function checkRoute(route: BackgroundFetchRoute, queueNames: string[], issues: string[]): void {
   const {entry, index} = route;
   const at = formatPath(['runtimeCaching', index]);
   const {handler, options} = entry;
@@ -144,7 +148,11 @@ export function validateGenerateSWConfig(config: unknown): {
   const routes: BackgroundFetchRoute[] = [];
   if (Array.isArray(config.runtimeCaching)) {
     config.runtimeCaching.forEach((entry: unknown, index) => {
-      if (isObject(entry) && isObject(entry.options) && entry.options.backgroundFetch !== undefined) {
+      if (
+        isObject(entry) &&
+        isObject(entry.options) &&
+        entry.options.backgroundFetch !== undefined
+      ) {
         check(backgroundFetchRouteSchema, entry, ['runtimeCaching', index], issues);
         routes.push({index, entry: entry as unknown as BackgroundFetchRoute['entry']});
       }
@@ -199,7 +207,9 @@ export function validateInjectManifestConfig(config: unknown): InjectManifestCon
 }
 
 /** `bundle` as an object, defaults applied. @private */
-export function bundleOptions(bundle: InjectManifestConfig['bundle']): Required<BundleConfig> | undefined {
+export function bundleOptions(
+  bundle: InjectManifestConfig['bundle'],
+): Required<BundleConfig> | undefined {
   if (bundle === false) {
     return undefined;
   }

@@ -13,7 +13,10 @@ export const GLOBAL_ROUTES = 'self.workbox.backgroundFetchRoutes';
 
 function importLines(imports: Imports): string {
   return [...imports]
-    .map(([module, names]) => `import {${[...names].sort().join(', ')}} from ${JSON.stringify(module)};`)
+    .map(
+      ([module, names]) =>
+        `import {${[...names].sort().join(', ')}} from ${JSON.stringify(module)};`,
+    )
     .join('\n');
 }
 

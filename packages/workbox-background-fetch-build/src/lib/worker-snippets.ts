@@ -47,4 +47,6 @@ export const focusOrOpenWindowSource = `function focusOrOpenWindow(url) {
 }`;
 
 /** All helpers, for code that may use any of them. @private */
-export const helpersSource = [fillTemplateSource, fileNameOfSource, focusOrOpenWindowSource].join('\n');
+export const helpersSource = [fillTemplateSource, fileNameOfSource, focusOrOpenWindowSource].join(
+  '\n',
+);

@@ -8,7 +8,12 @@
   cache (Range requests answered 206 by the worker). Chromium runs every
   way natively; Firefox ESR runs the CLI-generated worker on the fallback.
 */
-import {closeAllEngines, launchEngine, sha256, startTestServer} from '@workbox-background-fetch/test-utils';
+import {
+  closeAllEngines,
+  launchEngine,
+  sha256,
+  startTestServer,
+} from '@workbox-background-fetch/test-utils';
 import type {EngineName, EngineSession, TestServer} from '@workbox-background-fetch/test-utils';
 import {assertBuilt, buildSite, wav, windowIifeDir} from './helpers/build-site';
 import type {Way} from './helpers/build-site';
@@ -58,7 +63,7 @@ describe.each(cases)('%s, in %s (%s)', (way, engine, backend) => {
     await server?.close();
   });
 
-  test('a download started from the page lands in the route\'s cache, byte for byte', async () => {
+  test("a download started from the page lands in the route's cache, byte for byte", async () => {
     if (way.startsWith('CLI')) {
       expect(output).toMatch(/^Wrote public\/sw\.js \(/);
     }
@@ -66,15 +71,17 @@ describe.each(cases)('%s, in %s (%s)', (way, engine, backend) => {
       `() => testPage.download('talk', ${JSON.stringify(TALK_URL)})`,
     );
     expect(job).toMatchObject({result: 'success', failureReason: '', backend});
-    expect(await browser.evaluate(`() => testPage.cachedHash('media', ${JSON.stringify(TALK_URL)})`)).toBe(
-      sha256(TALK),
-    );
+    expect(
+      await browser.evaluate(`() => testPage.cachedHash('media', ${JSON.stringify(TALK_URL)})`),
+    ).toBe(sha256(TALK));
   });
 
   if (way === 'generateSW()' || way === 'CLI generateSW') {
     test("the record was written through the route's plugins", async () => {
       expect(
-        await browser.evaluate(`() => testPage.cachedHeader('media', ${JSON.stringify(TALK_URL)}, 'X-Route-Plugin')`),
+        await browser.evaluate(
+          `() => testPage.cachedHeader('media', ${JSON.stringify(TALK_URL)}, 'X-Route-Plugin')`,
+        ),
       ).toBe('media');
     });
   }

@@ -31,7 +31,8 @@ describe('backgroundFetchPlugin()', () => {
       `workbox-background-fetch-v${version}/workbox-background-fetch.prod.js`,
     );
     expect(
-      backgroundFetchPlugin({queue: 'downloads', swDest: 'dist/sw.js', mode: 'development'}).importScripts,
+      backgroundFetchPlugin({queue: 'downloads', swDest: 'dist/sw.js', mode: 'development'})
+        .importScripts,
     ).toBe(`workbox-background-fetch-v${version}/workbox-background-fetch.dev.js`);
     expect(
       backgroundFetchPlugin({queue: 'downloads', importScriptsUrl: '/lib/wbf.js'}).importScripts,
@@ -46,14 +47,22 @@ describe('backgroundFetchPlugin()', () => {
         '(Serving the runtime yourself? Give importScriptsUrl instead.)',
     );
     expect(() =>
-      backgroundFetchPlugin({queue: 'downloads', swDest: 'dist/sw.js', importScriptsUrl: '/lib/wbf.js'}),
+      backgroundFetchPlugin({
+        queue: 'downloads',
+        swDest: 'dist/sw.js',
+        importScriptsUrl: '/lib/wbf.js',
+      }),
     ).toThrow('backgroundFetchPlugin() takes swDest (the runtime is copied next to the worker) or');
   });
 
   test('is an object literal of plugin callbacks only, as workbox-build requires', () => {
     const {plugin} = backgroundFetchPlugin({queue: 'downloads', swDest: 'dist/sw.js'});
     expect(Object.keys(plugin)).toEqual(['fetchDidFail']);
-    const withResponse = backgroundFetchPlugin({queue: 'downloads', swDest: 'dist/sw.js', responseWhileQueued: 'later'});
+    const withResponse = backgroundFetchPlugin({
+      queue: 'downloads',
+      swDest: 'dist/sw.js',
+      responseWhileQueued: 'later',
+    });
     expect(Object.keys(withResponse.plugin)).toEqual(['fetchDidFail', 'handlerDidError']);
   });
 
@@ -86,7 +95,11 @@ describe('backgroundFetchPlugin()', () => {
           swDest: join(dist, 'sw.js'),
           importScripts: [downloads.importScripts],
           runtimeCaching: [
-            {urlPattern: /\/media\//, handler: 'CacheFirst', options: {cacheName: 'media', plugins: [downloads.plugin]}},
+            {
+              urlPattern: /\/media\//,
+              handler: 'CacheFirst',
+              options: {cacheName: 'media', plugins: [downloads.plugin]},
+            },
           ],
         });
         return result;
@@ -105,7 +118,9 @@ describe('backgroundFetchPlugin()', () => {
         'workbox-background-fetch.prod.js.map',
       ]);
       expect(readFileSync(join(dist, folder, 'workbox-background-fetch.prod.js'))).toEqual(
-        readFileSync(join(runtimePackageRoot(), 'dist', 'iife', 'workbox-background-fetch.prod.js')),
+        readFileSync(
+          join(runtimePackageRoot(), 'dist', 'iife', 'workbox-background-fetch.prod.js'),
+        ),
       );
       expect(readFileSync(join(dist, 'sw.js'), 'utf8')).toContain(
         `importScripts("${folder}/workbox-background-fetch.prod.js")`,
@@ -173,13 +188,17 @@ describe('backgroundFetchPlugin()', () => {
     test("the route's strategy calls the runtime plugin's callbacks", async () => {
       const worker = await runWorker(join(dist, 'sw.js'));
       const [plugin] = worker.self.stubRuntime.plugins;
-      expect(plugin.options.fetchOptions(new Request('https://app.example/media/ep-5.mp3'))).toEqual({
+      expect(
+        plugin.options.fetchOptions(new Request('https://app.example/media/ep-5.mp3')),
+      ).toEqual({
         title: 'Downloading ep-5.mp3',
       });
       // Offline: CacheFirst misses, its fetch fails, the plugin hands off
       // the request and answers with responseWhileQueued.
       const response = (await worker.dispatchFetch('/media/ep-5.mp3')) as Response;
-      expect(worker.self.stubRuntime.events).toContain('fetchDidFail:https://app.example/media/ep-5.mp3');
+      expect(worker.self.stubRuntime.events).toContain(
+        'fetchDidFail:https://app.example/media/ep-5.mp3',
+      );
       expect(response.status).toBe(202);
       expect(await response.text()).toBe('queued');
     });

@@ -22,7 +22,10 @@ function withQueue(queue: Record<string, unknown>): GenerateSWConfig {
   return {...base, backgroundFetch: {queues: [queue as never]}};
 }
 
-function withRoute(route: Record<string, unknown>, queues = [{name: 'downloads'}]): GenerateSWConfig {
+function withRoute(
+  route: Record<string, unknown>,
+  queues = [{name: 'downloads'}],
+): GenerateSWConfig {
   return {...base, backgroundFetch: {queues}, runtimeCaching: [route as never]};
 }
 
@@ -41,14 +44,16 @@ async function issuesOf(promise: Promise<unknown>): Promise<string[]> {
 describe('backgroundFetch.queues', () => {
   test('a misspelt key is named, with the likely key and the known ones', async () => {
     expect(await issuesOf(generateSW(withQueue({nmae: 'downloads'})))).toEqual([
-      'backgroundFetch.queues[0].name is required. Give each queue a unique name, like \'downloads\'.',
+      "backgroundFetch.queues[0].name is required. Give each queue a unique name, like 'downloads'.",
       "backgroundFetch.queues[0].nmae is not an option of backgroundFetch.queues[0]. Did you mean 'name'? " +
         'Known options: name, cacheName, forceFallback, nativeFailover, fallback, successUI, failUI, clickUrl.',
     ]);
   });
 
   test('a value of the wrong type is quoted, with the type wanted and an example', async () => {
-    expect(await issuesOf(generateSW(withQueue({name: 'downloads', forceFallback: 'yes'})))).toEqual([
+    expect(
+      await issuesOf(generateSW(withQueue({name: 'downloads', forceFallback: 'yes'}))),
+    ).toEqual([
       'backgroundFetch.queues[0].forceFallback must be a boolean, not "yes". Use true or false.',
     ]);
   });
@@ -68,7 +73,9 @@ describe('backgroundFetch.queues', () => {
 
   test('nested UI options are checked too', async () => {
     expect(
-      await issuesOf(generateSW(withQueue({name: 'd', successUI: {title: 5, icons: [{sizes: '1x1'}]}}))),
+      await issuesOf(
+        generateSW(withQueue({name: 'd', successUI: {title: 5, icons: [{sizes: '1x1'}]}})),
+      ),
     ).toEqual([
       "backgroundFetch.queues[0].successUI.title must be a string, not 5. Use a string; '{id}' (queues) or " +
         "'{url}' and '{filename}' (routes) are replaced.",
@@ -103,11 +110,15 @@ describe('runtimeCaching[].options.backgroundFetch', () => {
   });
 
   test('the queue must be one of backgroundFetch.queues', async () => {
-    expect(await issuesOf(generateSW(withRoute(route({backgroundFetch: {queue: 'downlaods'}}))))).toEqual([
+    expect(
+      await issuesOf(generateSW(withRoute(route({backgroundFetch: {queue: 'downlaods'}})))),
+    ).toEqual([
       "runtimeCaching[0].options.backgroundFetch.queue 'downlaods' names no queue of backgroundFetch.queues. " +
         "Did you mean 'downloads'?",
     ]);
-    expect(await issuesOf(generateSW(withRoute(route({backgroundFetch: {queue: 'media'}}))))).toEqual([
+    expect(
+      await issuesOf(generateSW(withRoute(route({backgroundFetch: {queue: 'media'}})))),
+    ).toEqual([
       "runtimeCaching[0].options.backgroundFetch.queue 'media' names no queue of backgroundFetch.queues. " +
         "Add {name: 'media'} to backgroundFetch.queues (it has: downloads).",
     ]);
@@ -122,7 +133,9 @@ describe('runtimeCaching[].options.backgroundFetch', () => {
 
   test('the handler must be a strategy name, whose cache receives the records', async () => {
     const issues = await issuesOf(
-      generateSW(withRoute(route({backgroundFetch: {queue: 'downloads'}}, {handler: 'CacheFrist'}))),
+      generateSW(
+        withRoute(route({backgroundFetch: {queue: 'downloads'}}, {handler: 'CacheFrist'})),
+      ),
     );
     expect(issues).toEqual([
       "runtimeCaching[0].handler must be a strategy name ('CacheFirst', 'CacheOnly', 'NetworkFirst', " +
@@ -134,7 +147,9 @@ describe('runtimeCaching[].options.backgroundFetch', () => {
   test('precacheFallback is replaced by responseWhileQueued', async () => {
     const issues = await issuesOf(
       generateSW(
-        withRoute(route({backgroundFetch: {queue: 'downloads'}, precacheFallback: {fallbackURL: '/x'}})),
+        withRoute(
+          route({backgroundFetch: {queue: 'downloads'}, precacheFallback: {fallbackURL: '/x'}}),
+        ),
       ),
     );
     expect(issues).toEqual([
@@ -154,21 +169,27 @@ describe('runtimeCaching[].options.backgroundFetch', () => {
       ),
     );
     expect(issues).toEqual([
-      "runtimeCaching[0].options.expiration needs runtimeCaching[0].options.cacheName: give the route its own " +
+      'runtimeCaching[0].options.expiration needs runtimeCaching[0].options.cacheName: give the route its own ' +
         "cache, like cacheName: 'media'.",
     ]);
   });
 
   test('networkTimeoutSeconds only with network strategies', async () => {
     const issues = await issuesOf(
-      generateSW(withRoute(route({backgroundFetch: {queue: 'downloads'}, networkTimeoutSeconds: 3}))),
+      generateSW(
+        withRoute(route({backgroundFetch: {queue: 'downloads'}, networkTimeoutSeconds: 3})),
+      ),
     );
-    expect(issues[0]).toMatch(/^runtimeCaching\[0\]\.options\.networkTimeoutSeconds only works with 'NetworkFirst'/);
+    expect(issues[0]).toMatch(
+      /^runtimeCaching\[0\]\.options\.networkTimeoutSeconds only works with 'NetworkFirst'/,
+    );
   });
 
   test('an unknown route option is named', async () => {
     const issues = await issuesOf(
-      generateSW(withRoute(route({backgroundFetch: {queue: 'downloads'}, expirations: {maxEntries: 1}}))),
+      generateSW(
+        withRoute(route({backgroundFetch: {queue: 'downloads'}, expirations: {maxEntries: 1}})),
+      ),
     );
     expect(issues[0]).toMatch(
       /^runtimeCaching\[0\]\.options\.expirations is not an option of runtimeCaching\[0\]\.options\. Did you mean 'expiration'\?/,
@@ -177,14 +198,22 @@ describe('runtimeCaching[].options.backgroundFetch', () => {
 
   test('responseWhileQueued is a string or a response as data', async () => {
     expect(
-      await issuesOf(generateSW(withRoute(route({backgroundFetch: {queue: 'downloads', responseWhileQueued: 5}})))),
+      await issuesOf(
+        generateSW(
+          withRoute(route({backgroundFetch: {queue: 'downloads', responseWhileQueued: 5}})),
+        ),
+      ),
     ).toEqual([
       'runtimeCaching[0].options.backgroundFetch.responseWhileQueued must be a string or an object, not 5. ' +
         "Use an HTML string, or {body: '…', status: 202, headers: {…}}.",
     ]);
     expect(
       await issuesOf(
-        generateSW(withRoute(route({backgroundFetch: {queue: 'downloads', responseWhileQueued: {status: 99}}}))),
+        generateSW(
+          withRoute(
+            route({backgroundFetch: {queue: 'downloads', responseWhileQueued: {status: 99}}}),
+          ),
+        ),
       ),
     ).toEqual([
       'runtimeCaching[0].options.backgroundFetch.responseWhileQueued.status must be greater than or equal to 200. ' +
@@ -198,7 +227,12 @@ describe('runtimeCaching[].options.backgroundFetch', () => {
     }
     await expect(
       generateSW(
-        withRoute(route({backgroundFetch: {queue: 'downloads'}, plugins: [new ExpirationPlugin() as never]})),
+        withRoute(
+          route({
+            backgroundFetch: {queue: 'downloads'},
+            plugins: [new ExpirationPlugin() as never],
+          }),
+        ),
       ),
     ).rejects.toThrow(
       'runtimeCaching[0].options.plugins[0] is an instance of ExpirationPlugin, which cannot be copied into the ' +
@@ -217,13 +251,19 @@ describe('injectManifest', () => {
 
   test('bundle options are checked, with the likely value', async () => {
     expect(
-      await issuesOf(injectManifest({...inject, bundle: {mode: 'prod'}} as unknown as InjectManifestConfig)),
-    ).toEqual(["bundle.mode must be one of 'production', 'development', not \"prod\". Did you mean 'production'?"]);
+      await issuesOf(
+        injectManifest({...inject, bundle: {mode: 'prod'}} as unknown as InjectManifestConfig),
+      ),
+    ).toEqual([
+      "bundle.mode must be one of 'production', 'development', not \"prod\". Did you mean 'production'?",
+    ]);
   });
 
   test('backgroundFetch needs bundling', async () => {
     expect(
-      await issuesOf(injectManifest({...inject, bundle: false, backgroundFetch: {queues: [{name: 'd'}]}})),
+      await issuesOf(
+        injectManifest({...inject, bundle: false, backgroundFetch: {queues: [{name: 'd'}]}}),
+      ),
     ).toEqual([
       'backgroundFetch needs bundling: its queues are created by code added to your worker when it is bundled. ' +
         'Remove bundle: false, or remove backgroundFetch and create the queues in your worker.',

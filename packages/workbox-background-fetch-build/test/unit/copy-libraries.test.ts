@@ -10,7 +10,9 @@ jest.mock('../../src/lib/runtime-paths', () => ({
   runtimeVersion: () => '1.2.3',
 }));
 
-const libraryFiles = runtimePaths.libraryFiles as jest.MockedFunction<typeof runtimePaths.libraryFiles>;
+const libraryFiles = runtimePaths.libraryFiles as jest.MockedFunction<
+  typeof runtimePaths.libraryFiles
+>;
 
 describe('copyBackgroundFetchLibraries()', () => {
   test('copies the prebuilt bundles into a versioned folder', async () => {

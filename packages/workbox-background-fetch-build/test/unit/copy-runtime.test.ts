@@ -23,7 +23,9 @@ test('the two-liner fails the build, naming the runtime file it cannot copy', as
       globDirectory: dist,
       swDest: join(dist, 'sw.js'),
       importScripts: [downloads.importScripts],
-      runtimeCaching: [{urlPattern: /\/media\//, handler: 'CacheFirst', options: {plugins: [downloads.plugin]}}],
+      runtimeCaching: [
+        {urlPattern: /\/media\//, handler: 'CacheFirst', options: {plugins: [downloads.plugin]}},
+      ],
     }),
   ).rejects.toThrow(
     `backgroundFetchPlugin(): the runtime file ${join(emptyRuntime, 'dist', 'iife', 'workbox-background-fetch.prod.js')} ` +

@@ -1,4 +1,11 @@
-import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import * as workboxBuild from 'workbox-build';
@@ -76,7 +83,10 @@ describe('generateSW', () => {
   let development: {dist: string};
   beforeAll(async () => {
     const a = app();
-    production = {dist: a.dist, result: await generateSW(config(a.dist, {importScripts: ['extra.js']}))};
+    production = {
+      dist: a.dist,
+      result: await generateSW(config(a.dist, {importScripts: ['extra.js']})),
+    };
     const b = app();
     await generateSW(config(b.dist, {mode: 'development', cacheId: 'my-app'}));
     development = {dist: b.dist};
@@ -90,7 +100,9 @@ describe('generateSW', () => {
     expect(result.filePaths).toEqual(
       expect.arrayContaining([join(dist, 'sw.js'), join(dist, bundle), join(dist, map)]),
     );
-    expect(readFileSync(join(dist, bundle), 'utf8')).toContain(`//# sourceMappingURL=${bundle}.map`);
+    expect(readFileSync(join(dist, bundle), 'utf8')).toContain(
+      `//# sourceMappingURL=${bundle}.map`,
+    );
   });
 
   test('the worker loads the bundle before other importScripts, and does not precache it', () => {
@@ -105,33 +117,51 @@ describe('generateSW', () => {
   test("a tied route hands its requests to the bundle; other routes stay workbox-build's", () => {
     const sw = readFileSync(join(development.dist, 'sw.js'), 'utf8');
     expect(sw).toContain(
-      "workbox.registerRoute(/\\/media\\//, function anonymous(options) {\n" +
+      'workbox.registerRoute(/\\/media\\//, function anonymous(options) {\n' +
         '    return self.workbox.backgroundFetchRoutes[0].handle(options);\n' +
         "  }, 'GET');",
     );
-    expect(sw).toContain('workbox.registerRoute(/\\/api\\//, new workbox.NetworkFirst({\n    "cacheName": "api"');
+    expect(sw).toContain(
+      'workbox.registerRoute(/\\/api\\//, new workbox.NetworkFirst({\n    "cacheName": "api"',
+    );
     expect(sw).not.toContain('"cacheName": "media"');
   });
 
   test('the bundle creates the queues, routes and strategies from the config', () => {
-    const code = readFileSync(join(development.dist, bundleFiles(development.dist).sort()[0]), 'utf8');
-    expect(code).toContain('queues["downloads"] = new BackgroundFetchQueue("downloads", { router, onSuccess:');
+    const code = readFileSync(
+      join(development.dist, bundleFiles(development.dist).sort()[0]),
+      'utf8',
+    );
+    expect(code).toContain(
+      'queues["downloads"] = new BackgroundFetchQueue("downloads", { router, onSuccess:',
+    );
     expect(code).toContain(
       'routes[0] = new CacheFirst({ cacheName: "media", plugins: [new ExpirationPlugin({ "maxEntries": 5 }), ' +
         'new RangeRequestsPlugin(), new BackgroundFetchPlugin(queues["downloads"], {',
     );
-    expect(code).toContain('router.registerRoute(new RegExpRoute(/\\/media\\//, routes[0], "GET"));');
+    expect(code).toContain(
+      'router.registerRoute(new RegExpRoute(/\\/media\\//, routes[0], "GET"));',
+    );
     expect(code).toContain('self.workbox.backgroundFetchRoutes = routes;');
   });
 
   test('cacheId reaches the bundle, so default cache names agree', () => {
-    const code = readFileSync(join(development.dist, bundleFiles(development.dist).sort()[0]), 'utf8');
+    const code = readFileSync(
+      join(development.dist, bundleFiles(development.dist).sort()[0]),
+      'utf8',
+    );
     expect(code).toContain('setCacheNameDetails({ prefix: "my-app" });');
   });
 
   test('production bundles are minified; development bundles keep dev-only code', () => {
-    const prod = readFileSync(join(production.dist, bundleFiles(production.dist).sort()[0]), 'utf8');
-    const dev = readFileSync(join(development.dist, bundleFiles(development.dist).sort()[0]), 'utf8');
+    const prod = readFileSync(
+      join(production.dist, bundleFiles(production.dist).sort()[0]),
+      'utf8',
+    );
+    const dev = readFileSync(
+      join(development.dist, bundleFiles(development.dist).sort()[0]),
+      'utf8',
+    );
     expect(prod.length).toBeLessThan(dev.length / 2);
     expect(dev).toContain('logger.debug(');
     expect(prod).not.toContain('process.env.NODE_ENV');
@@ -165,16 +195,18 @@ describe('generateSW', () => {
     const {dist} = app();
     const wrong = config(dist);
     (wrong.backgroundFetch!.queues[0] as unknown as Record<string, unknown>).nmae = 'x';
-    await expect(generateSW(wrong)).rejects.toThrow(/backgroundFetch\.queues\[0\]\.nmae is not an option/);
+    await expect(generateSW(wrong)).rejects.toThrow(
+      /backgroundFetch\.queues\[0\]\.nmae is not an option/,
+    );
     expect(existsSync(join(dist, 'sw.js'))).toBe(false);
     expect(bundleFiles(dist)).toEqual([]);
   });
 
   test('workbox-build still reports mistakes in its own options', async () => {
     const {dist} = app();
-    await expect(generateSW({...config(dist), globDirectry: dist} as GenerateSWConfig)).rejects.toThrow(
-      /globDirectry/,
-    );
+    await expect(
+      generateSW({...config(dist), globDirectry: dist} as GenerateSWConfig),
+    ).rejects.toThrow(/globDirectry/);
   });
 });
 
@@ -185,7 +217,7 @@ describe('the generated worker, run', () => {
     await generateSW(config(built));
   });
 
-  test('creates the queue once, with a router that finds the tied route\'s strategy', async () => {
+  test("creates the queue once, with a router that finds the tied route's strategy", async () => {
     const dist = built;
     const worker = await runWorker(join(dist, 'sw.js'));
     const {queues, plugins} = worker.self.stubRuntime;
@@ -221,7 +253,9 @@ describe('the generated worker, run', () => {
     expect(opened).toEqual(['https://app.example/library/?job=ep%205']);
 
     const [plugin] = worker.self.stubRuntime.plugins;
-    expect(plugin.options.fetchOptions(new Request('https://app.example/media/ep%205.mp3'))).toEqual({
+    expect(
+      plugin.options.fetchOptions(new Request('https://app.example/media/ep%205.mp3')),
+    ).toEqual({
       title: 'Downloading ep 5.mp3',
     });
     const response = plugin.options.responseWhileQueued as Response;
@@ -229,7 +263,7 @@ describe('the generated worker, run', () => {
     expect(await response.text()).toBe('<p>Downloading in the background</p>');
   });
 
-  test('a request to a tied route goes to the bundle\'s strategy, in workbox-build\'s route order', async () => {
+  test("a request to a tied route goes to the bundle's strategy, in workbox-build's route order", async () => {
     const dist = built;
     const worker = await runWorker(join(dist, 'sw.js'));
     const strategy = worker.self.workbox.backgroundFetchRoutes[0];
@@ -249,12 +283,14 @@ describe('the generated worker, run', () => {
   test('offline, the tied route hands the request to its queue and answers responseWhileQueued', async () => {
     const worker = await runWorker(join(built, 'sw.js'));
     const response = (await worker.dispatchFetch('/media/ep-5.mp3')) as Response;
-    expect(worker.self.stubRuntime.events).toContain('fetchDidFail:https://app.example/media/ep-5.mp3');
+    expect(worker.self.stubRuntime.events).toContain(
+      'fetchDidFail:https://app.example/media/ep-5.mp3',
+    );
     expect(response.status).toBe(202);
     expect(await response.text()).toBe('<p>Downloading in the background</p>');
   });
 
-  test('string and function urlPatterns match in the queue\'s router as in workbox-routing; plugin literals are copied', async () => {
+  test("string and function urlPatterns match in the queue's router as in workbox-routing; plugin literals are copied", async () => {
     const {dist} = app();
     await generateSW({
       ...config(dist),

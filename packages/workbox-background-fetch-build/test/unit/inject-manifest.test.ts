@@ -131,7 +131,7 @@ describe('injectManifest', () => {
     );
   });
 
-  test('a worker without the injection point gets workbox-build\'s error', async () => {
+  test("a worker without the injection point gets workbox-build's error", async () => {
     const {dist, swSrc} = app(`self.addEventListener('fetch', () => {});\n`);
     await expect(
       injectManifest({swSrc, swDest: join(dist, 'sw.js'), globDirectory: dist}),

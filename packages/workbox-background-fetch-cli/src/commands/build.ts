@@ -30,7 +30,10 @@ async function buildOnce(
 ): Promise<{config: Record<string, unknown>; path: string; result: BuildResult}> {
   const {config, path} = await loadConfig(configFile, fresh);
   try {
-    const result = command === 'generateSW' ? await generateSW(config as never) : await injectManifest(config as never);
+    const result =
+      command === 'generateSW'
+        ? await generateSW(config as never)
+        : await injectManifest(config as never);
     io.out(resultLine(result));
     for (const warning of result.warnings) {
       io.err(`Warning: ${oneLine(warning)}`);

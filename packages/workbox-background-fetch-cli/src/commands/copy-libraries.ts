@@ -7,8 +7,14 @@ import type {CliIO} from '../lib/io.js';
 
 /** What each copied bundle is for, by file name prefix. */
 const KINDS = [
-  {prefix: 'workbox-background-fetch-window.', what: 'page library (global workbox.backgroundFetchWindow, for <script src>)'},
-  {prefix: 'workbox-background-fetch.', what: 'worker runtime (global workbox.backgroundFetch, for importScripts())'},
+  {
+    prefix: 'workbox-background-fetch-window.',
+    what: 'page library (global workbox.backgroundFetchWindow, for <script src>)',
+  },
+  {
+    prefix: 'workbox-background-fetch.',
+    what: 'worker runtime (global workbox.backgroundFetch, for importScripts())',
+  },
 ];
 
 /**

@@ -47,7 +47,8 @@ export async function initCommand(
     );
   }
   const esm = name.endsWith('.mjs') || (!name.endsWith('.cjs') && isModulePackage(dirname(path)));
-  const globDirectory = ['dist', 'build', 'public', 'www'].find((dir) => existsSync(resolve(dir))) ?? 'dist';
+  const globDirectory =
+    ['dist', 'build', 'public', 'www'].find((dir) => existsSync(resolve(dir))) ?? 'dist';
   const command = injectManifest ? 'injectManifest' : 'generateSW';
   mkdirSync(dirname(path), {recursive: true});
   writeFileSync(path, configTemplate({command, globDirectory, esm}));
@@ -58,7 +59,11 @@ export async function initCommand(
     writeFileSync(worker, workerTemplate);
     written.push(worker);
   }
-  const next = file ? `workbox-background-fetch ${command} ${name}` : `workbox-background-fetch ${command}`;
-  io.out(`Wrote ${describeFiles(written)}. Check globDirectory and swDest in it, then run: ${next}`);
+  const next = file
+    ? `workbox-background-fetch ${command} ${name}`
+    : `workbox-background-fetch ${command}`;
+  io.out(
+    `Wrote ${describeFiles(written)}. Check globDirectory and swDest in it, then run: ${next}`,
+  );
   return 0;
 }

@@ -103,7 +103,9 @@ export async function loadConfig(
   try {
     loaded = isModuleFile(path) ? await runModule(path, fresh) : runCommonJS(path);
   } catch (error) {
-    throw new CliError(`Could not load ${displayPath(path)}: ${oneLine(String((error as Error).message))}`);
+    throw new CliError(
+      `Could not load ${displayPath(path)}: ${oneLine(String((error as Error).message))}`,
+    );
   }
   const config = isNamespace(loaded) ? loaded.default : loaded;
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {

@@ -12,7 +12,9 @@ jest.mock(
   {virtual: true},
 );
 jest.mock('../../../workbox-background-fetch-build/src/lib/runtime-paths', () => {
-  const actual = jest.requireActual('../../../workbox-background-fetch-build/src/lib/runtime-paths');
+  const actual = jest.requireActual(
+    '../../../workbox-background-fetch-build/src/lib/runtime-paths',
+  );
   const {createStubRuntime} = jest.requireActual(
     '../../../workbox-background-fetch-build/test/unit/helpers/stub-runtime',
   );
@@ -55,7 +57,9 @@ async function until(condition: () => boolean, io?: Captured, ms = 20_000): Prom
   const end = Date.now() + ms;
   while (!condition()) {
     if (Date.now() > end) {
-      throw new Error(`timed out; output: ${JSON.stringify(io?.lines)}, errors: ${JSON.stringify(io?.errors)}`);
+      throw new Error(
+        `timed out; output: ${JSON.stringify(io?.lines)}, errors: ${JSON.stringify(io?.errors)}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -92,7 +96,9 @@ describe('arguments', () => {
   test('an unknown option is one line', async () => {
     const io = capture();
     expect(await run(['generateSW', '--wacth'], io)).toBe(1);
-    expect(io.errors).toEqual(['Error: Unknown option --wacth. Run "workbox-background-fetch --help" for the options.']);
+    expect(io.errors).toEqual([
+      'Error: Unknown option --wacth. Run "workbox-background-fetch --help" for the options.',
+    ]);
   });
 
   test('options that do not fit the command are refused', async () => {
@@ -127,7 +133,7 @@ describe('init', () => {
     ]);
     const config = readFileSync(join(dir, 'workbox-config.js'), 'utf8');
     expect(config).toContain('module.exports = {');
-    expect(config).toContain("backgroundFetch: {\n    queues: [");
+    expect(config).toContain('backgroundFetch: {\n    queues: [');
     expect(config).toContain("backgroundFetch: {\n          queue: 'downloads',");
 
     const build = capture();
@@ -167,7 +173,9 @@ describe('init', () => {
     expect(io.lines[0]).toMatch(
       /^Wrote src\/sw\.js \(\d+ B\), workbox-config\.js \([\d.]+ K?i?B\)\. .* then run: workbox-background-fetch injectManifest$/,
     );
-    expect(readFileSync(join(dir, 'src', 'sw.js'), 'utf8')).toContain("import {backgroundFetchRecipe} from 'workbox-background-fetch';");
+    expect(readFileSync(join(dir, 'src', 'sw.js'), 'utf8')).toContain(
+      "import {backgroundFetchRecipe} from 'workbox-background-fetch';",
+    );
     const build = capture();
     expect(await run(['injectManifest'], build)).toBe(0);
     expect(build.lines).toEqual([
@@ -198,7 +206,9 @@ describe('generateSW and injectManifest', () => {
     writeFileSync('workbox-config.js', 'module.exports = {globDirectory: "dist",,};');
     const io = capture();
     expect(await run(['generateSW'], io)).toBe(1);
-    expect(io.errors).toEqual([expect.stringMatching(/^Error: Could not load workbox-config\.js: Unexpected token/)]);
+    expect(io.errors).toEqual([
+      expect.stringMatching(/^Error: Could not load workbox-config\.js: Unexpected token/),
+    ]);
   });
 
   test('config mistakes: the first in one line with the count, all of them with --debug', async () => {
@@ -216,14 +226,19 @@ describe('generateSW and injectManifest', () => {
     ]);
     const debug = capture();
     expect(await run(['generateSW', '--debug'], debug)).toBe(1);
-    expect(debug.errors[1]).toMatch(/^Error: workbox-config\.js: backgroundFetch\.queues\[0\]\.nmae is not an option/);
-    expect(debug.errors[2]).toMatch(/^BackgroundFetchConfigError: [^]*\n\s+at /);
+    expect(debug.errors[1]).toMatch(
+      /^Error: workbox-config\.js: backgroundFetch\.queues\[0\]\.nmae is not an option/,
+    );
+    expect(debug.errors[2]).toMatch(/^BackgroundFetchConfigError: [\s\S]*\n\s+at /);
     expect(existsSync('dist/sw.js')).toBe(false);
   });
 
   test("workbox-build's own errors are one line too", async () => {
     project();
-    writeFileSync('workbox-config.js', `module.exports = {globDirectory: 'dist', swDest: 'dist/sw.js', globPaterns: []};`);
+    writeFileSync(
+      'workbox-config.js',
+      `module.exports = {globDirectory: 'dist', swDest: 'dist/sw.js', globPaterns: []};`,
+    );
     const io = capture();
     expect(await run(['generateSW'], io)).toBe(1);
     expect(io.errors).toHaveLength(1);
@@ -251,9 +266,14 @@ describe('generateSW and injectManifest', () => {
     expect(io.lines[3]).toMatch(/precaches 3 URLs /);
 
     // A mistake while watching is reported; watching goes on.
-    writeFileSync('workbox-config.js', `module.exports = {globDirectory: 'dist', swDest: 'dist/sw.js', backgroundFetch: {}};`);
+    writeFileSync(
+      'workbox-config.js',
+      `module.exports = {globDirectory: 'dist', swDest: 'dist/sw.js', backgroundFetch: {}};`,
+    );
     await until(() => io.errors.length === 1, io);
-    expect(io.errors[0]).toMatch(/^Error: workbox-config\.js: backgroundFetch\.queues is required\./);
+    expect(io.errors[0]).toMatch(
+      /^Error: workbox-config\.js: backgroundFetch\.queues is required\./,
+    );
     expect(io.lines).toHaveLength(4);
 
     controller.abort();
@@ -283,7 +303,9 @@ describe('copyLibraries', () => {
     for (const [name, size] of Object.entries(names)) {
       writeFileSync(join(source, name), 'x'.repeat(size));
     }
-    const runtimePaths = jest.requireMock('../../../workbox-background-fetch-build/src/lib/runtime-paths');
+    const runtimePaths = jest.requireMock(
+      '../../../workbox-background-fetch-build/src/lib/runtime-paths',
+    );
     runtimePaths.libraryFiles.mockReturnValueOnce(
       Object.keys(names).map((name) => ({from: join(source, name), name})),
     );
@@ -301,7 +323,14 @@ describe('copyLibraries', () => {
         'precache (globIgnores, as "workbox-background-fetch init" writes).',
     ]);
     expect(
-      existsSync(join(dir, 'dist', 'workbox-background-fetch-v0.1.0', 'workbox-background-fetch-window.prod.js')),
+      existsSync(
+        join(
+          dir,
+          'dist',
+          'workbox-background-fetch-v0.1.0',
+          'workbox-background-fetch-window.prod.js',
+        ),
+      ),
     ).toBe(true);
   });
 
@@ -309,9 +338,14 @@ describe('copyLibraries', () => {
     project();
     const source = mkdtempSync(join(tmpdir(), 'wbf-cli-libs-'));
     writeFileSync(join(source, 'workbox-background-fetch.prod.js'), 'x');
-    const runtimePaths = jest.requireMock('../../../workbox-background-fetch-build/src/lib/runtime-paths');
+    const runtimePaths = jest.requireMock(
+      '../../../workbox-background-fetch-build/src/lib/runtime-paths',
+    );
     runtimePaths.libraryFiles.mockReturnValueOnce([
-      {from: join(source, 'workbox-background-fetch.prod.js'), name: 'workbox-background-fetch.prod.js'},
+      {
+        from: join(source, 'workbox-background-fetch.prod.js'),
+        name: 'workbox-background-fetch.prod.js',
+      },
     ]);
     runtimePaths.windowPackageRoot.mockReturnValueOnce(undefined);
     const io = capture();
@@ -335,5 +369,4 @@ describe('copyLibraries', () => {
       'workbox-background-fetch-v0.1.0/workbox-background-fetch-window.prod.js',
     ]);
   });
-
 });

@@ -44,7 +44,9 @@ function loadInChild(cwd: string, file?: string, fresh = false): unknown {
 
 describe('loadConfig()', () => {
   test('loads a CommonJS workbox-config.js, afresh each time', async () => {
-    const dir = folder({'workbox-config.js': 'module.exports = {globDirectory: "dist", pattern: /x/};'});
+    const dir = folder({
+      'workbox-config.js': 'module.exports = {globDirectory: "dist", pattern: /x/};',
+    });
     process.chdir(dir);
     const {config, path} = await loadConfig(undefined);
     expect(path).toBe(join(dir, 'workbox-config.js'));
@@ -77,7 +79,8 @@ describe('loadConfig()', () => {
   test('an ES module without a default export is explained', () => {
     const dir = folder({'c.mjs': 'export const globDirectory = "dist";'});
     expect(loadInChild(dir, 'c.mjs')).toEqual({
-      error: 'c.mjs must export a config object (module.exports = {…} or export default {…}), not undefined.',
+      error:
+        'c.mjs must export a config object (module.exports = {…} or export default {…}), not undefined.',
     });
   });
 });

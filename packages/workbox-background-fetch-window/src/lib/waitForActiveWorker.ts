@@ -25,7 +25,10 @@ function diagnose(url: string): Promise<string> {
 }
 
 async function installFailed(url: string, fallbackCause = ''): Promise<Error> {
-  return createWindowError('worker-install-failed', {url, cause: (await diagnose(url)) || fallbackCause});
+  return createWindowError('worker-install-failed', {
+    url,
+    cause: (await diagnose(url)) || fallbackCause,
+  });
 }
 
 /**
@@ -130,12 +133,25 @@ export async function waitForActiveWorker({
     const timer = setTimeout(() => {
       const worker = seen?.installing ?? seen?.waiting;
       if (worker) {
-        fail(Promise.resolve(createWindowError('worker-not-activated', {url: worker.scriptURL, state: worker.state, timeout})));
+        fail(
+          Promise.resolve(
+            createWindowError('worker-not-activated', {
+              url: worker.scriptURL,
+              state: worker.state,
+              timeout,
+            }),
+          ),
+        );
         return;
       }
       fail(
         container.getRegistrations().then(
-          (all) => createWindowError('no-registration', {timeout, page: location.href, scopes: all.map((r) => r.scope)}),
+          (all) =>
+            createWindowError('no-registration', {
+              timeout,
+              page: location.href,
+              scopes: all.map((r) => r.scope),
+            }),
           () => createWindowError('no-registration', {timeout, page: location.href, scopes: []}),
         ),
       );

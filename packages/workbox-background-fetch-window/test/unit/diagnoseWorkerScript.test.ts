@@ -31,14 +31,20 @@ describe('diagnoseWorkerScript()', () => {
     server = await startTestServer();
     server.addFile('/ok-sw.js', Buffer.from('importScripts("lib/present.js");'), js);
     server.addFile('/lib/present.js', Buffer.from('self.x = 1;'), js);
-    server.addFile('/two-liner-sw.js', Buffer.from('importScripts("lib/present.js","wbf-v1/workbox-background-fetch.prod.js");'), js);
+    server.addFile(
+      '/two-liner-sw.js',
+      Buffer.from('importScripts("lib/present.js","wbf-v1/workbox-background-fetch.prod.js");'),
+      js,
+    );
     server.addFile('/other-sw.js', Buffer.from("importScripts('vendor/missing.js');"), js);
     server.addFile('/html-sw.js', Buffer.from('<!doctype html>'), {contentType: 'text/html'});
   });
   afterAll(() => server.close());
 
   test('a script that answers 404', async () => {
-    expect(await diagnoseWorkerScript(server.url('/gone-sw.js'))).toBe(`GET ${server.url('/gone-sw.js')} answered 404`);
+    expect(await diagnoseWorkerScript(server.url('/gone-sw.js'))).toBe(
+      `GET ${server.url('/gone-sw.js')} answered 404`,
+    );
   });
 
   test('a script served as HTML (a single-page app fallback, most often)', async () => {
@@ -70,16 +76,22 @@ describe('diagnoseWorkerScript()', () => {
 
   test('an unreachable server', async () => {
     const url = 'http://127.0.0.1:1/sw.js';
-    expect(await diagnoseWorkerScript(url)).toMatch(/^GET http:\/\/127\.0\.0\.1:1\/sw\.js failed \(.+\)$/);
+    expect(await diagnoseWorkerScript(url)).toMatch(
+      /^GET http:\/\/127\.0\.0\.1:1\/sw\.js failed \(.+\)$/,
+    );
   });
 });
 
 describe('the messages of backgroundFetchManager()', () => {
   test('no-registration lists scopes that miss the page, and says how to fix it', () => {
     expect(
-      messages['no-registration']({timeout: 10000, page: 'https://app.example/', scopes: ['https://app.example/js/']}),
+      messages['no-registration']({
+        timeout: 10000,
+        page: 'https://app.example/',
+        scopes: ['https://app.example/js/'],
+      }),
     ).toBe(
-      'No service worker is registered for this page (https://app.example/) after 10 s. This origin\'s ' +
+      "No service worker is registered for this page (https://app.example/) after 10 s. This origin's " +
         'registrations have the scopes https://app.example/js/, which do not include this page: serve the ' +
         "worker from a folder above the page (e.g. /sw.js). Or pass {serviceWorker: '/sw.js'} to " +
         'backgroundFetchManager(): it registers the worker and names what failed.',
@@ -87,7 +99,13 @@ describe('the messages of backgroundFetchManager()', () => {
   });
 
   test('worker-not-activated says what to do for an installing and for a waiting worker', () => {
-    expect(messages['worker-not-activated']({url: 'https://app.example/sw.js', state: 'installing', timeout: 2500})).toBe(
+    expect(
+      messages['worker-not-activated']({
+        url: 'https://app.example/sw.js',
+        state: 'installing',
+        timeout: 2500,
+      }),
+    ).toBe(
       'The service worker https://app.example/sw.js is still installing after 2.5 s. If its install event ' +
         'precaches a lot, pass a larger {timeout} to backgroundFetchManager(); if it is waiting, an older worker ' +
         'still controls open tabs: call self.skipWaiting() in the worker, or close them.',

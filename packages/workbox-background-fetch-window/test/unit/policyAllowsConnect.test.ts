@@ -19,7 +19,11 @@ describe("the page polyfill checks a <meta> CSP's connect-src as native fetch() 
     expect(allows('connect-src https:', 'http://cdn.example/a')).toBe(false);
     expect(allows('connect-src *.example', 'https://cdn.example/a')).toBe(true);
     expect(allows('connect-src cdn.example:8443', 'https://cdn.example/a')).toBe(false);
-    expect(allows('connect-src https://cdn.example/media/', 'https://cdn.example/media/a')).toBe(true);
-    expect(allows('connect-src https://cdn.example/media/', 'https://cdn.example/other/a')).toBe(false);
+    expect(allows('connect-src https://cdn.example/media/', 'https://cdn.example/media/a')).toBe(
+      true,
+    );
+    expect(allows('connect-src https://cdn.example/media/', 'https://cdn.example/other/a')).toBe(
+      false,
+    );
   });
 });

@@ -15,8 +15,6 @@ export class EndedRegistration extends SnapshotRegistration {
   }
 
   matchAll(): Promise<BackgroundFetchRecord[]> {
-    return Promise.reject(
-      createError('records-unavailable', {id: this.id}, 'InvalidStateError'),
-    );
+    return Promise.reject(createError('records-unavailable', {id: this.id}, 'InvalidStateError'));
   }
 }

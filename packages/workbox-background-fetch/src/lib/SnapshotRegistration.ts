@@ -113,10 +113,7 @@ export abstract class SnapshotRegistration
    * fires none after a result): a job the browser finished whose records
    * could not be stored ends as a failure.
    */
-  replaceResult(
-    result: BackgroundFetchResult,
-    failureReason: BackgroundFetchFailureReason,
-  ): void {
+  replaceResult(result: BackgroundFetchResult, failureReason: BackgroundFetchFailureReason): void {
     this.state = {...this.state, result, failureReason};
   }
 

@@ -66,9 +66,7 @@ export async function cacheRecords(
     }
   } catch (error) {
     await Promise.all(
-      written.map(async ({cacheName, key}) =>
-        (await self.caches.open(cacheName)).delete(key),
-      ),
+      written.map(async ({cacheName, key}) => (await self.caches.open(cacheName)).delete(key)),
     );
     throw error;
   }

@@ -35,7 +35,11 @@ export interface NativeOutcome {
 /** What becomes of a native job that ended. */
 export type NativeVerdict =
   /** Settle with this result. */
-  | {action: 'settle'; type: 'success' | 'fail' | 'abort'; failureReason: BackgroundFetchFailureReason}
+  | {
+      action: 'settle';
+      type: 'success' | 'fail' | 'abort';
+      failureReason: BackgroundFetchFailureReason;
+    }
   /** Continue the same job with the chunked fallback (same id, no end event yet). */
   | {action: 'take-over'; why: string};
 
@@ -73,7 +77,8 @@ export function decideNativeEnd(outcome: NativeOutcome, failover: boolean): Nati
       outcome.failureReason === 'fetch-error' ||
       (outcome.failureReason === 'bad-status' && networkOnly)
     ) {
-      why = outcome.failureReason === 'bad-status' ? 'bad-status without a response' : 'fetch-error';
+      why =
+        outcome.failureReason === 'bad-status' ? 'bad-status without a response' : 'fetch-error';
     }
   }
   if (why === undefined) {

@@ -3,12 +3,7 @@ import {delay} from './fallback/wait.js';
 import {createError} from './models/createError.js';
 import {settlingJob} from './settlingJobs.js';
 import {deserializeRequest, serializeError, serializeRequest} from './serialization.js';
-import type {
-  HelloReply,
-  PageToWorkerMessage,
-  Reply,
-  SerializedRecord,
-} from '../protocol.js';
+import type {HelloReply, PageToWorkerMessage, Reply, SerializedRecord} from '../protocol.js';
 import type {BackgroundFetchRecord} from '../types.js';
 
 declare const self: ServiceWorkerGlobalScope;

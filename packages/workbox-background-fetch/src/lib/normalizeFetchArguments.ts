@@ -29,8 +29,7 @@ export function normalizeFetchArguments(
     throw createError('empty-requests', {}, 'TypeError');
   }
   const normalized = list.map((entry) => {
-    const request =
-      entry instanceof Request ? entry : new Request(String(entry));
+    const request = entry instanceof Request ? entry : new Request(String(entry));
     const url = new URL(request.url);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw createError('unsupported-scheme', {url: request.url}, 'TypeError');
@@ -45,10 +44,7 @@ export function normalizeFetchArguments(
     return request;
   });
   const {downloadTotal} = options;
-  if (
-    downloadTotal !== undefined &&
-    !(Number.isInteger(downloadTotal) && downloadTotal >= 0)
-  ) {
+  if (downloadTotal !== undefined && !(Number.isInteger(downloadTotal) && downloadTotal >= 0)) {
     throw createError('invalid-download-total', {downloadTotal}, 'TypeError');
   }
   return {id, requests: normalized, options};

@@ -2,9 +2,7 @@ import {domException} from './models/createError.js';
 import type {SerializedRequest} from '../protocol.js';
 
 /** Turns a Request into something postMessage can carry. */
-export async function serializeRequest(
-  request: Request,
-): Promise<SerializedRequest> {
+export async function serializeRequest(request: Request): Promise<SerializedRequest> {
   const serialized: SerializedRequest = {
     url: request.url,
     method: request.method,
@@ -30,9 +28,7 @@ export function deserializeRequest(serialized: SerializedRequest): Request {
   const mode = serialized.mode === 'navigate' ? 'same-origin' : serialized.mode;
   // An 'about:client' referrer is the default; passing it back is an error.
   const referrer =
-    serialized.referrer && serialized.referrer !== 'about:client'
-      ? serialized.referrer
-      : undefined;
+    serialized.referrer && serialized.referrer !== 'about:client' ? serialized.referrer : undefined;
   return new Request(serialized.url, {
     method: serialized.method,
     headers: serialized.headers,

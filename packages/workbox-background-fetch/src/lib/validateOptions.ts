@@ -27,11 +27,7 @@ export type OptionTypes = Record<string, OptionType | OptionType[]>;
  *
  * @private
  */
-export function validateOptions(
-  owner: string,
-  options: unknown,
-  types: OptionTypes,
-): void {
+export function validateOptions(owner: string, options: unknown, types: OptionTypes): void {
   if (options === undefined) {
     return;
   }

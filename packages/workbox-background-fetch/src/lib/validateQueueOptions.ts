@@ -7,10 +7,7 @@ import type {BackgroundFetchQueueOptions} from '../BackgroundFetchQueue.js';
  *
  * @private
  */
-export function validateQueueOptions(
-  name: unknown,
-  options: BackgroundFetchQueueOptions,
-): void {
+export function validateQueueOptions(name: unknown, options: BackgroundFetchQueueOptions): void {
   if (typeof name !== 'string' || name === '') {
     throw createError('invalid-queue-name', {name}, 'TypeError');
   }

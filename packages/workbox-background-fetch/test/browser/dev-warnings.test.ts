@@ -12,7 +12,13 @@ import * as esbuild from 'esbuild';
 import {cpSync, mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {closeAllEngines, generateBytes, launchEngine, sha256, startTestServer} from '@workbox-background-fetch/test-utils';
+import {
+  closeAllEngines,
+  generateBytes,
+  launchEngine,
+  sha256,
+  startTestServer,
+} from '@workbox-background-fetch/test-utils';
 import type {ChromiumSession, TestServer} from '@workbox-background-fetch/test-utils';
 import {serveTestSite} from './helpers/buildTestSite';
 
@@ -63,7 +69,9 @@ describe('development warnings of the worker (Chromium)', () => {
   const download = async (server: TestServer, id: string, path: string) => {
     await browser.goto(server.url('/index.html'));
     await browser.evaluate('() => testHelpers.registerWorker("/sw.js")');
-    await browser.evaluate(`() => testHelpers.startJob('episodes', ${JSON.stringify(id)}, [${JSON.stringify(path)}])`);
+    await browser.evaluate(
+      `() => testHelpers.startJob('episodes', ${JSON.stringify(id)}, [${JSON.stringify(path)}])`,
+    );
     return browser.waitFor<{result: string}>(
       `(id) => window.jobs && window.jobs[id] && window.jobs[id].result && window.jobs[id]`,
       {args: [id], timeout: 60_000, interval: 250},
@@ -91,7 +99,9 @@ describe('development warnings of the worker (Chromium)', () => {
   });
 
   test('a finished record that matches none of the registered routes: warns, naming the URL and the cache it went to', async () => {
-    expect(await download(single, 'unrouted', '/media/notes.dat')).toMatchObject({result: 'success'});
+    expect(await download(single, 'unrouted', '/media/notes.dat')).toMatchObject({
+      result: 'success',
+    });
     const url = single.url('/media/notes.dat');
     expect(workerWarnings().join('\n')).toMatch(
       new RegExp(
@@ -102,12 +112,18 @@ describe('development warnings of the worker (Chromium)', () => {
   });
 
   test('the app registers its routes with a second copy of workbox-routing: warns of the two copies', async () => {
-    expect(await download(double, 'two-copies', '/media/ep.bin')).toMatchObject({result: 'success'});
+    expect(await download(double, 'two-copies', '/media/ep.bin')).toMatchObject({
+      result: 'success',
+    });
     // The symptom the warning explains: the file is not in the route's cache.
     const url = double.url('/media/ep.bin');
-    expect(await browser.evaluate(`() => testHelpers.cachedHash('media-route', ${JSON.stringify(url)})`)).toBeNull();
     expect(
-      await browser.evaluate(`() => testHelpers.cachedHash('workbox-background-fetch-episodes', ${JSON.stringify(url)})`),
+      await browser.evaluate(`() => testHelpers.cachedHash('media-route', ${JSON.stringify(url)})`),
+    ).toBeNull();
+    expect(
+      await browser.evaluate(
+        `() => testHelpers.cachedHash('workbox-background-fetch-episodes', ${JSON.stringify(url)})`,
+      ),
     ).toBe(sha256(EPISODE));
     const warnings = workerWarnings().join('\n');
     expect(warnings).toContain(
@@ -117,7 +133,9 @@ describe('development warnings of the worker (Chromium)', () => {
     );
     // Once the app's router answered a request, the warning names it.
     await browser.evaluate(`() => fetch('/media/small.bin').then((r) => r.status)`);
-    expect(await download(double, 'two-copies-2', '/media/ep.bin?2')).toMatchObject({result: 'success'});
+    expect(await download(double, 'two-copies-2', '/media/ep.bin?2')).toMatchObject({
+      result: 'success',
+    });
     expect(workerWarnings().join('\n')).toContain(
       `Two copies of workbox-routing: the default router that workbox-background-fetch sees has no routes, yet ` +
         `another fetch listener answered ${double.url('/media/small.bin')}`,

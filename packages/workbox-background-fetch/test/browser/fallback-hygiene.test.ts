@@ -20,7 +20,12 @@ import {
   storageChange,
   storageInventory,
 } from '@workbox-background-fetch/test-utils';
-import type {ChromiumSession, EngineSession, StorageInventory, TestServer} from '@workbox-background-fetch/test-utils';
+import type {
+  ChromiumSession,
+  EngineSession,
+  StorageInventory,
+  TestServer,
+} from '@workbox-background-fetch/test-utils';
 import {serveFallbackSite} from './fixtures/fallback/serveFallbackSite';
 
 jest.setTimeout(90_000);
@@ -131,10 +136,14 @@ describe.each(ENGINES)('fallback storage hygiene, concurrency and quota on %s', 
   let browser: EngineSession;
 
   const page = <T>(fn: string, ...args: never[]) => browser.evaluate<T>(fn, ...args);
-  const events = (id: string) => page<WorkerEvent[]>(`async () => (await fb.events()).filter((e) => e.id === ${JSON.stringify(id)})`);
+  const events = (id: string) =>
+    page<WorkerEvent[]>(
+      `async () => (await fb.events()).filter((e) => e.id === ${JSON.stringify(id)})`,
+    );
   const waitForEnd = (id: string, timeout = 60_000) =>
     browser.waitFor<WorkerEvent>(`(id) => fb.event(id)`, {args: [id], timeout, interval: 200});
-  const hashOf = (path: string) => page<string | null>(`() => fb.hash('workbox-background-fetch-dl', ${JSON.stringify(path)})`);
+  const hashOf = (path: string) =>
+    page<string | null>(`() => fb.hash('workbox-background-fetch-dl', ${JSON.stringify(path)})`);
   const inventory = () => storageInventory(browser);
   const requestsTo = (path: string) => server.requests.filter((r) => r.path === path);
   const file = (path: string, size: number, options = {}) => {
@@ -144,7 +153,9 @@ describe.each(ENGINES)('fallback storage hygiene, concurrency and quota on %s', 
   };
   /** Settles every promise of `calls` (page source, an array of promises): 'resolved' or "Name: message". */
   const settleAll = (calls: string) =>
-    page<string[]>(`async () => (await Promise.allSettled(${calls})).map((r) => r.status === 'fulfilled' ? 'resolved' : r.reason.name + ': ' + r.reason.message)`);
+    page<string[]>(
+      `async () => (await Promise.allSettled(${calls})).map((r) => r.status === 'fulfilled' ? 'resolved' : r.reason.name + ': ' + r.reason.message)`,
+    );
   /** The fallback's own job records and chunks (not the records cache, not the download library). */
   const jobData = (inventory: StorageInventory) =>
     Object.keys(inventory).filter(
@@ -194,10 +205,14 @@ describe.each(ENGINES)('fallback storage hygiene, concurrency and quota on %s', 
     await browser.waitFor(`() => fb.jobs.live.downloaded > ${CHUNK}`, {timeout: 20_000});
     expect(await page(`() => fb.registrations.live.pause()`)).toBe(true);
     server.throttle(null);
-    const planted = await page<{uid: string; storage: string; young: string[]; old: string[]; unrecorded: string; recorded: string[]}>(
-      PLANT_ORPHANS,
-      'live' as never,
-    );
+    const planted = await page<{
+      uid: string;
+      storage: string;
+      young: string[];
+      old: string[];
+      unrecorded: string;
+      recorded: string[];
+    }>(PLANT_ORPHANS, 'live' as never);
     expect(planted.old.length).toBeGreaterThan(0);
     // A new version of the worker starts; asking it for its ids waits for
     // its stored jobs to be loaded, after the sweep.
@@ -207,7 +222,11 @@ describe.each(ENGINES)('fallback storage hygiene, concurrency and quota on %s', 
       await waiting;
     }`);
     expect(await page(`async () => (await fb.manager()).getIds()`)).toEqual(['live']);
-    const stores = await page<{jobs: Array<{uid: string; orphanedSince?: number}>; idbChunks: string[]; cacheChunks: string[]}>(READ_STORES);
+    const stores = await page<{
+      jobs: Array<{uid: string; orphanedSince?: number}>;
+      idbChunks: string[];
+      cacheChunks: string[];
+    }>(READ_STORES);
     const chunks = planted.storage === 'indexeddb' ? stores.idbChunks : stores.cacheChunks;
     // Kept: the live job's recorded chunks, and the young orphan's.
     expect(chunks.sort()).toEqual([...planted.recorded, ...planted.young].sort());
@@ -223,13 +242,21 @@ describe.each(ENGINES)('fallback storage hygiene, concurrency and quota on %s', 
     // The young orphan stays for its grace: once the live job's record is
     // gone, what is left is exactly it.
     let left = await inventory();
-    for (const deadline = Date.now() + 10_000; left[JOBS] !== 1 && Date.now() < deadline; left = await inventory()) {
+    for (
+      const deadline = Date.now() + 10_000;
+      left[JOBS] !== 1 && Date.now() < deadline;
+      left = await inventory()
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(left[JOBS]).toBe(1);
-    expect(left[planted.storage === 'indexeddb' ? 'idb:workbox-background-fetch-chunks/chunks' : 'cache:workbox-background-fetch-chunks']).toBe(
-      planted.young.length,
-    );
+    expect(
+      left[
+        planted.storage === 'indexeddb'
+          ? 'idb:workbox-background-fetch-chunks/chunks'
+          : 'cache:workbox-background-fetch-chunks'
+      ],
+    ).toBe(planted.young.length);
     // Clean up for the next cases (as the grace would).
     await page(`async () => {
       const r = indexedDB.open('workbox-background-fetch');
@@ -269,12 +296,18 @@ describe.each(ENGINES)('fallback storage hygiene, concurrency and quota on %s', 
     const before = await inventory();
     const outcomes = await settleAll(`tabs.map((tab) => tab.fb.start('twin', ['/twin/a.bin']))`);
     expect(outcomes.filter((o) => o === 'resolved')).toHaveLength(1);
-    expect(outcomes.filter((o) => o !== 'resolved')).toEqual([expect.stringMatching(/^TypeError: .*"twin" is still active/)]);
+    expect(outcomes.filter((o) => o !== 'resolved')).toEqual([
+      expect.stringMatching(/^TypeError: .*"twin" is still active/),
+    ]);
     expect(await waitForEnd('twin')).toMatchObject({type: 'success'});
     expect(await hashOf('/twin/a.bin')).toBe(sha256(body));
     expect(await events('twin')).toHaveLength(1);
     expect(requestsTo('/twin/a.bin').filter((r) => r.range === undefined)).toHaveLength(1);
-    expect(storageChange(before, await settled())).toEqual({[RECORDS]: 1, [EVENTS]: 1, [LIBRARY]: 1});
+    expect(storageChange(before, await settled())).toEqual({
+      [RECORDS]: 1,
+      [EVENTS]: 1,
+      [LIBRARY]: 1,
+    });
   });
 
   test('a page and the worker start the same id at once: exactly one job, the other gets a TypeError', async () => {
@@ -286,11 +319,17 @@ describe.each(ENGINES)('fallback storage hygiene, concurrency and quota on %s', 
       `[fb.start('both', ['/both/a.bin']), fb.ask({test: 'fetch', id: 'both', urls: ['/both/a.bin']})]`,
     );
     expect(outcomes.filter((o) => o === 'resolved')).toHaveLength(1);
-    expect(outcomes.filter((o) => o !== 'resolved')).toEqual([expect.stringMatching(/^TypeError: /)]);
+    expect(outcomes.filter((o) => o !== 'resolved')).toEqual([
+      expect.stringMatching(/^TypeError: /),
+    ]);
     expect(await waitForEnd('both')).toMatchObject({type: 'success'});
     expect(await hashOf('/both/a.bin')).toBe(sha256(body));
     expect(await events('both')).toHaveLength(1);
-    expect(storageChange(before, await settled())).toEqual({[RECORDS]: 1, [EVENTS]: 1, [LIBRARY]: 1});
+    expect(storageChange(before, await settled())).toEqual({
+      [RECORDS]: 1,
+      [EVENTS]: 1,
+      [LIBRARY]: 1,
+    });
   });
 
   test('five jobs started across two tabs all finish byte-exact, one event each', async () => {
@@ -305,40 +344,54 @@ describe.each(ENGINES)('fallback storage hygiene, concurrency and quota on %s', 
       expect(await hashOf(`/across/${n}.bin`)).toBe(sha256(bodies[n]));
       expect(await events(`across-${n}`)).toHaveLength(1);
     }
-    expect(storageChange(before, await settled())).toEqual({[RECORDS]: 5, [EVENTS]: 5, [LIBRARY]: 5});
+    expect(storageChange(before, await settled())).toEqual({
+      [RECORDS]: 5,
+      [EVENTS]: 5,
+      [LIBRARY]: 5,
+    });
     await settled();
   });
 
   test.each([
     ['while the last bytes are on the wire', 'sent'],
     ['once every byte arrived', 'stored'],
-  ])('abort() racing the end of the download (%s): one clean end, one event, abort() true exactly when it is the abort', async (_name, when) => {
-    const path = `/race-${when}/a.bin`;
-    const id = `race-${when}`;
-    const body = file(path, 2 * CHUNK + 100);
-    server.throttle(1 * MiB);
-    const before = await inventory();
-    await page(`() => fb.start(${JSON.stringify(id)}, [${JSON.stringify(path)}])`);
-    if (when === 'sent') {
-      // The last bytes are being sent.
-      await server.waitForRequest(() => server.bytesSent(path) >= body.length - 64 * KiB);
-    } else {
-      await browser.waitFor(`() => fb.jobs[${JSON.stringify(id)}].downloaded === ${body.length}`, {timeout: 20_000, interval: 5});
-    }
-    const aborted = await page<boolean>(`() => fb.registrations[${JSON.stringify(id)}].abort()`);
-    const end = await waitForEnd(id);
-    expect(end.type).toBe(aborted ? 'abort' : 'success');
-    expect(await events(id)).toHaveLength(1);
-    if (aborted) {
-      expect(end).toMatchObject({result: 'failure', failureReason: 'aborted'});
-      expect(await hashOf(path)).toBeNull();
-      expect(storageChange(before, await settled())).toEqual({[EVENTS]: 1});
-    } else {
-      expect(await hashOf(path)).toBe(sha256(body));
-      expect(storageChange(before, await settled())).toEqual({[RECORDS]: 1, [EVENTS]: 1, [LIBRARY]: 1});
-    }
-    await settled();
-  });
+  ])(
+    'abort() racing the end of the download (%s): one clean end, one event, abort() true exactly when it is the abort',
+    async (_name, when) => {
+      const path = `/race-${when}/a.bin`;
+      const id = `race-${when}`;
+      const body = file(path, 2 * CHUNK + 100);
+      server.throttle(1 * MiB);
+      const before = await inventory();
+      await page(`() => fb.start(${JSON.stringify(id)}, [${JSON.stringify(path)}])`);
+      if (when === 'sent') {
+        // The last bytes are being sent.
+        await server.waitForRequest(() => server.bytesSent(path) >= body.length - 64 * KiB);
+      } else {
+        await browser.waitFor(
+          `() => fb.jobs[${JSON.stringify(id)}].downloaded === ${body.length}`,
+          {timeout: 20_000, interval: 5},
+        );
+      }
+      const aborted = await page<boolean>(`() => fb.registrations[${JSON.stringify(id)}].abort()`);
+      const end = await waitForEnd(id);
+      expect(end.type).toBe(aborted ? 'abort' : 'success');
+      expect(await events(id)).toHaveLength(1);
+      if (aborted) {
+        expect(end).toMatchObject({result: 'failure', failureReason: 'aborted'});
+        expect(await hashOf(path)).toBeNull();
+        expect(storageChange(before, await settled())).toEqual({[EVENTS]: 1});
+      } else {
+        expect(await hashOf(path)).toBe(sha256(body));
+        expect(storageChange(before, await settled())).toEqual({
+          [RECORDS]: 1,
+          [EVENTS]: 1,
+          [LIBRARY]: 1,
+        });
+      }
+      await settled();
+    },
+  );
 
   // Measured here: Chromium tells the worker of an unregistered, cleared
   // registration that it became redundant; Firefox ESR and WebKitGTK tell it
@@ -356,14 +409,19 @@ describe.each(ENGINES)('fallback storage hygiene, concurrency and quota on %s', 
       await page(`() => fb.start('unreg', ['/unreg/a.bin'])`);
       await browser.waitFor(`() => fb.jobs.unreg.downloaded > ${CHUNK}`, {timeout: 20_000});
       expect((await inventory())[JOBS]).toBe(1);
-      expect(await page(`async () => (await navigator.serviceWorker.ready).unregister()`)).toBe(true);
+      expect(await page(`async () => (await navigator.serviceWorker.ready).unregister()`)).toBe(
+        true,
+      );
       // No page uses the old registration any more: it is cleared (its worker
       // stopped); a new registration installs a new worker.
       await browser.goto('about:blank');
       await browser.goto(server.url('/index.html'));
       // The old worker, told it became redundant, stops and deletes its jobs
       // itself: nothing is left even before the site registers again.
-      await browser.waitFor(`async () => Object.values(await fb.leftovers()).every((n) => n === 0)`, {timeout: 15_000});
+      await browser.waitFor(
+        `async () => Object.values(await fb.leftovers()).every((n) => n === 0)`,
+        {timeout: 15_000},
+      );
       await page('() => fb.registerWorker()');
       expect(await page(`async () => (await fb.manager()).getIds()`)).toEqual([]);
       await settled();
@@ -372,7 +430,8 @@ describe.each(ENGINES)('fallback storage hygiene, concurrency and quota on %s', 
   );
 
   if (engine === 'webkit') {
-    test.skip('quota-exceeded before start and while writing (skipped on webkit: WebKitGTK offers no way to shrink an origin\'s quota under automation and has no navigator.storage)', () => undefined);
+    test.skip("quota-exceeded before start and while writing (skipped on webkit: WebKitGTK offers no way to shrink an origin's quota under automation and has no navigator.storage)", () =>
+      undefined);
   } else {
     describe('quota', () => {
       beforeAll(async () => {
@@ -388,7 +447,9 @@ describe.each(ENGINES)('fallback storage hygiene, concurrency and quota on %s', 
       });
       afterAll(async () => {
         if (engine === 'chromium') {
-          await (await (browser as ChromiumSession).cdp()).send('Storage.overrideQuotaForOrigin', {origin: server.origin});
+          await (await (browser as ChromiumSession).cdp()).send('Storage.overrideQuotaForOrigin', {
+            origin: server.origin,
+          });
         }
       });
 
@@ -398,7 +459,9 @@ describe.each(ENGINES)('fallback storage hygiene, concurrency and quota on %s', 
         expect(await waitForEnd('quota-kept')).toMatchObject({type: 'success'});
         file('/quota/known.bin', TOO_BIG);
         const before = await inventory();
-        const outcome = await page<string>(`() => fb.attempt(() => fb.start('quota-known', ['/quota/known.bin'], {downloadTotal: ${TOO_BIG}}))`);
+        const outcome = await page<string>(
+          `() => fb.attempt(() => fb.start('quota-known', ['/quota/known.bin'], {downloadTotal: ${TOO_BIG}}))`,
+        );
         if (engine === 'firefox') {
           // estimate() reports the 20 MiB quota: refused before any byte.
           expect(outcome).toMatch(/^QuotaExceededError: /);
@@ -406,7 +469,10 @@ describe.each(ENGINES)('fallback storage hygiene, concurrency and quota on %s', 
           expect(storageChange(before, await settled())).toEqual({});
         } else {
           expect(outcome).toBe('resolved');
-          expect(await waitForEnd('quota-known')).toMatchObject({type: 'fail', failureReason: 'quota-exceeded'});
+          expect(await waitForEnd('quota-known')).toMatchObject({
+            type: 'fail',
+            failureReason: 'quota-exceeded',
+          });
           expect(await hashOf('/quota/known.bin')).toBeNull();
           expect(storageChange(before, await settled())).toEqual({[EVENTS]: 1});
         }
@@ -421,7 +487,10 @@ describe.each(ENGINES)('fallback storage hygiene, concurrency and quota on %s', 
         server.fault('/quota/unknown.bin', {noContentLength: true});
         const before = await inventory();
         await page(`() => fb.start('quota-unknown', ['/quota/unknown.bin'])`);
-        expect(await waitForEnd('quota-unknown')).toMatchObject({type: 'fail', failureReason: 'quota-exceeded'});
+        expect(await waitForEnd('quota-unknown')).toMatchObject({
+          type: 'fail',
+          failureReason: 'quota-exceeded',
+        });
         expect(await hashOf('/quota/unknown.bin')).toBeNull();
         expect(storageChange(before, await settled())).toEqual({[EVENTS]: 1});
         await settled();

@@ -22,7 +22,11 @@ const MiB = 1024 * KiB;
 const CHUNK = 256 * KiB;
 const IN_FLIGHT = 2;
 const RECORDS_CACHE = 'workbox-background-fetch-dl';
-const OPTIONS = {chunkSize: CHUNK, maxInFlight: IN_FLIGHT, backoff: {initialDelay: 100, maxDelay: 400}};
+const OPTIONS = {
+  chunkSize: CHUNK,
+  maxInFlight: IN_FLIGHT,
+  backoff: {initialDelay: 100, maxDelay: 400},
+};
 const ENGINES = (process.env.WBF_FALLBACK_ENGINES ?? 'chromium,firefox,webkit').split(',');
 
 /**
@@ -49,7 +53,9 @@ function waitForEnd(browser: EngineSession, id: string, timeout = 90_000) {
 /** Starts `id` on `path` from the page and waits until `bytes` are stored. */
 async function startAndWait(browser: EngineSession, id: string, path: string, bytes: number) {
   await browser.evaluate(`() => fb.start(${JSON.stringify(id)}, [${JSON.stringify(path)}])`);
-  await browser.waitFor(`() => fb.jobs[${JSON.stringify(id)}].downloaded > ${bytes}`, {timeout: 30_000});
+  await browser.waitFor(`() => fb.jobs[${JSON.stringify(id)}].downloaded > ${bytes}`, {
+    timeout: 30_000,
+  });
 }
 
 /** Wakes the worker the way a page does (a message), which resumes unfinished jobs. */
@@ -89,7 +95,9 @@ describe.each(ENGINES)('fallback downloads across worker stops on %s', (engine) 
       expect(await waitForEnd(browser, 'stopped')).toMatchObject({type: 'success'});
       // Resumed: after the stop, nothing below what was stored then, except
       // chunks that were in flight, is asked again.
-      const after = server.requests.slice(requestsBefore).filter((r) => r.path === '/stopped/a.bin');
+      const after = server.requests
+        .slice(requestsBefore)
+        .filter((r) => r.path === '/stopped/a.bin');
       expect(after.length).toBeGreaterThan(0);
       expect(after.every((r) => r.range !== undefined)).toBe(true);
       const lowest = Math.min(...after.map((r) => Number(/^bytes=(\d+)-/.exec(r.range!)![1])));
@@ -111,7 +119,9 @@ describe.each(ENGINES)('fallback downloads across worker stops on %s', (engine) 
       try {
         await startAndWait(browser, 'killed', '/killed/a.bin', 512 * KiB);
         for (const threshold of [2 * MiB, 3 * MiB, 4 * MiB]) {
-          await browser.waitFor(`() => fb.jobs.killed.downloaded > ${threshold}`, {timeout: 30_000});
+          await browser.waitFor(`() => fb.jobs.killed.downloaded > ${threshold}`, {
+            timeout: 30_000,
+          });
           await browser.stopServiceWorkers();
           await wake(browser);
         }
@@ -125,9 +135,9 @@ describe.each(ENGINES)('fallback downloads across worker stops on %s', (engine) 
       expect(server.bytesSent('/killed/a.bin')).toBeLessThanOrEqual(
         body.length + 3 * LOSS_PER_STOP + firstResponseWaste,
       );
-      expect(await browser.evaluate(`() => fb.hash(${JSON.stringify(RECORDS_CACHE)}, '/killed/a.bin')`)).toBe(
-        sha256(body),
-      );
+      expect(
+        await browser.evaluate(`() => fb.hash(${JSON.stringify(RECORDS_CACHE)}, '/killed/a.bin')`),
+      ).toBe(sha256(body));
     });
   }
 });
@@ -168,22 +178,27 @@ describe.each(
       await browser.evaluate('() => fb.registerWorker()');
       await wake(browser);
       expect(await waitForEnd(browser, 'relaunched')).toMatchObject({type: 'success'});
-      const after = server.requests.slice(requestsBefore).filter((r) => r.path === '/relaunched/a.bin');
+      const after = server.requests
+        .slice(requestsBefore)
+        .filter((r) => r.path === '/relaunched/a.bin');
       expect(after.every((r) => r.range !== undefined)).toBe(true);
       const lowest = Math.min(...after.map((r) => Number(/^bytes=(\d+)-/.exec(r.range!)![1])));
       expect(lowest).toBeGreaterThanOrEqual(storedBefore - LOSS_PER_STOP);
     } finally {
       server.throttle(null);
     }
-    expect(await browser.evaluate(`() => fb.hash(${JSON.stringify(RECORDS_CACHE)}, '/relaunched/a.bin')`)).toBe(
-      sha256(body),
-    );
+    expect(
+      await browser.evaluate(
+        `() => fb.hash(${JSON.stringify(RECORDS_CACHE)}, '/relaunched/a.bin')`,
+      ),
+    ).toBe(sha256(body));
     await expectOnlyRecordsAndEvents(browser, RECORDS_CACHE);
   });
 });
 
 if (ENGINES.includes('webkit')) {
-  test.skip('a browser killed mid-download resumes on relaunch (skipped on WebKitGTK: automation storage does not survive a browser restart)', () => undefined);
+  test.skip('a browser killed mid-download resumes on relaunch (skipped on WebKitGTK: automation storage does not survive a browser restart)', () =>
+    undefined);
 }
 
 afterAll(() => closeAllEngines());

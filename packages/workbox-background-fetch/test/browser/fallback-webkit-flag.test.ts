@@ -47,12 +47,16 @@ describe('WebKitGTK with --features=+BackgroundFetchAPI', () => {
   test('a job started from the page falls back and succeeds', async () => {
     const body = generateBytes(1024 * 1024 + 3, 'flag-page');
     server.addFile('/flag/page.bin', body);
-    expect(await browser.evaluate(`() => fb.start('from-page', ['/flag/page.bin'])`)).toMatchObject({
-      backend: 'fallback',
-    });
+    expect(await browser.evaluate(`() => fb.start('from-page', ['/flag/page.bin'])`)).toMatchObject(
+      {
+        backend: 'fallback',
+      },
+    );
     const event = await browser.waitFor(`() => fb.event('from-page')`, {timeout: 60_000});
     expect(event).toMatchObject({type: 'success', backend: 'fallback'});
-    expect(await browser.evaluate(`() => fb.hash('${RECORDS_CACHE}', '/flag/page.bin')`)).toBe(sha256(body));
+    expect(await browser.evaluate(`() => fb.hash('${RECORDS_CACHE}', '/flag/page.bin')`)).toBe(
+      sha256(body),
+    );
     await expectOnlyRecordsAndEvents(browser, RECORDS_CACHE);
   });
 
@@ -65,7 +69,9 @@ describe('WebKitGTK with --features=+BackgroundFetchAPI', () => {
     expect(snapshot.backend).toBe('fallback');
     const event = await browser.waitFor(`() => fb.event('from-worker')`, {timeout: 60_000});
     expect(event).toMatchObject({type: 'success', backend: 'fallback'});
-    expect(await browser.evaluate(`() => fb.hash('${RECORDS_CACHE}', '/flag/worker.bin')`)).toBe(sha256(body));
+    expect(await browser.evaluate(`() => fb.hash('${RECORDS_CACHE}', '/flag/worker.bin')`)).toBe(
+      sha256(body),
+    );
     await expectOnlyRecordsAndEvents(browser, RECORDS_CACHE);
   });
 });

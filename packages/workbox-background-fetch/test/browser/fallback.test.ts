@@ -17,7 +17,12 @@ import {
   storageChange,
   storageInventory,
 } from '@workbox-background-fetch/test-utils';
-import type {ChromiumSession, EngineSession, StorageInventory, TestServer} from '@workbox-background-fetch/test-utils';
+import type {
+  ChromiumSession,
+  EngineSession,
+  StorageInventory,
+  TestServer,
+} from '@workbox-background-fetch/test-utils';
 import {serveFallbackSite} from './fixtures/fallback/serveFallbackSite';
 
 jest.setTimeout(90_000);
@@ -80,7 +85,11 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
    */
   const waitForEnd = async (id: string, timeout = 60_000) => {
     try {
-      return await browser.waitFor<WorkerEvent>(`(id) => fb.event(id)`, {args: [id], timeout, interval: 200});
+      return await browser.waitFor<WorkerEvent>(`(id) => fb.event(id)`, {
+        args: [id],
+        timeout,
+        interval: 200,
+      });
     } catch (error) {
       const snapshot = await page(
         `async () => Promise.race([
@@ -90,15 +99,22 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
       ).catch((e: Error) => `${e.name}: ${e.message}`);
       const requests = server.requests
         .filter((r) => r.url.includes(`/${id}/`))
-        .map((r) => `${r.range ?? 'no Range'} → ${r.status} ${r.bytesSent} B${r.completed ? '' : r.endedAt ? ' cut' : ' open'}`);
-      throw new Error(`${(error as Error).message}; job ${id}: ${JSON.stringify(snapshot)}; requests: ${JSON.stringify(requests)}`);
+        .map(
+          (r) =>
+            `${r.range ?? 'no Range'} → ${r.status} ${r.bytesSent} B${r.completed ? '' : r.endedAt ? ' cut' : ' open'}`,
+        );
+      throw new Error(
+        `${(error as Error).message}; job ${id}: ${JSON.stringify(snapshot)}; requests: ${JSON.stringify(requests)}`,
+      );
     }
   };
   const hashOf = (path: string) =>
     page<string | null>(`() => fb.hash(${JSON.stringify(RECORDS_CACHE)}, ${JSON.stringify(path)})`);
   const leftovers = () => page<Record<string, number>>('() => fb.leftovers()');
   const start = (id: string, paths: string[], options: object = {}) =>
-    page<{backend: string}>(`() => fb.start(${JSON.stringify(id)}, ${JSON.stringify(paths)}, ${JSON.stringify(options)})`);
+    page<{backend: string}>(
+      `() => fb.start(${JSON.stringify(id)}, ${JSON.stringify(paths)}, ${JSON.stringify(options)})`,
+    );
   const requestsTo = (path: string) => server.requests.filter((r) => r.path === path);
   const nothingLeft = {jobRecords: 0, idbChunks: 0, cacheChunks: 0};
   /** The download library's store of finished downloads (queue.library). */
@@ -116,9 +132,15 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
     records,
     events,
     entries = records ? events : 0,
-  }: {records: number; events: number; entries?: number}) => {
+  }: {
+    records: number;
+    events: number;
+    entries?: number;
+  }) => {
     await browser
-      .waitFor(`async () => Object.values(await fb.leftovers()).every((n) => n === 0)`, {timeout: 10_000})
+      .waitFor(`async () => Object.values(await fb.leftovers()).every((n) => n === 0)`, {
+        timeout: 10_000,
+      })
       .catch(() => undefined);
     expect(await leftovers()).toEqual(nothingLeft);
     const expected: StorageInventory = {};
@@ -136,7 +158,10 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
   };
   /** Resolves once every request to `path` has ended at the server (nothing more can be sent on them). */
   const allEnded = async (path: string) => {
-    await until(() => requestsTo(path).every((r) => r.endedAt > 0), `every request to ${path} ended`);
+    await until(
+      () => requestsTo(path).every((r) => r.endedAt > 0),
+      `every request to ${path} ended`,
+    );
     return requestsTo(path).length;
   };
 
@@ -173,9 +198,11 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
     const big = file('/ok/big.bin', 3 * MiB + 123);
     const small = file('/ok/small.txt', 40 * KiB, {contentType: 'text/plain'});
     server.throttle(8 * MiB);
-    expect(await start('ok', ['/ok/big.bin', '/ok/small.txt'], {title: 'Two files'})).toMatchObject({
-      backend: 'fallback',
-    });
+    expect(await start('ok', ['/ok/big.bin', '/ok/small.txt'], {title: 'Two files'})).toMatchObject(
+      {
+        backend: 'fallback',
+      },
+    );
     const event = await waitForEnd('ok');
     expect(event).toMatchObject({
       type: 'success',
@@ -187,15 +214,29 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
       downloaded: big.length + small.length,
     });
     expect(event.records).toEqual([
-      {url: server.url('/ok/big.bin'), status: 200, size: big.length, contentType: 'application/octet-stream', contentRange: null},
-      {url: server.url('/ok/small.txt'), status: 200, size: small.length, contentType: 'text/plain', contentRange: null},
+      {
+        url: server.url('/ok/big.bin'),
+        status: 200,
+        size: big.length,
+        contentType: 'application/octet-stream',
+        contentRange: null,
+      },
+      {
+        url: server.url('/ok/small.txt'),
+        status: 200,
+        size: small.length,
+        contentType: 'text/plain',
+        contentRange: null,
+      },
     ]);
     expect(await hashOf('/ok/big.bin')).toBe(sha256(big));
     expect(await hashOf('/ok/small.txt')).toBe(sha256(small));
     // Range chunks after a first request without Range.
     const big_ = requestsTo('/ok/big.bin');
     expect(big_[0].range).toBeUndefined();
-    expect(big_.slice(1).every((r) => r.status === 206 && /^bytes=\d+-\d+$/.test(r.range ?? ''))).toBe(true);
+    expect(
+      big_.slice(1).every((r) => r.status === 206 && /^bytes=\d+-\d+$/.test(r.range ?? '')),
+    ).toBe(true);
     await expectStorage({records: 2, events: 1});
   });
 
@@ -217,7 +258,10 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
   test('updateUI works once per settlement; a second call rejects with InvalidStateError', async () => {
     file('/ui/a.bin', 64 * KiB);
     await start('ui', ['/ui/a.bin'], {title: 'UI'});
-    expect(await waitForEnd('ui')).toMatchObject({updateUI: 'resolved', secondUpdateUI: 'InvalidStateError'});
+    expect(await waitForEnd('ui')).toMatchObject({
+      updateUI: 'resolved',
+      secondUpdateUI: 'InvalidStateError',
+    });
     await expectStorage({records: 1, events: 1});
   });
 
@@ -226,7 +270,9 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
     await start('released', ['/released/a.bin']);
     await waitForEnd('released');
     await browser.waitFor(`async () => (await fb.leftovers()).jobRecords === 0`);
-    expect(await page(`() => fb.ask({test: 'records-after-end', id: 'released'})`)).toBe('InvalidStateError');
+    expect(await page(`() => fb.ask({test: 'records-after-end', id: 'released'})`)).toBe(
+      'InvalidStateError',
+    );
   });
 
   test('a connection cut mid-chunk is resumed from the stored bytes: same hash, no restart from zero', async () => {
@@ -250,7 +296,11 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
     server.fault('/flaky/a.bin', {status: 503, times: 2});
     await start('flaky', ['/flaky/a.bin']);
     expect(await waitForEnd('flaky')).toMatchObject({type: 'success'});
-    expect(requestsTo('/flaky/a.bin').map((r) => r.status).slice(0, 3)).toEqual([503, 503, 200]);
+    expect(
+      requestsTo('/flaky/a.bin')
+        .map((r) => r.status)
+        .slice(0, 3),
+    ).toEqual([503, 503, 200]);
     expect(await hashOf('/flaky/a.bin')).toBe(sha256(body));
     await expectStorage({records: 1, events: 1});
   });
@@ -270,7 +320,12 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
     const body = file('/missing/ok.bin', 300 * KiB);
     await start('missing', ['/missing/ok.bin', '/missing/nope.bin']);
     const event = await waitForEnd('missing');
-    expect(event).toMatchObject({type: 'fail', result: 'failure', failureReason: 'bad-status', updateUI: 'resolved'});
+    expect(event).toMatchObject({
+      type: 'fail',
+      result: 'failure',
+      failureReason: 'bad-status',
+      updateUI: 'resolved',
+    });
     expect(event.records).toEqual([
       expect.objectContaining({status: 200, size: body.length}),
       expect.objectContaining({status: 404}),
@@ -300,7 +355,9 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
     await start('norange', ['/norange/a.bin']);
     expect(await waitForEnd('norange')).toMatchObject({type: 'success'});
     expect(await hashOf('/norange/a.bin')).toBe(sha256(body));
-    expect(requestsTo('/norange/a.bin').every((r) => r.status === 200 || r.status === 0)).toBe(true);
+    expect(requestsTo('/norange/a.bin').every((r) => r.status === 200 || r.status === 0)).toBe(
+      true,
+    );
     await expectStorage({records: 1, events: 1});
   });
 
@@ -313,7 +370,9 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
     await start('ignored', ['/ignored/a.bin']);
     expect(await waitForEnd('ignored')).toMatchObject({type: 'success'});
     expect(await hashOf('/ignored/a.bin')).toBe(sha256(body));
-    expect(requestsTo('/ignored/a.bin').some((r) => r.range !== undefined && r.status === 200)).toBe(true);
+    expect(
+      requestsTo('/ignored/a.bin').some((r) => r.range !== undefined && r.status === 200),
+    ).toBe(true);
     // Not asked again and again: at most the first request, the chunk
     // requests in flight then, and one stream.
     expect(server.bytesSent('/ignored/a.bin')).toBeLessThan(4 * body.length);
@@ -338,7 +397,9 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
       await start('cross', [other.url('/cross/a.bin')]);
       expect(await waitForEnd('cross')).toMatchObject({type: 'success'});
       expect(await hashOf(other.url('/cross/a.bin'))).toBe(sha256(body));
-      const ranged = other.requests.filter((r) => r.path === '/cross/a.bin' && r.range !== undefined);
+      const ranged = other.requests.filter(
+        (r) => r.path === '/cross/a.bin' && r.range !== undefined,
+      );
       expect(ranged.length).toBeGreaterThan(0);
       expect(ranged.every((r) => r.ifRange === undefined)).toBe(true);
       expect(other.requests.some((r) => r.method === 'OPTIONS')).toBe(false);
@@ -390,7 +451,12 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
     expect(await page(`() => fb.registrations.abort.abort()`)).toBe(true);
     const abortedAt = Date.now();
     const event = await waitForEnd('abort');
-    expect(event).toMatchObject({type: 'abort', result: 'failure', failureReason: 'aborted', updateUI: 'not called'});
+    expect(event).toMatchObject({
+      type: 'abort',
+      result: 'failure',
+      failureReason: 'aborted',
+      updateUI: 'not called',
+    });
     expect(event.records).toEqual([{url: server.url('/abort/a.bin'), error: 'AbortError'}]);
     // Cut, not left to run out: the requests in flight ended short of the
     // file, and no request began after abort() resolved.
@@ -413,7 +479,9 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
     // job: a request begun after pause() resolved would show here.
     const count = await allEnded('/pause/a.bin');
     expect(await page(`async () => (await fb.manager()).getIds()`)).toEqual(['pause']);
-    expect(await page(`async () => (await (await fb.manager()).get('pause')).snapshot().paused`)).toBe(true);
+    expect(
+      await page(`async () => (await (await fb.manager()).get('pause')).snapshot().paused`),
+    ).toBe(true);
     expect(requestsTo('/pause/a.bin').filter((r) => r.startedAt > pausedAt)).toEqual([]);
     expect(requestsTo('/pause/a.bin')).toHaveLength(count);
     expect(await page(`() => fb.registrations.pause.resume()`)).toBe(true);
@@ -427,7 +495,9 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
     file('/dup/a.bin', 256 * KiB);
     server.fault('/dup/a.bin', {hang: true});
     await start('dup', ['/dup/a.bin']);
-    const message = await page<string>(`() => fb.attempt(() => fb.start('dup', ['/ok/small.txt']))`);
+    const message = await page<string>(
+      `() => fb.attempt(() => fb.start('dup', ['/ok/small.txt']))`,
+    );
     expect(message).toMatch(/^TypeError: .*"dup" is still active/);
     const fromWorker = await page<string>(
       `() => fb.attempt(() => fb.ask({test: 'fetch', id: 'dup', urls: ['/ok/small.txt']}))`,
@@ -473,7 +543,8 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
   });
 
   if (engine !== 'chromium') {
-    test.skip(`offline (navigator.onLine false) then online (skipped on ${engine}: its driver cannot emulate offline; see "the server unreachable" above)`, () => undefined);
+    test.skip(`offline (navigator.onLine false) then online (skipped on ${engine}: its driver cannot emulate offline; see "the server unreachable" above)`, () =>
+      undefined);
   } else {
     test('offline (navigator.onLine false) then online: waits without failing, then resumes', async () => {
       const body = file('/offline/a.bin', 2 * MiB);
@@ -486,7 +557,10 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
       // The job's failed request while offline is not counted as an
       // attempt: its decision (the development build logs it) is to wait
       // for the network, not to retry until maxAttempts and fail.
-      const decided = () => browser.consoleLog.some((line) => line.includes('/offline/a.bin') && line.includes('wait-online'));
+      const decided = () =>
+        browser.consoleLog.some(
+          (line) => line.includes('/offline/a.bin') && line.includes('wait-online'),
+        );
       await until(decided, 'the worker decided to wait for the network');
       expect(await page(`() => fb.event('offline')`)).toBeUndefined();
       await context.setOffline(false);
@@ -497,7 +571,8 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
   }
 
   if (engine === 'webkit') {
-    test.skip('with notification permission: one notification per job (skipped on webkit: permission cannot be granted under automation; downloads run silently, as every other test shows)', () => undefined);
+    test.skip('with notification permission: one notification per job (skipped on webkit: permission cannot be granted under automation; downloads run silently, as every other test shows)', () =>
+      undefined);
   } else {
     test('with notification permission: one notification per job (tag = job id) with the percentage, replaced by updateUI', async () => {
       file('/notify/a.bin', 2 * MiB);

@@ -37,7 +37,13 @@ interface Entry {
   finishedAt: number;
   bytes: number;
   missing: boolean;
-  records: Array<{url: string; cacheName: string; bytes: number; contentType: string; missing: boolean}>;
+  records: Array<{
+    url: string;
+    cacheName: string;
+    bytes: number;
+    contentType: string;
+    missing: boolean;
+  }>;
 }
 
 interface WorkerEvent {
@@ -59,7 +65,11 @@ describe.each(ENGINES)('download library on %s', (engine) => {
   const page = <T>(fn: string) => browser.evaluate<T>(fn);
   const js = (value: unknown) => JSON.stringify(value);
   const waitForEnd = (id: string) =>
-    browser.waitFor<WorkerEvent>(`(id) => lib.event(id)`, {args: [id], timeout: 90_000, interval: 200});
+    browser.waitFor<WorkerEvent>(`(id) => lib.event(id)`, {
+      args: [id],
+      timeout: 90_000,
+      interval: 200,
+    });
   const file = (path: string, size: number, contentType: string) => {
     const body = generateBytes(size, path);
     server.addFile(path, body, {contentType});
@@ -111,12 +121,16 @@ describe.each(ENGINES)('download library on %s', (engine) => {
       const started = await page<{backend: string; persisted: boolean | string}>(
         `() => lib.start(${js(queue)}, ${js(id)}, ${js([audioPath, artPath])}, {title: 'Episode 1', icons: ${js(icons)}, persist: true})`,
       );
-      expect(started.backend).toBe(engine === 'chromium' && queue === 'episodes' ? 'native' : 'fallback');
+      expect(started.backend).toBe(
+        engine === 'chromium' && queue === 'episodes' ? 'native' : 'fallback',
+      );
       // The answer of navigator.storage.persist(), as the page sees it now
       // (granted in Firefox, where the user is asked).
       // WebKitGTK has no navigator.storage: false.
       expect(started.persisted).toBe(
-        await page<boolean>('async () => Boolean(navigator.storage && (await navigator.storage.persisted()))'),
+        await page<boolean>(
+          'async () => Boolean(navigator.storage && (await navigator.storage.persisted()))',
+        ),
       );
       if (engine === 'firefox') expect(started.persisted).toBe(true);
 
@@ -129,8 +143,20 @@ describe.each(ENGINES)('download library on %s', (engine) => {
         bytes: audio.length + art.length,
         missing: false,
         records: [
-          {url: urls()[0], cacheName: queue, bytes: audio.length, contentType: 'audio/mpeg', missing: false},
-          {url: urls()[1], cacheName: queue, bytes: art.length, contentType: 'image/png', missing: false},
+          {
+            url: urls()[0],
+            cacheName: queue,
+            bytes: audio.length,
+            contentType: 'audio/mpeg',
+            missing: false,
+          },
+          {
+            url: urls()[1],
+            cacheName: queue,
+            bytes: art.length,
+            contentType: 'image/png',
+            missing: false,
+          },
         ],
       };
       // Records in the order the backend lists them (Chromium's native
@@ -139,16 +165,26 @@ describe.each(ENGINES)('download library on %s', (engine) => {
         entry && {...entry, records: [...entry.records].sort((a, b) => (a.url < b.url ? -1 : 1))};
       expect(byUrl(event.entryWhenCalled)).toMatchObject(expected);
       const list = await page<Entry[]>(`() => lib.list(${js(queue)})`);
-      expect(list.map(byUrl)).toEqual([{...expected, finishedAt: event.entryWhenCalled!.finishedAt}]);
+      expect(list.map(byUrl)).toEqual([
+        {...expected, finishedAt: event.entryWhenCalled!.finishedAt},
+      ]);
       expect(await page(`() => lib.workerList(${js(queue)})`)).toEqual(list);
       expect(await page(`() => lib.hash(${js(queue)}, ${js(urls()[0])})`)).toBe(sha256(audio));
       expect(await page(`() => lib.hash(${js(queue)}, ${js(urls()[1])})`)).toBe(sha256(art));
       const added = [{id, change: 'added'}];
-      expect(await browser.waitFor(`() => lib.changes[${js(queue)}].length && lib.changes[${js(queue)}]`)).toEqual(added);
-      expect(await browser.waitFor(`() => lib.secondPageChanges(${js(queue)}).length && lib.secondPageChanges(${js(queue)})`)).toEqual(added);
+      expect(
+        await browser.waitFor(
+          `() => lib.changes[${js(queue)}].length && lib.changes[${js(queue)}]`,
+        ),
+      ).toEqual(added);
+      expect(
+        await browser.waitFor(
+          `() => lib.secondPageChanges(${js(queue)}).length && lib.secondPageChanges(${js(queue)})`,
+        ),
+      ).toEqual(added);
     });
 
-    test('a record deleted behind the library\'s back is listed as missing', async () => {
+    test("a record deleted behind the library's back is listed as missing", async () => {
       expect(await page(`() => lib.deleteCached(${js(queue)}, ${js(urls()[1])})`)).toBe(true);
       const entry = await page<Entry>(`() => lib.get(${js(queue)}, ${js(id)})`);
       expect(entry.missing).toBe(true);
@@ -168,7 +204,11 @@ describe.each(ENGINES)('download library on %s', (engine) => {
         idbChunks: 0,
         cacheChunks: 0,
       });
-      expect(await browser.waitFor(`() => lib.changes[${js(queue)}].length === 2 && lib.changes[${js(queue)}]`)).toEqual([
+      expect(
+        await browser.waitFor(
+          `() => lib.changes[${js(queue)}].length === 2 && lib.changes[${js(queue)}]`,
+        ),
+      ).toEqual([
         {id, change: 'added'},
         {id, change: 'removed'},
       ]);
@@ -179,16 +219,23 @@ describe.each(ENGINES)('download library on %s', (engine) => {
 
     test('a job that fails leaves no entry', async () => {
       const path = `${pathOf(queue)}${queue}-missing.mp3`;
-      await page(`() => lib.start(${js(queue)}, ${js(`${queue}-gone`)}, ${js([path])}, {title: 'Gone'})`);
-      expect(await waitForEnd(`${queue}-gone`)).toMatchObject({type: 'fail', failureReason: 'bad-status', entryWhenCalled: null});
+      await page(
+        `() => lib.start(${js(queue)}, ${js(`${queue}-gone`)}, ${js([path])}, {title: 'Gone'})`,
+      );
+      expect(await waitForEnd(`${queue}-gone`)).toMatchObject({
+        type: 'fail',
+        failureReason: 'bad-status',
+        entryWhenCalled: null,
+      });
       expect(await page(`() => lib.list(${js(queue)})`)).toEqual([]);
       expect(await page(`() => lib.libraryKeys(${js(queue)})`)).toEqual([]);
     });
 
     const playback = engine !== 'chromium' || queue === 'forced' ? test : test.skip;
-    const title = queue === 'episodes' && engine === 'chromium'
-      ? 'playback while downloading: skipped for native jobs (their bytes cannot be read before the end; requests go to the network)'
-      : 'playback while downloading: with the network cut, a stored range is a 206 with the exact bytes, a range not stored yet a network error';
+    const title =
+      queue === 'episodes' && engine === 'chromium'
+        ? 'playback while downloading: skipped for native jobs (their bytes cannot be read before the end; requests go to the network)'
+        : 'playback while downloading: with the network cut, a stored range is a 206 with the exact bytes, a range not stored yet a network error';
     playback(title, async () => {
       const path = `${pathOf(queue)}${queue}-play.mp3`;
       const body = file(path, 6 * MiB, 'audio/mpeg');
@@ -197,7 +244,10 @@ describe.each(ENGINES)('download library on %s', (engine) => {
       await page(`() => lib.start(${js(queue)}, ${js(id)}, ${js([path])}, {title: 'Play'})`);
       // Well past the range below, and past the first request (1 MiB) and
       // the two requests in flight: those bytes are stored.
-      await browser.waitFor(`(id) => lib.jobs[id] && lib.jobs[id].downloaded >= ${2.5 * MiB}`, {args: [id], timeout: 60_000});
+      await browser.waitFor(`(id) => lib.jobs[id] && lib.jobs[id].downloaded >= ${2.5 * MiB}`, {
+        args: [id],
+        timeout: 60_000,
+      });
       server.setOffline(true);
       const covered = 'bytes=200000-399999';
       expect(await page(`() => lib.fetchRange(${js(path)}, ${js(covered)})`)).toEqual({
@@ -207,13 +257,20 @@ describe.each(ENGINES)('download library on %s', (engine) => {
         size: 200000,
         hash: sha256(body.subarray(200000, 400000)),
       });
-      expect(await page(`() => lib.fetchRange(${js(path)}, 'bytes=5500000-5599999')`)).toEqual({error: 'TypeError'});
+      expect(await page(`() => lib.fetchRange(${js(path)}, 'bytes=5500000-5599999')`)).toEqual({
+        error: 'TypeError',
+      });
       expect(server.requests.filter((r) => r.path === path && r.range === covered)).toEqual([]);
       // The job goes on once the network is back, and is listed.
       server.setOffline(false);
       server.throttle(null);
-      expect(await waitForEnd(id)).toMatchObject({type: 'success', entryWhenCalled: {bytes: body.length}});
-      expect(await page(`() => lib.hash(${js(queue)}, ${js(server.url(path))})`)).toBe(sha256(body));
+      expect(await waitForEnd(id)).toMatchObject({
+        type: 'success',
+        entryWhenCalled: {bytes: body.length},
+      });
+      expect(await page(`() => lib.hash(${js(queue)}, ${js(server.url(path))})`)).toBe(
+        sha256(body),
+      );
       expect(await page(`() => lib.remove(${js(queue)}, ${js(id)})`)).toBe(true);
     });
   });

@@ -45,7 +45,12 @@ function pageTools(getBrowser: () => ChromiumSession) {
       {args: [id], timeout, interval: 250},
     );
   const waitForPageResult = (id: string, timeout = 90_000) =>
-    getBrowser().waitFor<{result: string; failureReason: string; backend: string; downloaded: number}>(
+    getBrowser().waitFor<{
+      result: string;
+      failureReason: string;
+      backend: string;
+      downloaded: number;
+    }>(
       `(id) => window.jobs[id].result && {...window.jobs[id], backend: window.registrations[id].backend}`,
       {args: [id], timeout, interval: 250},
     );
@@ -59,41 +64,59 @@ function pageTools(getBrowser: () => ChromiumSession) {
  * Chromium's profile (download service) pauses the download for ~30 s after
  * the page load: the progress comes when it resumes.
  */
-async function expectProgressAfterReload(browser: ChromiumSession, server: TestServer, id: string): Promise<void> {
+async function expectProgressAfterReload(
+  browser: ChromiumSession,
+  server: TestServer,
+  id: string,
+): Promise<void> {
   const url = `/media/${id}.bin`;
   const body = generateBytes(2 * 1024 * 1024, id);
   server.addFile(url, body);
   server.throttle(512 * 1024);
   try {
     await browser.evaluate(`(id, url) => testHelpers.startJob('episodes', id, [url], {})`, id, url);
-    await server.waitForRequest((r) => r.path === url && r.bytesSent > 64 * 1024, {timeout: 60_000});
+    await server.waitForRequest((r) => r.path === url && r.bytesSent > 64 * 1024, {
+      timeout: 60_000,
+    });
     await browser.page.reload({waitUntil: 'load'});
-    const backend = await browser.evaluate<string>(`async (id) => {
+    const backend = await browser.evaluate<string>(
+      `async (id) => {
       const manager = await workbox.backgroundFetchWindow.backgroundFetchManager({queue: 'episodes'});
       const registration = await manager.get(id);
       window.reloaded = [];
       registration.addEventListener('progress', () =>
         window.reloaded.push({downloaded: registration.downloaded, result: registration.result}));
       return registration.backend;
-    }`, id);
+    }`,
+      id,
+    );
     expect(backend).toBe('native');
     // A progress while the job is still running, then the result.
-    await browser.waitFor(`() => window.reloaded.some((p) => p.result === '' && p.downloaded > 0)`, {timeout: 90_000, interval: 100});
+    await browser.waitFor(
+      `() => window.reloaded.some((p) => p.result === '' && p.downloaded > 0)`,
+      {timeout: 90_000, interval: 100},
+    );
     const seen = await browser.waitFor<Array<{result: string}>>(
       `() => window.reloaded.some((p) => p.result) && window.reloaded`,
       {timeout: 90_000, interval: 250},
     );
-    expect(seen.findIndex((p) => p.result === '')).toBeLessThan(seen.findIndex((p) => p.result === 'success'));
+    expect(seen.findIndex((p) => p.result === '')).toBeLessThan(
+      seen.findIndex((p) => p.result === 'success'),
+    );
   } finally {
     server.throttle(null);
   }
-  expect(await browser.evaluate('(url) => testHelpers.cachedHash("media-route", url)', url)).toBe(sha256(body));
+  expect(await browser.evaluate('(url) => testHelpers.cachedHash("media-route", url)', url)).toBe(
+    sha256(body),
+  );
 }
 
 describe('native failures taken over by the fallback (chromium, incognito-like)', () => {
   let server: TestServer;
   let browser: ChromiumSession;
-  const {page, endEvents, waitForWorkerEvent, waitForEnd, waitForPageResult} = pageTools(() => browser);
+  const {page, endEvents, waitForWorkerEvent, waitForEnd, waitForPageResult} = pageTools(
+    () => browser,
+  );
 
   beforeAll(async () => {
     server = await startTestServer();
@@ -114,10 +137,17 @@ describe('native failures taken over by the fallback (chromium, incognito-like)'
   async function expectTakenOver(id: string, url: string, body: Buffer): Promise<void> {
     const event = await waitForEnd(id);
     expect(event).toMatchObject({type: 'success', result: 'success', backend: 'fallback'});
-    expect(await page(`(url) => testHelpers.cachedHash("media-route", url)`, url)).toBe(sha256(body));
+    expect(await page(`(url) => testHelpers.cachedHash("media-route", url)`, url)).toBe(
+      sha256(body),
+    );
     // The page's registration followed the fallback to the end.
     const pageJob = await waitForPageResult(id);
-    expect(pageJob).toMatchObject({result: 'success', failureReason: '', backend: 'fallback', downloaded: body.length});
+    expect(pageJob).toMatchObject({
+      result: 'success',
+      failureReason: '',
+      backend: 'fallback',
+      downloaded: body.length,
+    });
     expect(await endEvents(id)).toHaveLength(1);
   }
 
@@ -131,23 +161,35 @@ describe('native failures taken over by the fallback (chromium, incognito-like)'
     expect(started.backend).toBe('native');
     await expectTakenOver('drop-cl', '/media/drop-cl.bin', body);
     // The first answer was cut; the fallback asked again.
-    expect(server.requests.filter((r) => r.path === '/media/drop-cl.bin').length).toBeGreaterThan(1);
+    expect(server.requests.filter((r) => r.path === '/media/drop-cl.bin').length).toBeGreaterThan(
+      1,
+    );
   });
 
   test('a chunked response (no Content-Length) cut mid-body is never cached as a success; the fallback gets it whole', async () => {
     const body = generateBytes(768 * 1024, 'drop-chunked');
     server.addFile('/media/drop-chunked.bin', body);
-    server.fault('/media/drop-chunked.bin', {noContentLength: true, cutAfterBytes: 200 * 1024, times: 1});
-    await page(`() => testHelpers.startJob('episodes', 'drop-chunked', ['/media/drop-chunked.bin'], {})`);
+    server.fault('/media/drop-chunked.bin', {
+      noContentLength: true,
+      cutAfterBytes: 200 * 1024,
+      times: 1,
+    });
+    await page(
+      `() => testHelpers.startJob('episodes', 'drop-chunked', ['/media/drop-chunked.bin'], {})`,
+    );
     await expectTakenOver('drop-chunked', '/media/drop-chunked.bin', body);
   });
 
   test('a gzip-encoded response cut mid-body is never cached as a success; the fallback gets it whole', async () => {
     // Text that gzip shrinks by a quarter only: the cut lands mid-body.
-    const level = Buffer.from(JSON.stringify({tiles: generateBytes(192 * 1024, 'level').toString('base64')}));
+    const level = Buffer.from(
+      JSON.stringify({tiles: generateBytes(192 * 1024, 'level').toString('base64')}),
+    );
     server.addFile('/media/level.json.bin', level, {gzip: true, contentType: 'application/json'});
     server.fault('/media/level.json.bin', {cutAfterBytes: 16 * 1024, times: 1});
-    await page(`() => testHelpers.startJob('episodes', 'drop-gzip', ['/media/level.json.bin'], {})`);
+    await page(
+      `() => testHelpers.startJob('episodes', 'drop-gzip', ['/media/level.json.bin'], {})`,
+    );
     await expectTakenOver('drop-gzip', '/media/level.json.bin', level);
     // The native request really was gzip-encoded and cut.
     const first = server.requests.find((r) => r.path === '/media/level.json.bin')!;
@@ -162,15 +204,22 @@ describe('native failures taken over by the fallback (chromium, incognito-like)'
     await later.close();
     const url = `http://127.0.0.1:${port}/media/refused.bin`;
     await page(`(url) => testHelpers.startJob('episodes', 'refused', [url], {})`, url);
-    await browser.waitFor(`() => window.registrations['refused'].backend === 'fallback'`, {timeout: 60_000});
+    await browser.waitFor(`() => window.registrations['refused'].backend === 'fallback'`, {
+      timeout: 60_000,
+    });
     const body = generateBytes(512 * 1024, 'refused');
     const revived = await startTestServer({port});
     try {
       revived.addFile('/media/refused.bin', body);
       const event = await waitForEnd('refused');
       expect(event).toMatchObject({type: 'success', backend: 'fallback'});
-      expect(await page(`(url) => testHelpers.cachedHash("media-route", url)`, url)).toBe(sha256(body));
-      expect(await waitForPageResult('refused')).toMatchObject({result: 'success', backend: 'fallback'});
+      expect(await page(`(url) => testHelpers.cachedHash("media-route", url)`, url)).toBe(
+        sha256(body),
+      );
+      expect(await waitForPageResult('refused')).toMatchObject({
+        result: 'success',
+        backend: 'fallback',
+      });
       expect(await endEvents('refused')).toHaveLength(1);
     } finally {
       await revived.close();
@@ -181,8 +230,12 @@ describe('native failures taken over by the fallback (chromium, incognito-like)'
     const body = generateBytes(300 * 1024, 'hold-fallback');
     server.addFile('/media/hold-fallback.bin', body);
     server.fault('/media/hold-fallback.bin', {cutAfterBytes: 64 * 1024, times: 1});
-    await page(`() => testHelpers.startJob('episodes', 'hold-fallback', ['/media/hold-fallback.bin'], {})`);
-    expect(await waitForWorkerEvent('hold-fallback', 'holding')).toMatchObject({backend: 'fallback'});
+    await page(
+      `() => testHelpers.startJob('episodes', 'hold-fallback', ['/media/hold-fallback.bin'], {})`,
+    );
+    expect(await waitForWorkerEvent('hold-fallback', 'holding')).toMatchObject({
+      backend: 'fallback',
+    });
     const read = await page<{count: number; hash: string}>(`async () => {
       const registration = window.registrations['hold-fallback'];
       const records = await registration.matchAll();
@@ -207,13 +260,27 @@ describe('native failures taken over by the fallback (chromium, incognito-like)'
       await serveTestSite(optOut, {nativeFailover: false});
       const body = generateBytes(512 * 1024, 'opt-out');
       optOut.addFile('/media/opt-out.bin', body);
-      optOut.fault('/media/opt-out.bin', {noContentLength: true, cutAfterBytes: 100 * 1024, times: 1});
+      optOut.fault('/media/opt-out.bin', {
+        noContentLength: true,
+        cutAfterBytes: 100 * 1024,
+        times: 1,
+      });
       await browser.goto(optOut.url('/index.html'));
       await page('() => testHelpers.registerWorker("/sw.js")');
       await page(`() => testHelpers.startJob('episodes', 'opt-out', ['/media/opt-out.bin'], {})`);
-      expect(await waitForEnd('opt-out')).toMatchObject({type: 'fail', failureReason: 'fetch-error', backend: 'native'});
-      expect(await page('() => testHelpers.cachedHash("media-route", "/media/opt-out.bin")')).toBeNull();
-      expect(await waitForPageResult('opt-out')).toMatchObject({result: 'failure', failureReason: 'fetch-error', backend: 'native'});
+      expect(await waitForEnd('opt-out')).toMatchObject({
+        type: 'fail',
+        failureReason: 'fetch-error',
+        backend: 'native',
+      });
+      expect(
+        await page('() => testHelpers.cachedHash("media-route", "/media/opt-out.bin")'),
+      ).toBeNull();
+      expect(await waitForPageResult('opt-out')).toMatchObject({
+        result: 'failure',
+        failureReason: 'fetch-error',
+        backend: 'native',
+      });
       expect(optOut.requests.filter((r) => r.path === '/media/opt-out.bin')).toHaveLength(1);
     } finally {
       await browser.goto(server.url('/index.html'));
@@ -252,15 +319,21 @@ describe('native jobs in a Chromium profile (chromium-persistent)', () => {
     const body = generateBytes(1024 * 1024, 'persistent-drop');
     server.addFile('/media/persistent-drop.bin', body);
     server.fault('/media/persistent-drop.bin', {cutAfterBytes: 256 * 1024, times: 1});
-    await page(`() => testHelpers.startJob('episodes', 'persistent-drop', ['/media/persistent-drop.bin'], {})`);
+    await page(
+      `() => testHelpers.startJob('episodes', 'persistent-drop', ['/media/persistent-drop.bin'], {})`,
+    );
     expect(await waitForEnd('persistent-drop')).toMatchObject({type: 'success', backend: 'native'});
-    expect(await page('() => testHelpers.cachedHash("media-route", "/media/persistent-drop.bin")')).toBe(sha256(body));
+    expect(
+      await page('() => testHelpers.cachedHash("media-route", "/media/persistent-drop.bin")'),
+    ).toBe(sha256(body));
   });
 
   test('records of a native job are readable from the page while it settles', async () => {
     const body = generateBytes(200 * 1024, 'hold-native');
     server.addFile('/media/hold-native.bin', body);
-    await page(`() => testHelpers.startJob('episodes', 'hold-native', ['/media/hold-native.bin'], {})`);
+    await page(
+      `() => testHelpers.startJob('episodes', 'hold-native', ['/media/hold-native.bin'], {})`,
+    );
     expect(await waitForWorkerEvent('hold-native', 'holding')).toMatchObject({backend: 'native'});
     const hash = await page<string>(`async () => {
       const one = await window.registrations['hold-native'].match('/media/hold-native.bin');

@@ -21,6 +21,8 @@ describe('a job known only by its last snapshot behaves as an ended job', () => 
 
   test('match() and matchAll() reject with InvalidStateError', async () => {
     await expect(ended().matchAll()).rejects.toMatchObject({name: 'InvalidStateError'});
-    await expect(ended().match('https://example.com/a')).rejects.toMatchObject({name: 'InvalidStateError'});
+    await expect(ended().match('https://example.com/a')).rejects.toMatchObject({
+      name: 'InvalidStateError',
+    });
   });
 });

@@ -3,7 +3,7 @@ import type {RegistrationSnapshot} from '../../src/protocol';
 
 class TestRegistration extends SnapshotRegistration {
   abort = async () => true;
-  match = async () => undefined;
+  override match = async () => undefined;
   matchAll = async () => [];
 }
 

@@ -20,12 +20,18 @@ describe('which engine runs a job', () => {
   test('a native network failure is taken over by the fallback', () => {
     expect(decideNativeEnd(outcome({}), true).action).toBe('take-over');
     // Chromium reports a reset connection as bad-status with status 0.
-    expect(decideNativeEnd(outcome({failureReason: 'bad-status', badStatuses: [0]}), true).action).toBe('take-over');
+    expect(
+      decideNativeEnd(outcome({failureReason: 'bad-status', badStatuses: [0]}), true).action,
+    ).toBe('take-over');
   });
 
   test('a success whose records are not shown whole is taken over, or fails with fetch-error without failover', () => {
-    expect(decideNativeEnd(outcome({type: 'success', failureReason: '', problem: short}), true).action).toBe('take-over');
-    expect(decideNativeEnd(outcome({type: 'success', failureReason: '', problem: short}), false)).toEqual({
+    expect(
+      decideNativeEnd(outcome({type: 'success', failureReason: '', problem: short}), true).action,
+    ).toBe('take-over');
+    expect(
+      decideNativeEnd(outcome({type: 'success', failureReason: '', problem: short}), false),
+    ).toEqual({
       action: 'settle',
       type: 'fail',
       failureReason: 'fetch-error',
@@ -46,12 +52,20 @@ describe('which engine runs a job', () => {
       {type: 'abort' as const, failureReason: 'aborted' as const},
     ]) {
       const verdict = decideNativeEnd(outcome(facts), true);
-      expect(verdict).toEqual({action: 'settle', type: facts.type ?? 'fail', failureReason: facts.failureReason});
+      expect(verdict).toEqual({
+        action: 'settle',
+        type: facts.type ?? 'fail',
+        failureReason: facts.failureReason,
+      });
     }
   });
 
-  test('without failover, or with a request that may not be repeated, the browser\'s failure stands', () => {
-    expect(decideNativeEnd(outcome({}), false)).toEqual({action: 'settle', type: 'fail', failureReason: 'fetch-error'});
+  test("without failover, or with a request that may not be repeated, the browser's failure stands", () => {
+    expect(decideNativeEnd(outcome({}), false)).toEqual({
+      action: 'settle',
+      type: 'fail',
+      failureReason: 'fetch-error',
+    });
     expect(decideNativeEnd(outcome({methods: ['GET', 'POST']}), true)).toEqual({
       action: 'settle',
       type: 'fail',

@@ -18,7 +18,9 @@ describe('fetch(id, requests, options) arguments, as the spec checks them', () =
   });
 
   test('a non-string id is a TypeError', () => {
-    expect(rejects(() => normalizeFetchArguments(42, ['https://example.com/a']))).toBeInstanceOf(TypeError);
+    expect(rejects(() => normalizeFetchArguments(42, ['https://example.com/a']))).toBeInstanceOf(
+      TypeError,
+    );
   });
 
   test('an empty request list is a TypeError', () => {
@@ -46,18 +48,29 @@ describe('fetch(id, requests, options) arguments, as the spec checks them', () =
   });
 
   test('a negative or fractional downloadTotal is a TypeError', () => {
-    expect(rejects(() => normalizeFetchArguments('a', ['https://example.com/a'], {downloadTotal: -1}))).toBeInstanceOf(TypeError);
-    expect(rejects(() => normalizeFetchArguments('a', ['https://example.com/a'], {downloadTotal: 1.5}))).toBeInstanceOf(TypeError);
+    expect(
+      rejects(() => normalizeFetchArguments('a', ['https://example.com/a'], {downloadTotal: -1})),
+    ).toBeInstanceOf(TypeError);
+    expect(
+      rejects(() => normalizeFetchArguments('a', ['https://example.com/a'], {downloadTotal: 1.5})),
+    ).toBeInstanceOf(TypeError);
   });
 
   test('one request or a list of URLs and Requests becomes a list of Requests', () => {
     const single = normalizeFetchArguments('a', 'https://example.com/one');
     expect(single.requests.map((r) => r.url)).toEqual(['https://example.com/one']);
-    const many = normalizeFetchArguments('b', [new URL('https://example.com/x'), new Request('https://example.com/y')], {
-      title: 'T',
-      downloadTotal: 10,
-    });
-    expect(many.requests.map((r) => r.url)).toEqual(['https://example.com/x', 'https://example.com/y']);
+    const many = normalizeFetchArguments(
+      'b',
+      [new URL('https://example.com/x'), new Request('https://example.com/y')],
+      {
+        title: 'T',
+        downloadTotal: 10,
+      },
+    );
+    expect(many.requests.map((r) => r.url)).toEqual([
+      'https://example.com/x',
+      'https://example.com/y',
+    ]);
     expect(many.options).toEqual({title: 'T', downloadTotal: 10});
   });
 });

@@ -22,7 +22,9 @@ describe('requests and errors survive postMessage', () => {
   });
 
   test('a POST request keeps its body', async () => {
-    const serialized = await serializeRequest(new Request('https://example.com/u', {method: 'POST', body: 'hello'}));
+    const serialized = await serializeRequest(
+      new Request('https://example.com/u', {method: 'POST', body: 'hello'}),
+    );
     expect(await deserializeRequest(serialized).text()).toBe('hello');
   });
 
@@ -33,6 +35,8 @@ describe('requests and errors survive postMessage', () => {
     const dom = deserializeError(serializeError(new DOMException('nope', 'NotAllowedError')));
     expect(dom.name).toBe('NotAllowedError');
     expect(dom).toBeInstanceOf(DOMException);
-    expect(deserializeError({name: 'WorkboxBackgroundFetchError', message: 'm'}).name).toBe('WorkboxBackgroundFetchError');
+    expect(deserializeError({name: 'WorkboxBackgroundFetchError', message: 'm'}).name).toBe(
+      'WorkboxBackgroundFetchError',
+    );
   });
 });

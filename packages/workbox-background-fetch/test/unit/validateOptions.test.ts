@@ -3,8 +3,12 @@ import {validateQueueOptions} from '../../src/lib/validateQueueOptions';
 
 describe('option checks name the key and the fix', () => {
   test('an unknown key lists the known ones', () => {
-    expect(() => validateOptions('BackgroundFetchQueue', {cacheNmae: 'x'}, {cacheName: 'string'})).toThrow(
-      new TypeError('"BackgroundFetchQueue" got an unknown option "cacheNmae". Known options: cacheName.'),
+    expect(() =>
+      validateOptions('BackgroundFetchQueue', {cacheNmae: 'x'}, {cacheName: 'string'}),
+    ).toThrow(
+      new TypeError(
+        '"BackgroundFetchQueue" got an unknown option "cacheNmae". Known options: cacheName.',
+      ),
     );
   });
 
@@ -12,7 +16,9 @@ describe('option checks name the key and the fix', () => {
     expect(() => validateOptions('P', {id: 'x'}, {id: 'function'})).toThrow(
       '"P" option "id" must be a function, got "string".',
     );
-    expect(() => validateOptions('P', {f: 1}, {f: ['object', 'function']})).toThrow(/a object or a function/);
+    expect(() => validateOptions('P', {f: 1}, {f: ['object', 'function']})).toThrow(
+      /a object or a function/,
+    );
   });
 
   test('undefined values and absent options pass', () => {
@@ -21,8 +27,12 @@ describe('option checks name the key and the fix', () => {
   });
 
   test('a queue needs a non-empty string name', () => {
-    expect(() => validateQueueOptions('', {})).toThrow('A BackgroundFetchQueue needs a non-empty string name, got "".');
+    expect(() => validateQueueOptions('', {})).toThrow(
+      'A BackgroundFetchQueue needs a non-empty string name, got "".',
+    );
     expect(() => validateQueueOptions(7, {})).toThrow(TypeError);
-    expect(() => validateQueueOptions('ok', {forceFallback: true, onSuccess: () => undefined})).not.toThrow();
+    expect(() =>
+      validateQueueOptions('ok', {forceFallback: true, onSuccess: () => undefined}),
+    ).not.toThrow();
   });
 });

@@ -27,7 +27,12 @@ const cliBin = join(repo, 'packages/workbox-background-fetch-cli/bin/workbox-bac
 export const windowIifeDir = join(repo, 'packages/workbox-background-fetch-window/dist/iife');
 
 /** The queue every way creates. */
-const queue = {name: 'downloads', successUI: {title: '{id} is ready'}, failUI: {title: '{id} failed'}, clickUrl: '/'};
+const queue = {
+  name: 'downloads',
+  successUI: {title: '{id} is ready'},
+  failUI: {title: '{id} failed'},
+  clickUrl: '/',
+};
 
 /** The route every way ties to the queue. */
 const routeOptions = {cacheName: 'media', rangeRequests: true};
@@ -88,7 +93,11 @@ export async function buildSite(way: Way): Promise<{publicDir: string; output: s
           {
             urlPattern: /\/media\//,
             handler: 'CacheFirst',
-            options: {...routeOptions, plugins: [markPlugin], backgroundFetch: {queue: 'downloads'}},
+            options: {
+              ...routeOptions,
+              plugins: [markPlugin],
+              backgroundFetch: {queue: 'downloads'},
+            },
           },
         ],
       });
@@ -96,7 +105,10 @@ export async function buildSite(way: Way): Promise<{publicDir: string; output: s
     case 'backgroundFetchPlugin() in workbox-build': {
       // The two lines, with the config's own swDest: the plugin copies the
       // runtime next to the worker itself; **/*.js precaches no dev bundle.
-      const downloads = backgroundFetchPlugin({queue: {...queue, cacheName: 'media'}, swDest: join(publicDir, 'sw.js')});
+      const downloads = backgroundFetchPlugin({
+        queue: {...queue, cacheName: 'media'},
+        swDest: join(publicDir, 'sw.js'),
+      });
       await workboxBuild.generateSW({
         globDirectory: publicDir,
         swDest: join(publicDir, 'sw.js'),

@@ -13,6 +13,7 @@ type Listener = (event: unknown) => void;
 /** A worker running in a vm context. */
 export interface FakeWorker {
   /** The worker's global object. */
+  // biome-ignore lint/suspicious/noExplicitAny: the vm sandbox's global object; tests reach into whatever the worker script defined on it.
   self: Record<string, any>;
   /** Listeners added by the worker, by event type. */
   listeners: Map<string, Listener[]>;
@@ -86,9 +87,13 @@ function fakeCaches(): Record<string, unknown> {
  * @param swPath The worker script.
  * @param origin The origin the worker runs at.
  */
-export async function runWorker(swPath: string, origin = 'https://app.example'): Promise<FakeWorker> {
+export async function runWorker(
+  swPath: string,
+  origin = 'https://app.example',
+): Promise<FakeWorker> {
   const listeners = new Map<string, Listener[]>();
   const imported: string[] = [];
+  // biome-ignore lint/suspicious/noExplicitAny: the global object of the worker script run in the vm (see FakeWorker.self).
   const sandbox: Record<string, any> = {
     console,
     setTimeout,

@@ -67,7 +67,12 @@ export function createStubRuntime(): string {
   mkdirSync(dir, {recursive: true});
   writeFileSync(
     join(dir, 'package.json'),
-    JSON.stringify({name: 'workbox-background-fetch', version: '0.1.0', type: 'module', main: 'index.js'}),
+    JSON.stringify({
+      name: 'workbox-background-fetch',
+      version: '0.1.0',
+      type: 'module',
+      main: 'index.js',
+    }),
   );
   writeFileSync(join(dir, 'index.js'), STUB_RUNTIME_SOURCE);
   return root;

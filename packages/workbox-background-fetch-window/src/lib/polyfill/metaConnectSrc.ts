@@ -16,7 +16,11 @@ function sourceAllows(source: string, url: URL, self: URL): boolean {
     return false;
   }
   const [, wantScheme, wildcard, name, port, path] = host;
-  if (wantScheme ? url.protocol !== `${wantScheme}:` && !(wantScheme === 'http' && url.protocol === 'https:') : !/^https?:$/.test(url.protocol)) {
+  if (
+    wantScheme
+      ? url.protocol !== `${wantScheme}:` && !(wantScheme === 'http' && url.protocol === 'https:')
+      : !/^https?:$/.test(url.protocol)
+  ) {
     return false;
   }
   const hostname = url.hostname.toLowerCase();
@@ -27,7 +31,11 @@ function sourceAllows(source: string, url: URL, self: URL): boolean {
   if (port !== '*' && (url.port || defaultPort) !== (port ?? defaultPort)) {
     return false;
   }
-  return !path || path === '/' || (path.endsWith('/') ? url.pathname.startsWith(path) : url.pathname === path);
+  return (
+    !path ||
+    path === '/' ||
+    (path.endsWith('/') ? url.pathname.startsWith(path) : url.pathname === path)
+  );
 }
 
 /**

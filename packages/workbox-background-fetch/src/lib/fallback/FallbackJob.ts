@@ -129,7 +129,10 @@ export class FallbackJob implements FallbackJobControl {
     return this._control({type: 'resume'});
   }
 
-  records(request?: RequestInfo | URL, options?: CacheQueryOptions): Promise<BackgroundFetchRecord[]> {
+  records(
+    request?: RequestInfo | URL,
+    options?: CacheQueryOptions,
+  ): Promise<BackgroundFetchRecord[]> {
     return readRecords(
       {state: this.state, store: this._store, whenFinal: (index) => this._whenFinal(index)},
       request,
@@ -163,7 +166,9 @@ export class FallbackJob implements FallbackJobControl {
     } finally {
       this._dispatching = false;
     }
-    [...this._waiters].forEach((check) => check());
+    for (const check of [...this._waiters]) {
+      check();
+    }
     this._keepAliveWhileBusy();
     return accepted;
   }
@@ -211,8 +216,8 @@ export class FallbackJob implements FallbackJobControl {
         break;
       case 'checkRoom':
         io?.work.push(
-          hasRoomFor(command.bytes).then((ok) =>
-            void this._dispatch({type: 'roomChecked', request: command.request, ok}),
+          hasRoomFor(command.bytes).then(
+            (ok) => void this._dispatch({type: 'roomChecked', request: command.request, ok}),
           ),
         );
         break;
@@ -297,7 +302,9 @@ export class FallbackJob implements FallbackJobControl {
       this.state.files.map(({stored}, index) =>
         Promise.all(
           stored.chunks.map((chunk) =>
-            this._store.has(chunkKey(uid, index, stored.generation, chunk.start)).catch(() => false),
+            this._store
+              .has(chunkKey(uid, index, stored.generation, chunk.start))
+              .catch(() => false),
           ),
         ),
       ),

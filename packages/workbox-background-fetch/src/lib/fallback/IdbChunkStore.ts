@@ -59,9 +59,7 @@ export class IdbChunkStore implements ChunkStore {
   }
 
   async has(key: string): Promise<boolean> {
-    const count = await this._store('readonly', (store) =>
-      promisifyRequest(store.count(key)),
-    );
+    const count = await this._store('readonly', (store) => promisifyRequest(store.count(key)));
     return count > 0;
   }
 

@@ -131,7 +131,9 @@ export class JobNotifier {
     }
     try {
       const shown = await self.registration.getNotifications({tag: this._jobId});
-      shown.forEach((notification) => notification.close());
+      for (const notification of shown) {
+        notification.close();
+      }
     } catch {
       // Nothing was shown.
     }

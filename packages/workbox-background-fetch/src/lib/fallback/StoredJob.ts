@@ -1,8 +1,5 @@
 import type {SerializedRequest} from '../../protocol.js';
-import type {
-  BackgroundFetchFailureReason,
-  BackgroundFetchOptions,
-} from '../../types.js';
+import type {BackgroundFetchFailureReason, BackgroundFetchOptions} from '../../types.js';
 import type {ChunkStorageKind} from './ChunkStore.js';
 import type {JobState} from './jobStateMachine.js';
 import type {StoredChunk} from './planChunks.js';

@@ -14,11 +14,7 @@ const NULL_BODY = new Set([204, 205, 304]);
  *
  * @private
  */
-export function assembleResponse(
-  head: StoredResponseHead,
-  parts: Blob[],
-  url = '',
-): Response {
+export function assembleResponse(head: StoredResponseHead, parts: Blob[], url = ''): Response {
   const headers = new Headers(head.headers);
   headers.delete('content-range');
   headers.delete('content-length');

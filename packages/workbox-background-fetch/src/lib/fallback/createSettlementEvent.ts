@@ -24,8 +24,7 @@ export function createSettlementEvent(
   updateUI?: (options?: BackgroundFetchUIOptions) => Promise<void>,
 ): SettlementEvent {
   const name = `backgroundfetch${type}`;
-  const event =
-    typeof ExtendableEvent === 'function' ? new ExtendableEvent(name) : new Event(name);
+  const event = typeof ExtendableEvent === 'function' ? new ExtendableEvent(name) : new Event(name);
   const pending: Array<Promise<unknown>> = [];
   Object.defineProperties(event, {
     registration: {value: registration, enumerable: true},

@@ -74,9 +74,6 @@ async function sweepCacheStorage(owned: Set<string>): Promise<number> {
  * @private
  */
 export async function deleteChunksExcept(owned: Set<string>): Promise<number> {
-  const [fromIdb, fromCache] = await Promise.all([
-    sweepIndexedDB(owned),
-    sweepCacheStorage(owned),
-  ]);
+  const [fromIdb, fromCache] = await Promise.all([sweepIndexedDB(owned), sweepCacheStorage(owned)]);
   return fromIdb + fromCache;
 }

@@ -107,7 +107,9 @@ function apply(ctx: Ctx, event: DownloadEvent): boolean {
       if (!transitionJob(ctx, 'resume')) {
         return false;
       }
-      state.files.forEach((file) => (file.retryAt = 0));
+      for (const file of state.files) {
+        file.retryAt = 0;
+      }
       save(ctx);
       ctx.out.push({type: 'progress', immediate: true});
       return true;
@@ -248,9 +250,14 @@ function plan(ctx: Ctx): void {
     }
     return;
   }
-  state.files.forEach((_, index) => checkComplete(ctx, index));
+  for (let index = 0; index < state.files.length; index++) {
+    checkComplete(ctx, index);
+  }
   startRequests(ctx);
-  if (state.requests.length === 0 && state.files.every((file) => file.stored.status !== 'pending')) {
+  if (
+    state.requests.length === 0 &&
+    state.files.every((file) => file.stored.status !== 'pending')
+  ) {
     transitionJob(ctx, record.failureReason ? 'fail' : 'succeed');
     startSettlement(ctx);
     return;
@@ -298,7 +305,8 @@ function startRequests(ctx: Ctx): void {
       return;
     }
     const {stored} = state.files[next.file];
-    const resume = stored.head === null ? null : {etag: stored.etag, lastModified: stored.lastModified};
+    const resume =
+      stored.head === null ? null : {etag: stored.etag, lastModified: stored.lastModified};
     const request = {
       id: state.nextRequestId++,
       file: next.file,

@@ -21,7 +21,11 @@ const OWNER = 'BackgroundFetchQueue fallback';
 
 function checkPositiveInteger(key: string, value: unknown): void {
   if (value !== undefined && !(Number.isSafeInteger(value) && (value as number) > 0)) {
-    throw createError('invalid-fallback-option', {key, expected: 'a positive integer', value}, 'TypeError');
+    throw createError(
+      'invalid-fallback-option',
+      {key, expected: 'a positive integer', value},
+      'TypeError',
+    );
   }
 }
 

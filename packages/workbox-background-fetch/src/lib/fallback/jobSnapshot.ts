@@ -55,8 +55,7 @@ export function jobSnapshot(state: DownloadState): RegistrationSnapshot {
     state.files[index].stored.request.body?.byteLength ?? 0;
   const uploadTotal = state.files.reduce((sum, _, index) => sum + bodyLength(index), 0);
   const uploaded = state.files.reduce(
-    (sum, {stored}, index) =>
-      sum + (stored.sent || stored.head !== null ? bodyLength(index) : 0),
+    (sum, {stored}, index) => sum + (stored.sent || stored.head !== null ? bodyLength(index) : 0),
     0,
   );
   return {

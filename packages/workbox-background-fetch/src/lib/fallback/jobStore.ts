@@ -8,7 +8,8 @@ const JOBS_DB = 'workbox-background-fetch';
 let store: ReturnType<typeof retryingStore> | undefined;
 
 function jobs(): ReturnType<typeof retryingStore> {
-  return (store ??= retryingStore(JOBS_DB, 'jobs'));
+  store ??= retryingStore(JOBS_DB, 'jobs');
+  return store;
 }
 
 /**

@@ -32,8 +32,5 @@ export function matchRecordRequest(
     return false;
   }
   const ignoreSearch = Boolean(options.ignoreSearch);
-  return (
-    comparableURL(query.url, ignoreSearch) ===
-    comparableURL(recordRequest.url, ignoreSearch)
-  );
+  return comparableURL(query.url, ignoreSearch) === comparableURL(recordRequest.url, ignoreSearch);
 }

@@ -51,7 +51,9 @@ export async function explainWriteFailure(error: unknown, bytes: number): Promis
     error === undefined ||
     ['UnknownError', 'AbortError'].includes((error as Error).name);
   if (isQuotaError(error) || (unnamed && !(await hasRoomFor(bytes)))) {
-    const detail = error ? `${(error as Error).name}: ${(error as Error).message}` : 'no error given';
+    const detail = error
+      ? `${(error as Error).name}: ${(error as Error).message}`
+      : 'no error given';
     return new DOMException(`The origin's storage is full (${detail}).`, 'QuotaExceededError');
   }
   return error;

@@ -3,7 +3,13 @@ import {chunkKey} from './ChunkStore.js';
 import {findRequest, isWanted} from './downloadCore.js';
 import {isQuotaError} from './quota.js';
 import {readBody} from './readBody.js';
-import {buildRequest, cancelBody, sameOrigin, summarizeResponse, untilAborted} from './requestIO.js';
+import {
+  buildRequest,
+  cancelBody,
+  sameOrigin,
+  summarizeResponse,
+  untilAborted,
+} from './requestIO.js';
 import {resumeHeaders} from './resumeHeaders.js';
 import type {ChunkStore} from './ChunkStore.js';
 import type {DownloadCommand, DownloadEvent, DownloadState, RequestState} from './downloadState.js';

@@ -57,7 +57,12 @@ export function nextChunkLength(state: DownloadState): number {
 function read(
   ctx: Ctx,
   request: RequestState,
-  {start, limit, mode, afterSave}: {start: number; limit: number | null; mode: ReadMode; afterSave: boolean},
+  {
+    start,
+    limit,
+    mode,
+    afterSave,
+  }: {start: number; limit: number | null; mode: ReadMode; afterSave: boolean},
 ): void {
   const {state} = ctx;
   request.readStart = start;
@@ -194,7 +199,11 @@ function checkResumeResponse(ctx: Ctx, request: RequestState, response: Response
       cancelBody(ctx, request);
       return;
     }
-    log(ctx, 'debug', `${stored.request.url} answered a resume with the whole file: starting over from it.`);
+    log(
+      ctx,
+      'debug',
+      `${stored.request.url} answered a resume with the whole file: starting over from it.`,
+    );
     if (!verdict.changed) {
       // Same file, Range ignored: asking again would get the same answer.
       file.rangesRefused = true;
@@ -233,7 +242,9 @@ function keepErrorResponse(ctx: Ctx, request: RequestState, response: ResponseSu
     failFile(ctx, request.file, 'fetch-error');
     return;
   }
-  if (retryOrFail(ctx, request.file, {type: 'status', status: response.status}) !== 'give-up-status') {
+  if (
+    retryOrFail(ctx, request.file, {type: 'status', status: response.status}) !== 'give-up-status'
+  ) {
     cancelBody(ctx, request);
     return;
   }

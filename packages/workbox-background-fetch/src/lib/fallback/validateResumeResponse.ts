@@ -44,10 +44,7 @@ function differs(stored: string | null, received: string | null): boolean {
 }
 
 function validatorsDiffer(stored: Validators, received: Validators): boolean {
-  return (
-    differs(stored.etag, received.etag) ||
-    differs(stored.lastModified, received.lastModified)
-  );
+  return differs(stored.etag, received.etag) || differs(stored.lastModified, received.lastModified);
 }
 
 /**
@@ -83,11 +80,7 @@ export function validateResumeResponse(
         reason: `Content-Range starts at ${range.start}, not ${expected.start}`,
       };
     }
-    if (
-      expected.total !== null &&
-      range.total !== null &&
-      range.total !== expected.total
-    ) {
+    if (expected.total !== null && range.total !== null && range.total !== expected.total) {
       return {
         action: 'restart',
         reason: `complete length ${range.total}, not ${expected.total}`,

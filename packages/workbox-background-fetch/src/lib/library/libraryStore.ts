@@ -9,7 +9,8 @@ const LIBRARY_DB = 'workbox-background-fetch-library';
 let store: ReturnType<typeof retryingStore> | undefined;
 
 function library(): ReturnType<typeof retryingStore> {
-  return (store ??= retryingStore(LIBRARY_DB, 'entries'));
+  store ??= retryingStore(LIBRARY_DB, 'entries');
+  return store;
 }
 
 /**

@@ -97,7 +97,10 @@ export function finishedEntry(
  * @private
  */
 export function toDownloadEntry(stored: StoredEntry, missing: readonly boolean[]): DownloadEntry {
-  const records = stored.records.map((record, index) => ({...record, missing: Boolean(missing[index])}));
+  const records = stored.records.map((record, index) => ({
+    ...record,
+    missing: Boolean(missing[index]),
+  }));
   return {
     id: stored.id,
     title: stored.title,
@@ -110,6 +113,9 @@ export function toDownloadEntry(stored: StoredEntry, missing: readonly boolean[]
 }
 
 /** Newest first; equal times by id, so the order is stable. @private */
-export function newestFirst(a: {finishedAt: number; id: string}, b: {finishedAt: number; id: string}): number {
+export function newestFirst(
+  a: {finishedAt: number; id: string},
+  b: {finishedAt: number; id: string},
+): number {
   return b.finishedAt - a.finishedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }

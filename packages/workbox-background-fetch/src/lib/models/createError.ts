@@ -1,4 +1,4 @@
-import {messages, MessageKey} from './messages.js';
+import {messages, type MessageKey} from './messages.js';
 
 /** The spec's error types this package raises. @private */
 export type ErrorKind = 'TypeError' | 'Error' | DOMExceptionName;
@@ -21,9 +21,7 @@ export function createError(
   details: Record<string, unknown> = {},
   kind: ErrorKind = 'Error',
 ): Error & {code: MessageKey} {
-  const message = (messages[code] as (d: Record<string, unknown>) => string)(
-    details,
-  );
+  const message = (messages[code] as (d: Record<string, unknown>) => string)(details);
   return buildError(code, message, kind);
 }
 

@@ -13,8 +13,7 @@ export const str = (value: unknown): string =>
   typeof value === 'string' ? JSON.stringify(value) : String(value);
 
 export const messages = {
-  'invalid-id': ({id}) =>
-    `The background fetch id must be a non-empty string, got ${str(id)}.`,
+  'invalid-id': ({id}) => `The background fetch id must be a non-empty string, got ${str(id)}.`,
   'empty-requests': () =>
     `A background fetch needs at least one request; the request list is empty.`,
   'no-cors-request': ({url}) =>
@@ -72,8 +71,7 @@ export const messages = {
     `the storage left to this origin (navigator.storage.estimate()).`,
   'download-aborted': ({id, url}) =>
     `Background fetch ${str(id)} was aborted before ${str(url)} was complete.`,
-  'download-failed': ({id, url}) =>
-    `Background fetch ${str(id)} could not download ${str(url)}.`,
+  'download-failed': ({id, url}) => `Background fetch ${str(id)} could not download ${str(url)}.`,
   'invalid-fallback-option': ({key, expected, value}) =>
     `The fallback option ${str(key)} must be ${str(expected)}, got ${str(value)}.`,
 } satisfies Record<string, MessageFn>;

@@ -103,10 +103,7 @@ export class NativeBackend implements BackgroundFetchBackend {
     event: BackgroundFetchUpdateUIEvent | BackgroundFetchEvent,
     type: (typeof END_EVENTS)[keyof typeof END_EVENTS],
   ): Promise<void> {
-    const registration = new NativeRegistration(
-      this._context.queueName,
-      event.registration,
-    );
+    const registration = new NativeRegistration(this._context.queueName, event.registration);
     let settlement = type;
     if (type !== 'click') {
       const verdict = decideNativeEnd(
@@ -126,12 +123,14 @@ export class NativeBackend implements BackgroundFetchBackend {
               `success, but its records cannot be trusted. Reporting 'fetch-error'.`,
           );
         }
-        registration.settle(verdict.type === 'success' ? 'success' : 'failure', verdict.failureReason);
+        registration.settle(
+          verdict.type === 'success' ? 'success' : 'failure',
+          verdict.failureReason,
+        );
         settlement = verdict.type;
       }
     }
-    const updateUI =
-      'updateUI' in event ? event.updateUI.bind(event) : undefined;
+    const updateUI = 'updateUI' in event ? event.updateUI.bind(event) : undefined;
     try {
       await this._context.onSettled({
         type: settlement,

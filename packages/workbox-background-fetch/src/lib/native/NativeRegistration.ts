@@ -65,10 +65,7 @@ export class NativeRegistration extends SnapshotRegistration {
   }
 
   /** Sets the final result (after the records were checked). */
-  settle(
-    result: BackgroundFetchResult,
-    failureReason: BackgroundFetchFailureReason,
-  ): void {
+  settle(result: BackgroundFetchResult, failureReason: BackgroundFetchFailureReason): void {
     this._native.removeEventListener('progress', this._onNativeProgress);
     this.applySnapshot({...nativeTotals(this._native), result, failureReason});
   }
@@ -97,10 +94,7 @@ export class NativeRegistration extends SnapshotRegistration {
     }));
   }
 
-  private async _responseFor(
-    record: BackgroundFetchRecord,
-    index: number,
-  ): Promise<Response> {
+  private async _responseFor(record: BackgroundFetchRecord, index: number): Promise<Response> {
     const key = `${index} ${record.request.url}`;
     let stored = this._bodies.get(key);
     if (!stored) {

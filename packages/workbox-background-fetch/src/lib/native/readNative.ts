@@ -1,7 +1,4 @@
-import type {
-  BackgroundFetchRecord,
-  BackgroundFetchRegistration,
-} from '../../types.js';
+import type {BackgroundFetchRecord, BackgroundFetchRegistration} from '../../types.js';
 
 /**
  * The live totals of a native registration, as snapshot fields.

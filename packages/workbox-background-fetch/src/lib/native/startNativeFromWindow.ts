@@ -28,8 +28,7 @@ export async function startNativeFromWindow(
   ].sort(
     (a, b) =>
       Number(b.focused) - Number(a.focused) ||
-      Number(b.visibilityState === 'visible') -
-        Number(a.visibilityState === 'visible'),
+      Number(b.visibilityState === 'visible') - Number(a.visibilityState === 'visible'),
   );
   const message: WorkerToPageMessage = {
     type: 'WBF_START_NATIVE',

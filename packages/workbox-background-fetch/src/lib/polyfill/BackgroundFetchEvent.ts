@@ -56,7 +56,8 @@ export class BackgroundFetchEvent extends ExtendableEvent {
   override waitUntil(promise: Promise<unknown>): void {
     const lifetime = lifetimes.get(this);
     if (!lifetime) {
-      return super.waitUntil(promise);
+      super.waitUntil(promise);
+      return;
     }
     if (!isActive(lifetime)) {
       throw createError('event-not-active', {type: this.type}, 'InvalidStateError');

@@ -125,6 +125,7 @@ export class BackgroundFetchRegistration extends EventTarget implements Registra
     request: RequestInfo | URL,
     options?: CacheQueryOptions,
   ): Promise<BackgroundFetchRecord | undefined> {
+    // biome-ignore lint/complexity/noArguments: match() without an argument throws as natively, match(undefined) does not.
     if (arguments.length === 0) {
       throw new TypeError('match() needs a request to match.');
     }

@@ -162,11 +162,7 @@ export class WorkerJobs implements RegisteredQueue {
   }
 
   /** Chromium: native from the worker where allowed, else through an open page. */
-  private async _startNative(
-    id: string,
-    requests: Request[],
-    options: BackgroundFetchOptions,
-  ) {
+  private async _startNative(id: string, requests: Request[], options: BackgroundFetchOptions) {
     const native = this._native!;
     try {
       return await native.fetch(id, requests, options);

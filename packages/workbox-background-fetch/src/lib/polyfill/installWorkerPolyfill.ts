@@ -6,6 +6,9 @@ import {BackgroundFetchRecord, BackgroundFetchRegistration} from './PolyfillRegi
 import {defineQuotaExceededError} from './QuotaExceededError.js';
 import {WorkerJobs} from './WorkerJobs.js';
 
+/** A class, as the `instanceof` patch below sees it. */
+type Constructor = abstract new (...args: never[]) => unknown;
+
 declare const self: ServiceWorkerGlobalScope;
 
 const EVENT_TYPES = ['success', 'fail', 'abort', 'click'];
@@ -58,7 +61,7 @@ export function installWorkerPolyfill(): void {
     // Chromium keeps its interfaces; the polyfill's objects (the manager,
     // and the fallback's events, registrations and records) answer
     // `instanceof` with them too.
-    const ours: Record<string, Function> = {
+    const ours: Record<string, Constructor> = {
       BackgroundFetchManager,
       BackgroundFetchRegistration,
       BackgroundFetchRecord,
@@ -66,12 +69,15 @@ export function installWorkerPolyfill(): void {
       BackgroundFetchUpdateUIEvent,
     };
     for (const [name, polyfill] of Object.entries(ours)) {
-      const native = (self as unknown as Record<string, Function | undefined>)[name];
+      const native = (self as unknown as Record<string, Constructor | undefined>)[name];
       if (typeof native === 'function') {
         Object.defineProperty(native, Symbol.hasInstance, {
           configurable: true,
-          value(this: Function, object: unknown): boolean {
-            return Function.prototype[Symbol.hasInstance].call(this, object) || object instanceof polyfill;
+          value(this: Constructor, object: unknown): boolean {
+            return (
+              Function.prototype[Symbol.hasInstance].call(this, object) ||
+              object instanceof polyfill
+            );
           },
         });
       }

@@ -8,11 +8,20 @@ import type {EngineSession} from '@workbox-background-fetch/test-utils';
  * event log and the download library's entries (the suites' jobs succeed),
  * nothing else.
  */
-export async function expectOnlyRecordsAndEvents(browser: EngineSession, recordsCache: string): Promise<void> {
+export async function expectOnlyRecordsAndEvents(
+  browser: EngineSession,
+  recordsCache: string,
+): Promise<void> {
   await browser
-    .waitFor(`async () => Object.values(await fb.leftovers()).every((n) => n === 0)`, {timeout: 10_000})
+    .waitFor(`async () => Object.values(await fb.leftovers()).every((n) => n === 0)`, {
+      timeout: 10_000,
+    })
     .catch(() => undefined);
-  expect(await browser.evaluate('() => fb.leftovers()')).toEqual({jobRecords: 0, idbChunks: 0, cacheChunks: 0});
+  expect(await browser.evaluate('() => fb.leftovers()')).toEqual({
+    jobRecords: 0,
+    idbChunks: 0,
+    cacheChunks: 0,
+  });
   expect(Object.keys(await storageInventory(browser)).sort()).toEqual(
     [
       'cache:fallback-test-events',

@@ -28,8 +28,12 @@ describe('the development warning for a finished record no route places', () => 
   });
 
   test('no route in the default router while another fetch listener answered: two copies of workbox-routing', () => {
-    const message = unroutedRecordWarning(record({answeredElsewhere: ['https://app.example/media/a.mp4']}));
-    expect(message).toMatch(/^Two copies of workbox-routing: .* another fetch listener answered https:\/\/app\.example\/media\/a\.mp4/);
+    const message = unroutedRecordWarning(
+      record({answeredElsewhere: ['https://app.example/media/a.mp4']}),
+    );
+    expect(message).toMatch(
+      /^Two copies of workbox-routing: .* another fetch listener answered https:\/\/app\.example\/media\/a\.mp4/,
+    );
     expect(message).toContain('`npm ls workbox-routing` lists the copies');
   });
 
@@ -40,6 +44,8 @@ describe('the development warning for a finished record no route places', () => 
   });
 
   test('a router given to the queue that is empty: says to register the routes on it', () => {
-    expect(unroutedRecordWarning(record({defaultRouter: false}))).toMatch(/^The router given to the queue has no routes/);
+    expect(unroutedRecordWarning(record({defaultRouter: false}))).toMatch(
+      /^The router given to the queue has no routes/,
+    );
   });
 });

@@ -52,9 +52,12 @@ describe('writing a job record', () => {
   test('a failed write is reported and does not stop the next one', async () => {
     const errors: unknown[] = [];
     let fail = true;
-    const writer = new CoalescingWriter(async () => {
-      if (fail) throw new Error('quota');
-    }, (error) => errors.push(error));
+    const writer = new CoalescingWriter(
+      async () => {
+        if (fail) throw new Error('quota');
+      },
+      (error) => errors.push(error),
+    );
     await writer.write();
     fail = false;
     await writer.write();

@@ -29,11 +29,16 @@ describe('the record response assembled from stored chunks', () => {
   });
 
   test('is never a 206: a partial status becomes 200', () => {
-    expect(assembleResponse({...head, status: 206, statusText: 'Partial Content'}, [new Blob(['x'])]).status).toBe(200);
+    expect(
+      assembleResponse({...head, status: 206, statusText: 'Partial Content'}, [new Blob(['x'])])
+        .status,
+    ).toBe(200);
   });
 
   test('keeps an error status and its body (bad-status records stay readable)', async () => {
-    const response = assembleResponse({status: 404, statusText: 'Not Found', headers: []}, [new Blob(['gone'])]);
+    const response = assembleResponse({status: 404, statusText: 'Not Found', headers: []}, [
+      new Blob(['gone']),
+    ]);
     expect(response.status).toBe(404);
     expect(await response.text()).toBe('gone');
   });

@@ -12,9 +12,13 @@ describe('the event a fallback job settles with', () => {
 
   test('offers updateUI only when given one (success and fail)', () => {
     const updateUI = async () => undefined;
-    expect((createSettlementEvent('success', registration, updateUI).event as unknown as {updateUI: unknown}).updateUI).toBe(
-      updateUI,
-    );
+    expect(
+      (
+        createSettlementEvent('success', registration, updateUI).event as unknown as {
+          updateUI: unknown;
+        }
+      ).updateUI,
+    ).toBe(updateUI);
     expect('updateUI' in createSettlementEvent('abort', registration).event).toBe(false);
   });
 
@@ -25,7 +29,14 @@ describe('the event a fallback job settles with', () => {
       new Promise<void>((resolve) =>
         setTimeout(() => {
           order.push('first');
-          event.waitUntil(new Promise<void>((done) => setTimeout(() => (order.push('second'), done()), 10)));
+          event.waitUntil(
+            new Promise<void>((done) =>
+              setTimeout(() => {
+                order.push('second');
+                done();
+              }, 10),
+            ),
+          );
           resolve();
         }, 10),
       ),

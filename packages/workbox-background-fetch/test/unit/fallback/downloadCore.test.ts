@@ -26,7 +26,9 @@ function expectBytes(actual: Uint8Array, expected: Uint8Array): void {
 function expectSucceeded(sim: Simulation, sources: Uint8Array[]): void {
   expect(sim.state.record.state).toBe('succeeded');
   expect(sim.settlements).toEqual(['success']);
-  sources.forEach((source, index) => expectBytes(sim.fileBytes(index), source));
+  sources.forEach((source, index) => {
+    expectBytes(sim.fileBytes(index), source);
+  });
 }
 
 /** Runs a job to its settlement, but keeps its chunks (no purge) so their bytes can be checked. */
@@ -61,7 +63,9 @@ describe('download core: a download that goes well', () => {
     sim.run({type: 'start'});
     const order = sim.commands
       .map((command) => command.type)
-      .filter((type) => ['finalProgress', 'settle', 'recordsUnavailable', 'purge', 'forget'].includes(type));
+      .filter((type) =>
+        ['finalProgress', 'settle', 'recordsUnavailable', 'purge', 'forget'].includes(type),
+      );
     expect(order).toEqual(['finalProgress', 'settle', 'recordsUnavailable', 'purge', 'forget']);
     const final = sim.commandsOf('finalProgress')[0].snapshot;
     expect(final.result).toBe('');
@@ -88,10 +92,7 @@ describe('download core: a download that goes well', () => {
 
   test('a server without ranges is read as one stream to the end; a length it did not announce is learnt', () => {
     const file = bytes(3 * 1024 * KiB);
-    const sim = new Simulation(
-      newRecord(['/s']),
-      () => ({status: 200, headers: {}, body: file}),
-    );
+    const sim = new Simulation(newRecord(['/s']), () => ({status: 200, headers: {}, body: file}));
     sim.run({type: 'start'});
     expect(sim.seen).toHaveLength(1);
     expect(sim.state.files[0].stored.total).toBe(file.length);
@@ -126,9 +127,7 @@ describe('download core: faults', () => {
 
   test('a 5xx to a Range request is retried after a backoff, then the download goes on', () => {
     const file = bytes(1024 * KiB);
-    const {sim} = checkBytes({'/f': file}, (_, index) =>
-      index === 1 ? {status: 503} : undefined,
-    );
+    const {sim} = checkBytes({'/f': file}, (_, index) => (index === 1 ? {status: 503} : undefined));
     expect(sim.state.record.state).toBe('succeeded');
     expect(sim.now).toBeGreaterThanOrEqual(50);
   });
@@ -182,9 +181,10 @@ describe('download core: faults', () => {
 
   test('a request that stalls is cut after stallTimeout and retried', () => {
     const file = bytes(10 * KiB);
-    const sim = new Simulation(newRecord(['/f']), server({'/f': file}, (_, index) =>
-      index === 0 ? {stall: true} : undefined,
-    ));
+    const sim = new Simulation(
+      newRecord(['/f']),
+      server({'/f': file}, (_, index) => (index === 0 ? {stall: true} : undefined)),
+    );
     sim.run({type: 'start'});
     expect(sim.commandsOf('cancel')).toHaveLength(1);
     expect(sim.now).toBeGreaterThanOrEqual(SETTINGS.stallTimeout);
@@ -195,7 +195,9 @@ describe('download core: faults', () => {
   test('a connection cut mid-body keeps what arrived and resumes from it with Range', () => {
     const file = bytes(300 * KiB);
     const {sim, stored} = checkBytes({'/f': file}, (seen, index) =>
-      index === 0 ? {...(serveFile(file, ETAG, seen) as object), cutAfter: 100 * KiB} as FakeAnswer : undefined,
+      index === 0
+        ? ({...(serveFile(file, ETAG, seen) as object), cutAfter: 100 * KiB} as FakeAnswer)
+        : undefined,
     );
     expectBytes(stored[0], file);
     expect(sim.seen[1].headers.Range).toMatch(/^bytes=\d+-/);
@@ -250,7 +252,11 @@ describe('download core: faults', () => {
     const file = bytes(1024 * KiB);
     const answers: FakeAnswer[] = [
       {status: 416, headers: {'content-range': 'bytes */1'}},
-      {status: 206, headers: {'content-range': `bytes 1-2/${file.length}`, 'content-length': '2'}, body: file.subarray(1, 3)},
+      {
+        status: 206,
+        headers: {'content-range': `bytes 1-2/${file.length}`, 'content-length': '2'},
+        body: file.subarray(1, 3),
+      },
     ];
     for (const bad of answers) {
       const {sim, stored} = checkBytes({'/f': file}, (_, index) => (index === 1 ? bad : undefined));
@@ -271,9 +277,10 @@ describe('download core: faults', () => {
 
   test('a 5xx to a Range request maxAttempts times fails the file (fetch-error)', () => {
     const file = bytes(1024 * KiB);
-    const sim = new Simulation(newRecord(['/f']), server({'/f': file}, (seen) =>
-      seen.headers.Range ? {status: 502} : undefined,
-    ));
+    const sim = new Simulation(
+      newRecord(['/f']),
+      server({'/f': file}, (seen) => (seen.headers.Range ? {status: 502} : undefined)),
+    );
     sim.run({type: 'start'});
     expect(sim.state.record.failureReason).toBe('fetch-error');
   });
@@ -281,7 +288,9 @@ describe('download core: faults', () => {
   test('an empty body where bytes were announced is a failed attempt', () => {
     const file = bytes(1024 * KiB);
     const {sim, stored} = checkBytes({'/f': file}, (seen, index) =>
-      index === 1 ? {...(serveFile(file, ETAG, seen) as object), cutAfter: 0} as FakeAnswer : undefined,
+      index === 1
+        ? ({...(serveFile(file, ETAG, seen) as object), cutAfter: 0} as FakeAnswer)
+        : undefined,
     );
     expectBytes(stored[0], file);
     expect(sim.state.record.state).toBe('succeeded');
@@ -289,9 +298,10 @@ describe('download core: faults', () => {
 
   test('offline: a network error waits for the network without counting the attempt', () => {
     const file = bytes(10 * KiB);
-    const sim = new Simulation(newRecord(['/f']), server({'/f': file}, (_, index) =>
-      index === 0 ? {network: true} : undefined,
-    ));
+    const sim = new Simulation(
+      newRecord(['/f']),
+      server({'/f': file}, (_, index) => (index === 0 ? {network: true} : undefined)),
+    );
     sim.online = false;
     sim.run({type: 'start'});
     expect(sim.state.offline).toBe(true);
@@ -326,7 +336,10 @@ describe('download core: limits', () => {
   });
 
   test('downloadTotal exceeded by a stream of unknown length', () => {
-    const sim = new Simulation(newRecord(['/f'], 100 * KiB), () => ({status: 200, body: bytes(300 * KiB)}));
+    const sim = new Simulation(newRecord(['/f'], 100 * KiB), () => ({
+      status: 200,
+      body: bytes(300 * KiB),
+    }));
     sim.run({type: 'start'});
     expect(sim.state.record.failureReason).toBe('download-total-exceeded');
   });
@@ -377,9 +390,10 @@ describe('download core: control', () => {
   test('pause cuts the requests and keeps the bytes; resume goes on from them', () => {
     const file = bytes(1024 * KiB);
     let stall = true;
-    const sim = new Simulation(newRecord(['/f']), server({'/f': file}, (seen) =>
-      stall && seen.headers.Range ? {stall: true} : undefined,
-    ));
+    const sim = new Simulation(
+      newRecord(['/f']),
+      server({'/f': file}, (seen) => (stall && seen.headers.Range ? {stall: true} : undefined)),
+    );
     sim.send({type: 'start'});
     expect(sim.send({type: 'pause'})).toBe(true);
     sim.settle();
@@ -407,7 +421,11 @@ describe('download core: control', () => {
 
   test('an event about a request that ended is refused', () => {
     const state = createDownloadState(newRecord(['/f']), SETTINGS, false);
-    const result = step(state, {type: 'bytes', request: 42, count: 1}, {now: 0, online: true, random: Math.random});
+    const result = step(
+      state,
+      {type: 'bytes', request: 42, count: 1},
+      {now: 0, online: true, random: Math.random},
+    );
     expect(result).toEqual({accepted: false, commands: []});
   });
 });
@@ -545,7 +563,12 @@ describe('download core: single events', () => {
     });
     const state = createDownloadState(record, SETTINGS, false);
     const {commands} = step(state, {type: 'start'}, env());
-    expect(commands).toContainEqual({type: 'fetch', request: 1, resume: {etag: '"v1"', lastModified: null}, afterSave: false});
+    expect(commands).toContainEqual({
+      type: 'fetch',
+      request: 1,
+      resume: {etag: '"v1"', lastModified: null},
+      afterSave: false,
+    });
     expect(state.requests[0].range).toEqual({start: 100, end: null});
     step(
       state,
@@ -590,7 +613,12 @@ describe('download core: single events', () => {
     record.files[0].sent = true;
     record.files[1].request.body = new ArrayBuffer(5);
     const state = createDownloadState(record, SETTINGS, false);
-    expect(jobSnapshot(state)).toMatchObject({uploadTotal: 15, uploaded: 10, result: '', paused: false});
+    expect(jobSnapshot(state)).toMatchObject({
+      uploadTotal: 15,
+      uploaded: 10,
+      result: '',
+      paused: false,
+    });
     expect(expectedTotal(state)).toBeNull();
     state.files[0].stored.total = 100;
     state.files[1].stored.total = 50;
@@ -599,7 +627,11 @@ describe('download core: single events', () => {
     expect(expectedTotal(state)).toBe(1000);
     record.state = 'failed';
     record.failureReason = 'bad-status';
-    expect(jobSnapshot(state)).toMatchObject({result: 'failure', failureReason: 'bad-status', downloadTotal: 1000});
+    expect(jobSnapshot(state)).toMatchObject({
+      result: 'failure',
+      failureReason: 'bad-status',
+      downloadTotal: 1000,
+    });
     record.state = 'aborted';
     expect(jobSnapshot(state).failureReason).toBe('aborted');
   });

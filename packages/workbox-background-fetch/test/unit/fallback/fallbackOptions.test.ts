@@ -38,12 +38,22 @@ describe('fallback options', () => {
   });
 
   test('in development, unknown options and bad values get an error naming them', () => {
-    expect(() => resolveFallbackOptions({chunksize: 1} as never)).toThrow(/unknown option "chunksize"/);
-    expect(() => resolveFallbackOptions({chunkSize: 0})).toThrow(/"chunkSize" must be "a positive integer", got 0/);
+    expect(() => resolveFallbackOptions({chunksize: 1} as never)).toThrow(
+      /unknown option "chunksize"/,
+    );
+    expect(() => resolveFallbackOptions({chunkSize: 0})).toThrow(
+      /"chunkSize" must be "a positive integer", got 0/,
+    );
     expect(() => resolveFallbackOptions({maxInFlight: 1.5})).toThrow(/"maxInFlight"/);
-    expect(() => resolveFallbackOptions({orphanGrace: -1})).toThrow(/"orphanGrace" must be "a non-negative integer \(milliseconds\)", got -1/);
-    expect(() => resolveFallbackOptions({backoff: {initalDelay: 5} as never})).toThrow(/unknown option "initalDelay"/);
+    expect(() => resolveFallbackOptions({orphanGrace: -1})).toThrow(
+      /"orphanGrace" must be "a non-negative integer \(milliseconds\)", got -1/,
+    );
+    expect(() => resolveFallbackOptions({backoff: {initalDelay: 5} as never})).toThrow(
+      /unknown option "initalDelay"/,
+    );
     expect(() => resolveFallbackOptions({chunkStorage: 'disk' as never})).toThrow(/"chunkStorage"/);
-    expect(() => resolveFallbackOptions({notifications: 'yes' as never})).toThrow(/"notifications" must be a boolean/);
+    expect(() => resolveFallbackOptions({notifications: 'yes' as never})).toThrow(
+      /"notifications" must be a boolean/,
+    );
   });
 });

@@ -4,13 +4,21 @@ const record = {url: 'https://example.com/media/a.mp3?v=1'};
 
 describe('which records match()/matchAll() return (Cache API matching)', () => {
   test('the same URL matches, the fragment aside', () => {
-    expect(matchRecordRequest(new Request('https://example.com/media/a.mp3?v=1#t=10'), record)).toBe(true);
-    expect(matchRecordRequest(new Request('https://example.com/media/b.mp3?v=1'), record)).toBe(false);
+    expect(
+      matchRecordRequest(new Request('https://example.com/media/a.mp3?v=1#t=10'), record),
+    ).toBe(true);
+    expect(matchRecordRequest(new Request('https://example.com/media/b.mp3?v=1'), record)).toBe(
+      false,
+    );
   });
 
   test('the query counts unless ignoreSearch', () => {
     expect(matchRecordRequest(new Request('https://example.com/media/a.mp3'), record)).toBe(false);
-    expect(matchRecordRequest(new Request('https://example.com/media/a.mp3'), record, {ignoreSearch: true})).toBe(true);
+    expect(
+      matchRecordRequest(new Request('https://example.com/media/a.mp3'), record, {
+        ignoreSearch: true,
+      }),
+    ).toBe(true);
   });
 
   test('a query with another method than GET matches nothing unless ignoreMethod', () => {

@@ -3,7 +3,11 @@ import {parseContentRange} from '../../../src/lib/fallback/parseContentRange';
 describe('Content-Range of a 206 (RFC 9110 §14.4)', () => {
   test('a single byte range with a complete length is read as [start, end) and total', () => {
     expect(parseContentRange('bytes 0-499/1234')).toEqual({start: 0, end: 500, total: 1234});
-    expect(parseContentRange('bytes 1233-1233/1234')).toEqual({start: 1233, end: 1234, total: 1234});
+    expect(parseContentRange('bytes 1233-1233/1234')).toEqual({
+      start: 1233,
+      end: 1234,
+      total: 1234,
+    });
   });
 
   test('an unknown complete length (*) gives total null', () => {

@@ -9,7 +9,7 @@ function estimate(value: {quota?: number; usage?: number} | null): void {
 }
 
 describe('a full origin, whatever the engine calls it', () => {
-  test('QuotaExceededError and Firefox\'s NS_ERROR_FILE_NO_DEVICE_SPACE (as name or in the message) are quota errors; others are not', () => {
+  test("QuotaExceededError and Firefox's NS_ERROR_FILE_NO_DEVICE_SPACE (as name or in the message) are quota errors; others are not", () => {
     expect(isQuotaError(new DOMException('Quota exceeded.', 'QuotaExceededError'))).toBe(true);
     expect(isQuotaError({name: 'NS_ERROR_FILE_NO_DEVICE_SPACE', message: ''})).toBe(true);
     expect(isQuotaError(new Error('put failed: NS_ERROR_FILE_NO_DEVICE_SPACE'))).toBe(true);
@@ -34,7 +34,10 @@ describe('a full origin, whatever the engine calls it', () => {
 
   test('a named quota error becomes a QuotaExceededError naming the original; other errors pass through', async () => {
     estimate({quota: 10_000_000, usage: 1_000});
-    const firefox = (await explainWriteFailure({name: 'NS_ERROR_FILE_NO_DEVICE_SPACE', message: 'x'}, 1)) as DOMException;
+    const firefox = (await explainWriteFailure(
+      {name: 'NS_ERROR_FILE_NO_DEVICE_SPACE', message: 'x'},
+      1,
+    )) as DOMException;
     expect(firefox.name).toBe('QuotaExceededError');
     expect(firefox.message).toMatch(/NS_ERROR_FILE_NO_DEVICE_SPACE: x/);
     const other = new TypeError('bad');

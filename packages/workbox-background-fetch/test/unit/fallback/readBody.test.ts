@@ -27,7 +27,9 @@ async function run(response: Response, limit: number | null, commitEvery: number
     limit,
     commitEvery,
     commit: async (offset, part) => void parts.push([offset, await part.text()]),
-    onBytes: (count) => void (bytes += count),
+    onBytes: (count) => {
+      bytes += count;
+    },
     signal: new AbortController().signal,
   });
   return {read, parts, bytes};

@@ -10,7 +10,11 @@ function storeWith(keys: string[]): ChunkStore & {keys: Set<string>} {
     put: async (key) => void set.add(key),
     get: async () => undefined,
     has: async (key) => set.has(key),
-    deletePrefix: async (prefix) => [...set].filter((k) => k.startsWith(prefix)).forEach((k) => set.delete(k)),
+    deletePrefix: async (prefix) => {
+      for (const k of [...set].filter((key) => key.startsWith(prefix))) {
+        set.delete(k);
+      }
+    },
   };
 }
 
@@ -21,11 +25,31 @@ describe('what a job failed with quota-exceeded frees before its fail event', ()
   test('the chunks of files that will never be a record (every generation); done and bad-status files keep theirs', async () => {
     const record = {
       uid: 'u',
-      files: [file('done', 0, [0, 10]), file('pending', 1, [0]), file('bad-status', 0, [0]), file('failed', 0, [0])],
+      files: [
+        file('done', 0, [0, 10]),
+        file('pending', 1, [0]),
+        file('bad-status', 0, [0]),
+        file('failed', 0, [0]),
+      ],
     } as StoredJob;
-    const store = storeWith(['u/0/0/0', 'u/0/0/10', 'u/1/0/0', 'u/1/1/0', 'u/2/0/0', 'u/3/0/0', 'u2/1/1/0', 'u/10/0/0']);
+    const store = storeWith([
+      'u/0/0/0',
+      'u/0/0/10',
+      'u/1/0/0',
+      'u/1/1/0',
+      'u/2/0/0',
+      'u/3/0/0',
+      'u2/1/1/0',
+      'u/10/0/0',
+    ]);
     await releaseUnfinishedChunks(record, store);
-    expect([...store.keys].sort()).toEqual(['u/0/0/0', 'u/0/0/10', 'u/10/0/0', 'u/2/0/0', 'u2/1/1/0']);
+    expect([...store.keys].sort()).toEqual([
+      'u/0/0/0',
+      'u/0/0/10',
+      'u/10/0/0',
+      'u/2/0/0',
+      'u2/1/1/0',
+    ]);
     expect(record.files.map((f) => f.chunks.length)).toEqual([2, 0, 1, 0]);
   });
 });

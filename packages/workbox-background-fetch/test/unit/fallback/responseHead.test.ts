@@ -1,4 +1,9 @@
-import {acceptsRanges, contentLength, fullLength, validatorsOf} from '../../../src/lib/fallback/responseHead';
+import {
+  acceptsRanges,
+  contentLength,
+  fullLength,
+  validatorsOf,
+} from '../../../src/lib/fallback/responseHead';
 
 describe('what a first response tells about its file', () => {
   test('the complete length is Content-Length', () => {
@@ -8,10 +13,16 @@ describe('what a first response tells about its file', () => {
   test('the length is unknown without Content-Length, or when the body is content-encoded', () => {
     expect(fullLength(new Response('abc'), 'GET')).toBeNull();
     expect(
-      fullLength(new Response('abc', {headers: {'Content-Length': '3', 'Content-Encoding': 'gzip'}}), 'GET'),
+      fullLength(
+        new Response('abc', {headers: {'Content-Length': '3', 'Content-Encoding': 'gzip'}}),
+        'GET',
+      ),
     ).toBeNull();
     expect(
-      fullLength(new Response('abc', {headers: {'Content-Length': '3', 'Content-Encoding': 'identity'}}), 'GET'),
+      fullLength(
+        new Response('abc', {headers: {'Content-Length': '3', 'Content-Encoding': 'identity'}}),
+        'GET',
+      ),
     ).toBe(3);
   });
 
@@ -30,7 +41,9 @@ describe('what a first response tells about its file', () => {
   });
 
   test('validators are ETag and Last-Modified', () => {
-    expect(validatorsOf(new Headers({ETag: '"x"', 'Last-Modified': 'Tue, 01 Sep 2026 10:00:00 GMT'}))).toEqual({
+    expect(
+      validatorsOf(new Headers({ETag: '"x"', 'Last-Modified': 'Tue, 01 Sep 2026 10:00:00 GMT'})),
+    ).toEqual({
       etag: '"x"',
       lastModified: 'Tue, 01 Sep 2026 10:00:00 GMT',
     });

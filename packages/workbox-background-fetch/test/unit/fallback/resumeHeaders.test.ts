@@ -26,22 +26,32 @@ describe('Range and If-Range of a resume', () => {
   });
 
   test('If-Range uses a strong ETag, never a weak one', () => {
-    expect(resumeHeaders({etag: 'W/"v1"', lastModified: null}, {start: 5, end: null}, true)).toEqual({
+    expect(
+      resumeHeaders({etag: 'W/"v1"', lastModified: null}, {start: 5, end: null}, true),
+    ).toEqual({
       Range: 'bytes=5-',
     });
   });
 
   test('without a strong ETag, If-Range uses Last-Modified', () => {
     expect(
-      resumeHeaders({etag: 'W/"v1"', lastModified: strong.lastModified}, {start: 5, end: null}, true)['If-Range'],
+      resumeHeaders(
+        {etag: 'W/"v1"', lastModified: strong.lastModified},
+        {start: 5, end: null},
+        true,
+      )['If-Range'],
     ).toBe(strong.lastModified);
-    expect(resumeHeaders({etag: null, lastModified: strong.lastModified}, {start: 5, end: null}, true)['If-Range']).toBe(
-      strong.lastModified,
-    );
+    expect(
+      resumeHeaders({etag: null, lastModified: strong.lastModified}, {start: 5, end: null}, true)[
+        'If-Range'
+      ],
+    ).toBe(strong.lastModified);
   });
 
   test('without validators there is no If-Range', () => {
-    expect(resumeHeaders({etag: null, lastModified: null}, {start: 5, end: 9}, true)).toEqual({Range: 'bytes=5-8'});
+    expect(resumeHeaders({etag: null, lastModified: null}, {start: 5, end: 9}, true)).toEqual({
+      Range: 'bytes=5-8',
+    });
   });
 
   test('cross-origin requests get no If-Range (not CORS-safelisted: it would need a preflight)', () => {

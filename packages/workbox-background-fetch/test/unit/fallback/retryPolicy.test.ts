@@ -27,7 +27,10 @@ describe('retry backoff', () => {
 
 describe('what follows a failed request', () => {
   test('network errors of a GET are retried after a backoff', () => {
-    expect(decideRetry({type: 'network'}, context({attempts: 2}))).toEqual({action: 'retry', delay: 1500});
+    expect(decideRetry({type: 'network'}, context({attempts: 2}))).toEqual({
+      action: 'retry',
+      delay: 1500,
+    });
   });
 
   test('5xx of a GET are retried', () => {
@@ -35,27 +38,41 @@ describe('what follows a failed request', () => {
   });
 
   test('after maxAttempts a network error gives up with fetch-error', () => {
-    expect(decideRetry({type: 'network'}, context({attempts: 5}))).toEqual({action: 'give-up-network'});
+    expect(decideRetry({type: 'network'}, context({attempts: 5}))).toEqual({
+      action: 'give-up-network',
+    });
   });
 
   test('after maxAttempts the last 5xx is kept as the record (bad-status)', () => {
-    expect(decideRetry({type: 'status', status: 503}, context({attempts: 5}))).toEqual({action: 'give-up-status'});
+    expect(decideRetry({type: 'status', status: 503}, context({attempts: 5}))).toEqual({
+      action: 'give-up-status',
+    });
   });
 
   test('a 4xx is final: bad-status, never retried', () => {
-    expect(decideRetry({type: 'status', status: 404}, context({}))).toEqual({action: 'give-up-status'});
-    expect(decideRetry({type: 'status', status: 403}, context({}))).toEqual({action: 'give-up-status'});
+    expect(decideRetry({type: 'status', status: 404}, context({}))).toEqual({
+      action: 'give-up-status',
+    });
+    expect(decideRetry({type: 'status', status: 403}, context({}))).toEqual({
+      action: 'give-up-status',
+    });
   });
 
   test('offline: wait for the network, do not fail', () => {
-    expect(decideRetry({type: 'network'}, context({online: false, attempts: 99}))).toEqual({action: 'wait-online'});
+    expect(decideRetry({type: 'network'}, context({online: false, attempts: 99}))).toEqual({
+      action: 'wait-online',
+    });
   });
 
   test('non-GET requests are never sent twice', () => {
-    expect(decideRetry({type: 'network'}, context({method: 'POST'}))).toEqual({action: 'give-up-network'});
+    expect(decideRetry({type: 'network'}, context({method: 'POST'}))).toEqual({
+      action: 'give-up-network',
+    });
     expect(decideRetry({type: 'network'}, context({method: 'POST', online: false}))).toEqual({
       action: 'give-up-network',
     });
-    expect(decideRetry({type: 'status', status: 503}, context({method: 'PUT'}))).toEqual({action: 'give-up-status'});
+    expect(decideRetry({type: 'status', status: 503}, context({method: 'PUT'}))).toEqual({
+      action: 'give-up-status',
+    });
   });
 });

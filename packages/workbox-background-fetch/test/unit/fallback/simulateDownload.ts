@@ -118,7 +118,13 @@ export function newRecord(urls: string[], downloadTotal = 0, method = 'GET'): St
 /** Commands that start work the driver awaits before a request ends. */
 const OPERATIONS = new Set(['fetch', 'checkRoom', 'read', 'storeErrorBody']);
 /** Events that end such work. */
-const RESULTS = new Set(['response', 'requestFailed', 'roomChecked', 'bodyRead', 'errorBodyStored']);
+const RESULTS = new Set([
+  'response',
+  'requestFailed',
+  'roomChecked',
+  'bodyRead',
+  'errorBodyStored',
+]);
 
 interface Timer {
   at: number;
@@ -200,8 +206,9 @@ export class Simulation {
     const {stored} = this.state.files[index];
     const parts = [...stored.chunks]
       .sort((a, b) => a.start - b.start)
-      .map((chunk) =>
-        this.chunks.get(chunkKey(this.state.record.uid, index, stored.generation, chunk.start))!,
+      .map(
+        (chunk) =>
+          this.chunks.get(chunkKey(this.state.record.uid, index, stored.generation, chunk.start))!,
       );
     const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
     let offset = 0;
@@ -212,7 +219,9 @@ export class Simulation {
     return out;
   }
 
-  commandsOf<T extends DownloadCommand['type']>(type: T): Array<Extract<DownloadCommand, {type: T}>> {
+  commandsOf<T extends DownloadCommand['type']>(
+    type: T,
+  ): Array<Extract<DownloadCommand, {type: T}>> {
     return this.commands.filter(
       (command): command is Extract<DownloadCommand, {type: T}> => command.type === type,
     );
@@ -309,7 +318,11 @@ export class Simulation {
         });
         break;
       case 'checkRoom':
-        this._later({type: 'roomChecked', request: command.request, ok: command.bytes <= this.room});
+        this._later({
+          type: 'roomChecked',
+          request: command.request,
+          ok: command.bytes <= this.room,
+        });
         break;
       case 'read':
         this._read(command.request, command.commitEvery);
@@ -327,7 +340,11 @@ export class Simulation {
         this._deletePrefix(chunkKeyPrefix(state.record.uid, command.file, command.generation));
         break;
       case 'wakeAt':
-        this._timers.set('wake', {at: Math.max(this.now + 10, command.at), key: 'wake', event: {type: 'tick'}});
+        this._timers.set('wake', {
+          at: Math.max(this.now + 10, command.at),
+          key: 'wake',
+          event: {type: 'tick'},
+        });
         break;
       case 'waitOnline':
         if (this.online) {
@@ -415,7 +432,10 @@ export class Simulation {
         return;
       }
       if (wanted) {
-        this.chunks.set(chunkKey(this.state.record.uid, request.file, request.generation, at), part);
+        this.chunks.set(
+          chunkKey(this.state.record.uid, request.file, request.generation, at),
+          part,
+        );
       }
       this._later({type: 'partStored', request: id, offset: at, size: part.length, stored: wanted});
     }

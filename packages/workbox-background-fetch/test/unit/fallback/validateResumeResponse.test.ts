@@ -23,28 +23,36 @@ describe('checking a response to a resume before storing it', () => {
   });
 
   test('a 206 that starts elsewhere restarts the file', () => {
-    expect(validateResumeResponse(head({contentRange: 'bytes 0-199/1000', contentLength: 200}), expected).action).toBe(
-      'restart',
-    );
+    expect(
+      validateResumeResponse(head({contentRange: 'bytes 0-199/1000', contentLength: 200}), expected)
+        .action,
+    ).toBe('restart');
   });
 
   test('a 206 with another complete length restarts the file', () => {
-    expect(validateResumeResponse(head({contentRange: 'bytes 100-199/2000'}), expected).action).toBe('restart');
+    expect(
+      validateResumeResponse(head({contentRange: 'bytes 100-199/2000'}), expected).action,
+    ).toBe('restart');
   });
 
   test('a 206 with another ETag or Last-Modified restarts the file', () => {
-    expect(validateResumeResponse(head({validators: {...v1, etag: '"v2"'}}), expected).action).toBe('restart');
+    expect(validateResumeResponse(head({validators: {...v1, etag: '"v2"'}}), expected).action).toBe(
+      'restart',
+    );
     expect(
-      validateResumeResponse(head({validators: {...v1, lastModified: 'Wed, 02 Sep 2026 10:00:00 GMT'}}), expected)
-        .action,
+      validateResumeResponse(
+        head({validators: {...v1, lastModified: 'Wed, 02 Sep 2026 10:00:00 GMT'}}),
+        expected,
+      ).action,
     ).toBe('restart');
   });
 
   test('a 206 without a single Content-Range (missing, multipart) restarts the file', () => {
     expect(validateResumeResponse(head({contentRange: null}), expected).action).toBe('restart');
-    expect(validateResumeResponse(head({contentRange: 'bytes 100-101/1000, 200-201/1000'}), expected).action).toBe(
-      'restart',
-    );
+    expect(
+      validateResumeResponse(head({contentRange: 'bytes 100-101/1000, 200-201/1000'}), expected)
+        .action,
+    ).toBe('restart');
   });
 
   test('a 206 whose Content-Length contradicts its Content-Range restarts the file', () => {
@@ -52,9 +60,9 @@ describe('checking a response to a resume before storing it', () => {
   });
 
   test('a validator the response does not expose is no evidence of a change', () => {
-    expect(validateResumeResponse(head({validators: {etag: null, lastModified: null}}), expected).action).toBe(
-      'append',
-    );
+    expect(
+      validateResumeResponse(head({validators: {etag: null, lastModified: null}}), expected).action,
+    ).toBe('append');
   });
 
   test('an unknown stored total takes the total of the 206', () => {
@@ -66,23 +74,36 @@ describe('checking a response to a resume before storing it', () => {
 
   test('a 200 to a resume replaces the stored bytes: the same file when the validators match', () => {
     expect(
-      validateResumeResponse(head({status: 200, contentRange: null, contentLength: 1000}), expected),
+      validateResumeResponse(
+        head({status: 200, contentRange: null, contentLength: 1000}),
+        expected,
+      ),
     ).toEqual({action: 'replace', changed: false});
   });
 
   test('a 200 with other validators or another length is a new version of the file', () => {
     expect(
       validateResumeResponse(
-        head({status: 200, contentRange: null, contentLength: 1000, validators: {...v1, etag: '"v2"'}}),
+        head({
+          status: 200,
+          contentRange: null,
+          contentLength: 1000,
+          validators: {...v1, etag: '"v2"'},
+        }),
         expected,
       ),
     ).toEqual({action: 'replace', changed: true});
     expect(
-      validateResumeResponse(head({status: 200, contentRange: null, contentLength: 1200}), expected),
+      validateResumeResponse(
+        head({status: 200, contentRange: null, contentLength: 1200}),
+        expected,
+      ),
     ).toEqual({action: 'replace', changed: true});
   });
 
   test('a 416 (range not satisfiable) restarts the file', () => {
-    expect(validateResumeResponse(head({status: 416, contentRange: 'bytes */500'}), expected).action).toBe('restart');
+    expect(
+      validateResumeResponse(head({status: 416, contentRange: 'bytes */500'}), expected).action,
+    ).toBe('restart');
   });
 });

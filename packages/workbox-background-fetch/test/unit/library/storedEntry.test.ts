@@ -24,21 +24,40 @@ describe('download library entries', () => {
   });
 
   test('a finished entry takes the pending title and icons, or empty ones when there were none', () => {
-    const records = [{url: 'https://a/x.mp3', cacheName: 'media', bytes: 10, contentType: 'audio/mpeg'}];
+    const records = [
+      {url: 'https://a/x.mp3', cacheName: 'media', bytes: 10, contentType: 'audio/mpeg'},
+    ];
     const pending = pendingEntry('q', 'ep', {title: 'T', icons: [{src: '/i.png'}]});
     expect(finishedEntry('q', 'ep', pending, records, 1234)).toEqual({
-      kind: 'entry', queue: 'q', id: 'ep', title: 'T', icons: [{src: '/i.png'}], finishedAt: 1234, records,
+      kind: 'entry',
+      queue: 'q',
+      id: 'ep',
+      title: 'T',
+      icons: [{src: '/i.png'}],
+      finishedAt: 1234,
+      records,
     });
     expect(finishedEntry('q', 'ep', undefined, records, 1)).toMatchObject({title: '', icons: []});
   });
 
   test('bytes is the sum of the records, missing is true when any record is missing', () => {
-    const stored = finishedEntry('q', 'ep', undefined, [
-      {url: 'https://a/1', cacheName: 'c', bytes: 100, contentType: 'audio/mpeg'},
-      {url: 'https://a/2', cacheName: 'c', bytes: 23, contentType: 'image/png'},
-    ], 5);
+    const stored = finishedEntry(
+      'q',
+      'ep',
+      undefined,
+      [
+        {url: 'https://a/1', cacheName: 'c', bytes: 100, contentType: 'audio/mpeg'},
+        {url: 'https://a/2', cacheName: 'c', bytes: 23, contentType: 'image/png'},
+      ],
+      5,
+    );
     expect(toDownloadEntry(stored, [false, false])).toEqual({
-      id: 'ep', title: '', icons: [], finishedAt: 5, bytes: 123, missing: false,
+      id: 'ep',
+      title: '',
+      icons: [],
+      finishedAt: 5,
+      bytes: 123,
+      missing: false,
       records: [
         {url: 'https://a/1', cacheName: 'c', bytes: 100, contentType: 'audio/mpeg', missing: false},
         {url: 'https://a/2', cacheName: 'c', bytes: 23, contentType: 'image/png', missing: false},
@@ -50,7 +69,11 @@ describe('download library entries', () => {
   });
 
   test('entries list newest first, ties by id', () => {
-    const list = [{id: 'b', finishedAt: 1}, {id: 'c', finishedAt: 3}, {id: 'a', finishedAt: 1}];
+    const list = [
+      {id: 'b', finishedAt: 1},
+      {id: 'c', finishedAt: 3},
+      {id: 'a', finishedAt: 1},
+    ];
     expect(list.sort(newestFirst).map(({id}) => id)).toEqual(['c', 'a', 'b']);
   });
 

@@ -28,13 +28,21 @@ describe('a native success is trusted only for records shown whole', () => {
     ]);
     // gzip: Content-Length counts encoded bytes; an empty decoded body is short.
     expect(judgeRecordSizes([record({encoded: true, size: 0})], 0)[0].verdict).toBe('unverified');
-    expect(judgeRecordSizes([record({encoded: true, contentLength: 500, size: 0})], 0)[0].verdict).toBe('short');
+    expect(
+      judgeRecordSizes([record({encoded: true, contentLength: 500, size: 0})], 0)[0].verdict,
+    ).toBe('short');
   });
 
   test('an encoded body cannot be shown whole: Chromium keeps what it decoded before a cut', () => {
-    expect(judgeRecordSizes([record({encoded: true, contentLength: 500, size: 2000})], 2000)[0].verdict).toBe('unverified');
-    expect(judgeRecordSizes([record({encoded: true, size: 2000})], 2000)[0].verdict).toBe('unverified');
-    expect(judgeRecordSizes([record({encoded: true, contentLength: 0, size: 0})], 0)[0].verdict).toBe('whole');
+    expect(
+      judgeRecordSizes([record({encoded: true, contentLength: 500, size: 2000})], 2000)[0].verdict,
+    ).toBe('unverified');
+    expect(judgeRecordSizes([record({encoded: true, size: 2000})], 2000)[0].verdict).toBe(
+      'unverified',
+    );
+    expect(
+      judgeRecordSizes([record({encoded: true, contentLength: 0, size: 0})], 0)[0].verdict,
+    ).toBe('whole');
   });
 
   test('bytes the browser counted that no record holds make records without a length unverified', () => {
@@ -43,10 +51,15 @@ describe('a native success is trusted only for records shown whole', () => {
       record({url: 'https://example.com/chunked', size: 50}),
     ];
     expect(judgeRecordSizes(records, 60).map(({verdict}) => verdict)).toEqual(['whole', 'whole']);
-    expect(judgeRecordSizes(records, 90).map(({verdict}) => verdict)).toEqual(['whole', 'unverified']);
+    expect(judgeRecordSizes(records, 90).map(({verdict}) => verdict)).toEqual([
+      'whole',
+      'unverified',
+    ]);
   });
 
   test('HEAD requests and responses that are not ok are not judged', () => {
-    expect(judgeRecordSizes([record({method: 'HEAD'}), record({status: 404, size: 0})], 0)).toEqual([]);
+    expect(judgeRecordSizes([record({method: 'HEAD'}), record({status: 404, size: 0})], 0)).toEqual(
+      [],
+    );
   });
 });

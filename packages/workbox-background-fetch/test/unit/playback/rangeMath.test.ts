@@ -83,8 +83,14 @@ describe('the part of a range that storage answers', () => {
 
   test('an open-ended range (bytes=a-, as media elements ask) gets the stored run from a', () => {
     expect(answerableRange(chunks, parseRange('bytes=0-', 1000)!)).toEqual({start: 0, end: 600});
-    expect(answerableRange(chunks, parseRange('bytes=450-', 1000)!)).toEqual({start: 450, end: 600});
-    expect(answerableRange(chunks, parseRange('bytes=850-', 1000)!)).toEqual({start: 850, end: 1000});
+    expect(answerableRange(chunks, parseRange('bytes=450-', 1000)!)).toEqual({
+      start: 450,
+      end: 600,
+    });
+    expect(answerableRange(chunks, parseRange('bytes=850-', 1000)!)).toEqual({
+      start: 850,
+      end: 1000,
+    });
   });
 
   test('an open-ended range whose first byte is not stored goes to the network', () => {
