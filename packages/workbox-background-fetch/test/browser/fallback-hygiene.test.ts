@@ -27,6 +27,7 @@ import type {
   TestServer,
 } from '@workbox-background-fetch/test-utils';
 import {serveFallbackSite} from './fixtures/fallback/serveFallbackSite';
+import {waitForJobEnd} from './helpers/waitForJobEnd';
 
 jest.setTimeout(90_000);
 
@@ -140,8 +141,9 @@ describe.each(ENGINES)('fallback storage hygiene, concurrency and quota on %s', 
     page<WorkerEvent[]>(
       `async () => (await fb.events()).filter((e) => e.id === ${JSON.stringify(id)})`,
     );
+  // On a timeout: the job's snapshot and the last requests the server got.
   const waitForEnd = (id: string, timeout = 60_000) =>
-    browser.waitFor<WorkerEvent>(`(id) => fb.event(id)`, {args: [id], timeout, interval: 200});
+    waitForJobEnd<WorkerEvent>(browser, server, id, {timeout, urlPart: '/'});
   const hashOf = (path: string) =>
     page<string | null>(`() => fb.hash('workbox-background-fetch-dl', ${JSON.stringify(path)})`);
   const inventory = () => storageInventory(browser);

@@ -24,6 +24,7 @@ import type {
   TestServer,
 } from '@workbox-background-fetch/test-utils';
 import {serveFallbackSite} from './fixtures/fallback/serveFallbackSite';
+import {waitForJobEnd} from './helpers/waitForJobEnd';
 
 jest.setTimeout(90_000);
 
@@ -83,31 +84,8 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
    * and the server knew of the job (its snapshot, its requests), so a rare
    * hang can be told apart from a slow machine.
    */
-  const waitForEnd = async (id: string, timeout = 60_000) => {
-    try {
-      return await browser.waitFor<WorkerEvent>(`(id) => fb.event(id)`, {
-        args: [id],
-        timeout,
-        interval: 200,
-      });
-    } catch (error) {
-      const snapshot = await page(
-        `async () => Promise.race([
-          (async () => { const r = await (await fb.manager()).get(${JSON.stringify(id)}); return r ? r.snapshot() : 'no active job'; })(),
-          new Promise((resolve) => setTimeout(() => resolve('the worker did not answer within 5 s'), 5000)),
-        ])`,
-      ).catch((e: Error) => `${e.name}: ${e.message}`);
-      const requests = server.requests
-        .filter((r) => r.url.includes(`/${id}/`))
-        .map(
-          (r) =>
-            `${r.range ?? 'no Range'} → ${r.status} ${r.bytesSent} B${r.completed ? '' : r.endedAt ? ' cut' : ' open'}`,
-        );
-      throw new Error(
-        `${(error as Error).message}; job ${id}: ${JSON.stringify(snapshot)}; requests: ${JSON.stringify(requests)}`,
-      );
-    }
-  };
+  const waitForEnd = (id: string, timeout = 60_000) =>
+    waitForJobEnd<WorkerEvent>(browser, server, id, {timeout});
   const hashOf = (path: string) =>
     page<string | null>(`() => fb.hash(${JSON.stringify(RECORDS_CACHE)}, ${JSON.stringify(path)})`);
   const leftovers = () => page<Record<string, number>>('() => fb.leftovers()');

@@ -49,7 +49,9 @@ export class IdbChunkStore implements ChunkStore {
     try {
       await set(key, bytes, this._store);
     } catch (error) {
-      throw await explainWriteFailure(error, bytes.byteLength);
+      // Every engine accepts ArrayBuffers here: a write of one that fails
+      // without a name is a full origin, even where the estimate shows room.
+      throw await explainWriteFailure(error, bytes.byteLength, {unnamedIsQuota: true});
     }
   }
 

@@ -38,11 +38,18 @@ export function isQuotaError(error: unknown): boolean {
  * it: Firefox names Cache Storage's `NS_ERROR_FILE_NO_DEVICE_SPACE`, and
  * ends an IndexedDB transaction of a large Blob past the quota with a
  * `null` error; such an unnamed failure counts as quota when the estimate
- * shows no room for `bytes`. Any other error is returned as it is.
+ * shows no room for `bytes`. With `unnamedIsQuota`, an unnamed failure is
+ * one whatever the estimate says: for writes every engine accepts (an
+ * ArrayBuffer in IndexedDB), where Firefox's estimate can still show room
+ * when its storage refuses the bytes. Any other error is returned as it is.
  *
  * @private
  */
-export async function explainWriteFailure(error: unknown, bytes: number): Promise<unknown> {
+export async function explainWriteFailure(
+  error: unknown,
+  bytes: number,
+  {unnamedIsQuota = false}: {unnamedIsQuota?: boolean} = {},
+): Promise<unknown> {
   if ((error as Error | null)?.name === 'QuotaExceededError') {
     return error;
   }
@@ -50,7 +57,7 @@ export async function explainWriteFailure(error: unknown, bytes: number): Promis
     error === null ||
     error === undefined ||
     ['UnknownError', 'AbortError'].includes((error as Error).name);
-  if (isQuotaError(error) || (unnamed && !(await hasRoomFor(bytes)))) {
+  if (isQuotaError(error) || (unnamed && (unnamedIsQuota || !(await hasRoomFor(bytes))))) {
     const detail = error
       ? `${(error as Error).name}: ${(error as Error).message}`
       : 'no error given';

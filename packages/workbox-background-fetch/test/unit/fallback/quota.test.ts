@@ -32,6 +32,22 @@ describe('a full origin, whatever the engine calls it', () => {
     expect(await explainWriteFailure(null, 262_144)).toBeNull();
   });
 
+  test('with unnamedIsQuota (an ArrayBuffer write, which every engine accepts), an unnamed failure is a QuotaExceededError even when the estimate shows room', async () => {
+    estimate({quota: 10_000_000, usage: 1_000});
+    for (const failure of [
+      null,
+      new DOMException('', 'AbortError'),
+      new DOMException('', 'UnknownError'),
+    ]) {
+      const error = (await explainWriteFailure(failure, 262_144, {
+        unnamedIsQuota: true,
+      })) as DOMException;
+      expect(error.name).toBe('QuotaExceededError');
+    }
+    const other = new TypeError('DataCloneError');
+    expect(await explainWriteFailure(other, 262_144, {unnamedIsQuota: true})).toBe(other);
+  });
+
   test('a named quota error becomes a QuotaExceededError naming the original; other errors pass through', async () => {
     estimate({quota: 10_000_000, usage: 1_000});
     const firefox = (await explainWriteFailure(
