@@ -1,10 +1,12 @@
 /**
  * A request to send again, from the worker, for a record of a native job.
- * Background Fetch only ever accepts `cors` and `same-origin` requests, but
- * the request a record hands back need not carry the job's mode (a
- * `no-cors` copy of a cross-origin URL would give an opaque response the
- * fallback cannot read): the copy is a `cors` request with the same URL,
- * method, headers, credentials, cache, redirect and integrity.
+ * Chromium 156 hands back a record's request as `mode: 'no-cors'`,
+ * `credentials: 'omit'` whatever the job was started with (measured), and a
+ * `no-cors` fetch of a cross-origin URL gives an opaque response the
+ * fallback cannot read. Background Fetch only accepts `cors` and
+ * `same-origin` requests, so the copy is a `cors` request with the same URL,
+ * method, headers, cache, redirect and integrity, and the fetch default
+ * `credentials: 'same-origin'` (kept `'include'` when a record says so).
  *
  * @private
  */
@@ -13,7 +15,7 @@ export function replayableRequest(request: Request): Request {
     method: request.method,
     headers: request.headers,
     mode: 'cors',
-    credentials: request.credentials,
+    credentials: request.credentials === 'include' ? 'include' : 'same-origin',
     cache: request.cache,
     redirect: request.redirect,
     referrerPolicy: request.referrerPolicy,
