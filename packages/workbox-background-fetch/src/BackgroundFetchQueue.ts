@@ -272,6 +272,11 @@ export class BackgroundFetchQueue {
     return paused ? this._fallback.pause(id) : this._fallback.resume(id);
   }
 
+  /** Ends every fallback job without events and deletes them (the worker was unregistered). @private @internal */
+  _discardAll(): Promise<void> {
+    return this._fallback.discardAll();
+  }
+
   /** What a page needs to know of this queue. @private @internal */
   _info(): QueueInfo {
     return {name: this.name, forceFallback: Boolean(this._options.forceFallback)};

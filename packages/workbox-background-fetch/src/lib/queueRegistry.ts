@@ -29,6 +29,12 @@ export interface RegisteredQueue {
   /** @internal */
   _setPaused(id: string, paused: boolean): Promise<boolean>;
   /**
+   * Ends every fallback job without events and deletes them with their
+   * bytes (the worker was unregistered).
+   * @internal
+   */
+  _discardAll(): Promise<void>;
+  /**
    * The job whose records are readable: active, or ended while its event runs.
    * @internal
    */

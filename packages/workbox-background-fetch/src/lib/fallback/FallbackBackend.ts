@@ -184,6 +184,16 @@ export class FallbackBackend implements BackgroundFetchBackend {
   }
 
   /**
+   * Ends every active job of this queue without events and deletes its
+   * chunks and record, once its requests stopped (the worker was
+   * unregistered). Resolves when all are deleted.
+   */
+  async discardAll(): Promise<void> {
+    await this._load();
+    await Promise.all([...this._jobs].map((job) => job.discard()));
+  }
+
+  /**
    * Call for every event that wakes the worker. The first call resumes the
    * jobs a stopped worker or browser left unfinished; every call keeps
    * `event` alive (`waitUntil`) until no download or settlement is left,

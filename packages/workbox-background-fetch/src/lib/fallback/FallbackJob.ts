@@ -63,6 +63,9 @@ export class FallbackJob implements FallbackJobControl {
   private _dispatching = false;
   private _wakeTimer?: ReturnType<typeof setTimeout>;
   private _onlineWait?: AbortController;
+  /** Resolved once the purge ended (or failed): see `discard()`. */
+  private _purgeEnded: (() => void) | null = null;
+  private readonly _purgeDone = new Promise<void>((resolve) => (this._purgeEnded = resolve));
   /** Resolves the promise that keeps the worker alive while the job runs. */
   private _release: (() => void) | null = null;
 
@@ -127,6 +130,18 @@ export class FallbackJob implements FallbackJobControl {
 
   async resume(): Promise<boolean> {
     return this._control({type: 'resume'});
+  }
+
+  /**
+   * Ends an active job without an event and deletes its chunks and record
+   * once no request of it is in flight (its worker was unregistered).
+   * Resolves when that is done; at once when the job already has a result
+   * (it purges itself after its event).
+   */
+  async discard(): Promise<void> {
+    if (this._dispatch({type: 'discard'})) {
+      await this._purgeDone;
+    }
   }
 
   records(
@@ -346,6 +361,8 @@ export class FallbackJob implements FallbackJobControl {
         logger.error(`Background fetch '${this.record.id}' could not be purged:`, error);
       }
       return;
+    } finally {
+      this._purgeEnded?.();
     }
     this._dispatch({type: 'purged'});
   }

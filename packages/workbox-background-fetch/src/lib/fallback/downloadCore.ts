@@ -14,7 +14,8 @@
   After the result (settlement phase, hidden before):
 
     none ─(inactive, no request in flight)→ settling ─settlementHandled→ purging ─purged→ gone
-         (a record already `settled` when loaded goes straight to purging)
+         (a record already `settled` when loaded goes straight to purging;
+          so does a job `discard`ed because the worker was unregistered)
     settling: onSettled runs, matchAll() works. purging: recordsAvailable false.
 
   A file (StoredFile.status), while the job runs:
@@ -120,6 +121,17 @@ function apply(ctx: Ctx, event: DownloadEvent): boolean {
       record.failureReason = 'aborted';
       cancelAll(ctx);
       save(ctx);
+      return true;
+    case 'discard':
+      // Unregistering a worker ends its jobs without events: the job ends
+      // as if it had settled, so it is purged (chunks, then its record)
+      // once no request is in flight, and no write of it can follow.
+      if (!transitionJob(ctx, 'abort')) {
+        return false;
+      }
+      record.failureReason = 'aborted';
+      record.settled = true;
+      cancelAll(ctx);
       return true;
     case 'tick':
       state.wakeAt = null;

@@ -118,6 +118,8 @@ export type DownloadEvent =
   | {type: 'pause'}
   | {type: 'resume'}
   | {type: 'abort'}
+  /** The worker's registration is gone: end without an event, then delete everything of the job. */
+  | {type: 'discard'}
   /** A backoff timer (`wakeAt`) fired. */
   | {type: 'tick'}
   /** The network is back (`waitOnline`). */

@@ -8,16 +8,18 @@ declare const self: ServiceWorkerGlobalScope;
 
 let listening = false;
 
+/**
+ * Deletes what is left of the jobs of `scope` once this worker's own jobs
+ * were discarded: records of queues this worker did not create, and the
+ * chunks no remaining job owns.
+ */
 async function purge(scope: string): Promise<void> {
   const records = await loadJobs();
   const dead = records.filter((record) => (record.scope ?? scope) === scope);
-  if (dead.length === 0) {
-    return;
-  }
-  if (process.env.NODE_ENV !== 'production') {
+  if (process.env.NODE_ENV !== 'production' && dead.length > 0) {
     logger.log(
-      `The service worker of ${scope} was unregistered: deleting its ` +
-        `${dead.length} unfinished background fetches, without events.`,
+      `The service worker of ${scope} was unregistered: deleting the ` +
+        `${dead.length} unfinished background fetches of queues it did not create.`,
     );
   }
   await Promise.all(dead.map((record) => deleteJob(record.uid)));
@@ -25,24 +27,15 @@ async function purge(scope: string): Promise<void> {
   await deleteChunksExcept(ownedChunkKeys(alive));
 }
 
-/** Pauses every fallback job of this worker (no events; they stop sending and saving). */
-async function stopJobs(): Promise<void> {
-  await Promise.all(
-    allQueues().map(async (queue) => {
-      for (const id of await queue.getIds()) {
-        await queue._setPaused(id, true);
-      }
-    }),
-  );
-}
-
 /**
  * Unregistering a service worker ends its background fetches without
  * events, as the spec says for native ones. A worker is told that it became
  * redundant (its own `ServiceWorker`'s `statechange`); when its registration
  * has no other active worker then (unregistered and cleared, not replaced by
- * an update, whose new worker resumes the jobs), it stops its jobs and
- * deletes them with their bytes. Jobs of other scopes of the origin are left
+ * an update, whose new worker resumes the jobs), each job stops its requests
+ * and deletes its bytes and record, and what no live job owns goes too.
+ * A worker stopped before that ends leaves chunks that the next worker
+ * start sweeps (`sweepOrphans.ts`). Jobs of other scopes of the origin are left
  * alone.
  *
  * A new registration's first install does not purge what it finds: Firefox
@@ -64,7 +57,9 @@ export function purgeJobsOfUnregisteredWorker(): void {
     if (serviceWorker.state !== 'redundant' || (active && active !== serviceWorker)) {
       return; // Not redundant, or replaced by an update: the jobs go on there.
     }
-    stopJobs()
+    // Each job first stops its requests and deletes itself (no write of it
+    // can follow); then whatever no live job owns goes.
+    Promise.all(allQueues().map((queue) => queue._discardAll()))
       .then(() => purge(scope))
       .catch((error: unknown) => {
         if (process.env.NODE_ENV !== 'production') {

@@ -145,6 +145,11 @@ export class WorkerJobs implements RegisteredQueue {
     return paused ? this._fallback.pause(id) : this._fallback.resume(id);
   }
 
+  /** Ends every fallback job without events and deletes them (the worker was unregistered). @private @internal */
+  _discardAll(): Promise<void> {
+    return this._fallback.discardAll();
+  }
+
   /** @internal */
   async _withRecords(id: string): Promise<SnapshotRegistration | undefined> {
     return (await this._fallback.get(id)) ?? this._settling.get(id);

@@ -419,6 +419,37 @@ describe('download core: control', () => {
     expect(sim.settlements).toEqual(['abort']);
   });
 
+  test('discard (the worker was unregistered): requests are cut, no event, then chunks and record are purged; a second discard is refused', () => {
+    const file = bytes(1024 * KiB);
+    const sim = new Simulation(
+      newRecord(['/f']),
+      server({'/f': file}, (seen) => (seen.headers.Range ? {stall: true} : undefined)),
+    );
+    sim.send({type: 'start'});
+    expect(sim.chunks.size).toBeGreaterThan(0);
+    expect(sim.state.requests.length).toBeGreaterThan(0);
+    // The core alone: nothing is purged while a request is in flight (its
+    // chunk write could land after the purge).
+    const inFlight = sim.state.requests.length;
+    const env = {now: sim.now, online: true, random: Math.random};
+    const discarded = step(structuredClone(sim.state), {type: 'discard'}, env);
+    expect(discarded.accepted).toBe(true);
+    expect(discarded.commands.filter((command) => command.type === 'cancel')).toHaveLength(
+      inFlight,
+    );
+    expect(discarded.commands.map((command) => command.type)).not.toContain('purge');
+    expect(discarded.commands.map((command) => command.type)).not.toContain('settle');
+    // The driver: once the cut requests ended, the job is purged without an event.
+    expect(sim.send({type: 'discard'})).toBe(true);
+    sim.settle();
+    expect(sim.settlements).toEqual([]);
+    expect(sim.state.record.state).toBe('aborted');
+    expect(sim.state.settlement).toBe('gone');
+    expect(sim.forgotten).toBe(true);
+    expect(sim.chunks.size).toBe(0);
+    expect(sim.send({type: 'discard'})).toBe(false);
+  });
+
   test('an event about a request that ended is refused', () => {
     const state = createDownloadState(newRecord(['/f']), SETTINGS, false);
     const result = step(
