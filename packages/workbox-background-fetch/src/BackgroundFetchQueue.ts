@@ -1,4 +1,4 @@
-import {logger} from 'workbox-core/_private/logger.js';
+import {logger} from './lib/logger.js';
 import type {Router} from 'workbox-routing/Router.js';
 import {NativeBackend} from './lib/native/NativeBackend.js';
 import {FallbackBackend} from './lib/fallback/FallbackBackend.js';

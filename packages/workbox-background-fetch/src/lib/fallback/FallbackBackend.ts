@@ -1,4 +1,4 @@
-import {logger} from 'workbox-core/_private/logger.js';
+import {logger} from '../logger.js';
 import {toJobId} from '../jobId.js';
 import {createError} from '../models/createError.js';
 import {serializeRequest} from '../serialization.js';

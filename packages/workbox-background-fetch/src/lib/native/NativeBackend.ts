@@ -1,4 +1,4 @@
-import {logger} from 'workbox-core/_private/logger.js';
+import {logger} from '../logger.js';
 import {NativeRegistration} from './NativeRegistration.js';
 import {startNativeFromWindow} from './startNativeFromWindow.js';
 import {readNativeOutcome} from './readNativeOutcome.js';
