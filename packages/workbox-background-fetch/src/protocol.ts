@@ -22,6 +22,8 @@ import type {
 
 export {normalizeFetchArguments} from './lib/normalizeFetchArguments.js';
 export {toJobId, fromJobId} from './lib/jobId.js';
+export {assertNewId} from './lib/assertNewId.js';
+export {startsWithFallback, usesNative} from './lib/chooseBackend.js';
 export {buildError, createError} from './lib/models/createError.js';
 export {SnapshotRegistration} from './lib/SnapshotRegistration.js';
 export {askClient} from './lib/askClient.js';

@@ -44,6 +44,9 @@ export const messages = {
     `Cannot start background fetch ${str(id)} from the service worker: ` +
     `Chrome only starts native background fetches from a page, no page of ` +
     `this origin is open, and the fallback download is disabled.`,
+  'native-ended-at-once': ({id}) =>
+    `Background fetch ${str(id)} ended before the page that started it ` +
+    `answered (a tiny download): its end event reports the result.`,
   'client-timeout': ({id}) =>
     `No open page answered the request to start background fetch ` +
     `${str(id)}. Load workbox-background-fetch-window in your pages.`,
