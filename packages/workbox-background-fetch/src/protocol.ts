@@ -25,6 +25,7 @@ export {toJobId, fromJobId} from './lib/jobId.js';
 export {assertNewId} from './lib/assertNewId.js';
 export {startsWithFallback, usesNative} from './lib/chooseBackend.js';
 export {buildError, createError} from './lib/models/createError.js';
+export {codeMessage} from './lib/models/messageGenerator.js';
 export {SnapshotRegistration} from './lib/SnapshotRegistration.js';
 export {askClient} from './lib/askClient.js';
 export {responseWithUrl} from './lib/responseWithUrl.js';
@@ -44,6 +45,7 @@ export {
   BackgroundFetchRegistration,
 } from './lib/polyfill/PolyfillRegistration.js';
 export type {PolyfillDriver, PolyfillJob} from './lib/polyfill/PolyfillManager.js';
+export type {ErrorKind} from './lib/models/createError.js';
 export type {NormalizedFetchArguments} from './lib/normalizeFetchArguments.js';
 export type {DownloadEntry, DownloadEntryRecord} from './lib/library/DownloadEntry.js';
 
@@ -187,4 +189,6 @@ export type BroadcastMessage =
     };
 
 /** Every reply on a MessageChannel port. */
-export type Reply<T> = {ok: true; value: T} | {ok: false; error: {name: string; message: string}};
+export type Reply<T> =
+  | {ok: true; value: T}
+  | {ok: false; error: {name: string; message: string; code?: string}};
