@@ -192,3 +192,25 @@ test('the CLI depends on the page library that copyLibraries copies', () => {
     'workbox-background-fetch-window',
   );
 });
+
+test('the runtime shares its internals with the page package through one subpath, ./internal, marked not public', () => {
+  const pkg = manifest('workbox-background-fetch') as Manifest & {exports: Record<string, unknown>};
+  expect(Object.keys(pkg.exports)).toEqual([
+    '.',
+    './polyfill',
+    './internal',
+    './types',
+    './iife/*',
+    './package.json',
+  ]);
+  expect(packed['workbox-background-fetch'].files).toEqual(
+    expect.arrayContaining(['dist/internal.js', 'dist/internal.d.ts']),
+  );
+  const extract = join(dir, 'internal-extract');
+  rmSync(extract, {recursive: true, force: true});
+  execFileSync('mkdir', [extract]);
+  execFileSync('tar', ['-xzf', packed['workbox-background-fetch'].tarball, '-C', extract]);
+  expect(readFileSync(join(extract, 'package/dist/internal.d.ts'), 'utf8')).toContain(
+    'NOT A PUBLIC API',
+  );
+});

@@ -7,8 +7,8 @@ import {
   startsWithFallback,
   toJobId,
   usesNative,
-} from 'workbox-background-fetch/protocol';
-import type {QueueInfo, RegistrationSnapshot} from 'workbox-background-fetch/protocol';
+} from 'workbox-background-fetch/internal';
+import type {QueueInfo, RegistrationSnapshot} from 'workbox-background-fetch/internal';
 import type {
   BackgroundFetchManager,
   BackgroundFetchOptions,

@@ -5,8 +5,8 @@ import {
   nativeTotals,
   responseWithUrl,
   serializeRequest,
-} from 'workbox-background-fetch/protocol';
-import type {RegistrationSnapshot, SerializedRecord} from 'workbox-background-fetch/protocol';
+} from 'workbox-background-fetch/internal';
+import type {RegistrationSnapshot, SerializedRecord} from 'workbox-background-fetch/internal';
 import type {
   BackgroundFetchRecord,
   BackgroundFetchRegistration,

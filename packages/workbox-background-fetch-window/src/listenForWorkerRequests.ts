@@ -2,8 +2,8 @@ import {
   deserializeRequest,
   nativeManagerOf,
   serializeError,
-} from 'workbox-background-fetch/protocol';
-import type {Reply, WorkerToPageMessage} from 'workbox-background-fetch/protocol';
+} from 'workbox-background-fetch/internal';
+import type {Reply, WorkerToPageMessage} from 'workbox-background-fetch/internal';
 import {createWindowError} from './lib/models/createWindowError.js';
 
 let listening = false;

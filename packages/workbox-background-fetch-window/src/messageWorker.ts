@@ -1,5 +1,5 @@
-import {askClient, createError} from 'workbox-background-fetch/protocol';
-import type {PageToWorkerMessage} from 'workbox-background-fetch/protocol';
+import {askClient, createError} from 'workbox-background-fetch/internal';
+import type {PageToWorkerMessage} from 'workbox-background-fetch/internal';
 import {createWindowError} from './lib/models/createWindowError.js';
 
 /** How long the worker may take to answer (it may have to start first). */

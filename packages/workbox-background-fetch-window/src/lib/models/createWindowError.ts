@@ -1,5 +1,5 @@
-import {buildError, codeMessage} from 'workbox-background-fetch/protocol';
-import type {ErrorKind} from 'workbox-background-fetch/protocol';
+import {buildError, codeMessage} from 'workbox-background-fetch/internal';
+import type {ErrorKind} from 'workbox-background-fetch/internal';
 import {messages} from './messages.js';
 import type {WindowMessageKey} from './messages.js';
 

@@ -1,5 +1,5 @@
-import {serializeRequest} from 'workbox-background-fetch/protocol';
-import type {SerializedRecord} from 'workbox-background-fetch/protocol';
+import {serializeRequest} from 'workbox-background-fetch/internal';
+import type {SerializedRecord} from 'workbox-background-fetch/internal';
 import type {BackgroundFetchRecord} from 'workbox-background-fetch/types';
 import {messageWorker} from '../../messageWorker.js';
 import {createWindowError} from '../models/createWindowError.js';

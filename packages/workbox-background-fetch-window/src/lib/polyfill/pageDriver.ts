@@ -1,9 +1,9 @@
-import {POLYFILL_QUEUE, serializeRequest} from 'workbox-background-fetch/protocol';
+import {POLYFILL_QUEUE, serializeRequest} from 'workbox-background-fetch/internal';
 import type {
   PolyfillDriver,
   PolyfillJob,
   RegistrationSnapshot,
-} from 'workbox-background-fetch/protocol';
+} from 'workbox-background-fetch/internal';
 import {messageWorker} from '../../messageWorker.js';
 import {createWindowError} from '../models/createWindowError.js';
 import {metaConnectSrcAllows} from './metaConnectSrc.js';

@@ -76,6 +76,11 @@ export const messages = {
   'download-aborted': ({id, url}) =>
     `Background fetch ${str(id)} was aborted before ${str(url)} was complete.`,
   'download-failed': ({id, url}) => `Background fetch ${str(id)} could not download ${str(url)}.`,
+  'invalid-recipe-options': ({missing}) =>
+    missing === 'queue'
+      ? "backgroundFetchRecipe(): `queue` is required: a name like 'downloads', or {name, ...options}."
+      : 'backgroundFetchRecipe(): give exactly one of `matchCallback` (a function) or ' +
+        '`urlPattern` (a RegExp or URL string) to say which requests the route serves.',
   'invalid-fallback-option': ({key, expected, value}) =>
     `The fallback option ${str(key)} must be ${str(expected)}, got ${str(value)}.`,
 } satisfies Record<string, MessageFn>;
