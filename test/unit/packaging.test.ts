@@ -5,7 +5,7 @@
   dependencies (one copy per app), no build caches. Needs `npm run build`.
 */
 import {execFileSync, spawnSync} from 'node:child_process';
-import {mkdtempSync, readFileSync, readdirSync, rmSync, statSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {repoRoot} from '../lib/docs';
@@ -208,7 +208,7 @@ test('the runtime shares its internals with the page package through one subpath
   );
   const extract = join(dir, 'internal-extract');
   rmSync(extract, {recursive: true, force: true});
-  execFileSync('mkdir', [extract]);
+  mkdirSync(extract);
   execFileSync('tar', ['-xzf', packed['workbox-background-fetch'].tarball, '-C', extract]);
   expect(readFileSync(join(extract, 'package/dist/internal.d.ts'), 'utf8')).toContain(
     'NOT A PUBLIC API',
