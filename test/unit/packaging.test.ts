@@ -5,7 +5,7 @@
   dependencies (one copy per app), no build caches. Needs `npm run build`.
 */
 import {execFileSync, spawnSync} from 'node:child_process';
-import {mkdtempSync, readFileSync, readdirSync, rmSync, statSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {repoRoot} from '../lib/docs';
@@ -190,5 +190,27 @@ test('the runtime and the build package take workbox-core, -routing, -strategies
 test('the CLI depends on the page library that copyLibraries copies', () => {
   expect(manifest('workbox-background-fetch-cli').dependencies).toHaveProperty(
     'workbox-background-fetch-window',
+  );
+});
+
+test('the runtime shares its internals with the page package through one subpath, ./internal, marked not public', () => {
+  const pkg = manifest('workbox-background-fetch') as Manifest & {exports: Record<string, unknown>};
+  expect(Object.keys(pkg.exports)).toEqual([
+    '.',
+    './polyfill',
+    './internal',
+    './types',
+    './iife/*',
+    './package.json',
+  ]);
+  expect(packed['workbox-background-fetch'].files).toEqual(
+    expect.arrayContaining(['dist/internal.js', 'dist/internal.d.ts']),
+  );
+  const extract = join(dir, 'internal-extract');
+  rmSync(extract, {recursive: true, force: true});
+  mkdirSync(extract);
+  execFileSync('tar', ['-xzf', packed['workbox-background-fetch'].tarball, '-C', extract]);
+  expect(readFileSync(join(extract, 'package/dist/internal.d.ts'), 'utf8')).toContain(
+    'NOT A PUBLIC API',
   );
 });

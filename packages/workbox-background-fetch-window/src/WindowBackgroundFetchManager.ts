@@ -1,12 +1,14 @@
 import {
-  createError,
+  assertNewId,
   nativeManagerOf,
   nativeTotals,
   normalizeFetchArguments,
   serializeRequest,
+  startsWithFallback,
   toJobId,
-} from 'workbox-background-fetch/protocol';
-import type {QueueInfo, RegistrationSnapshot} from 'workbox-background-fetch/protocol';
+  usesNative,
+} from 'workbox-background-fetch/internal';
+import type {QueueInfo, RegistrationSnapshot} from 'workbox-background-fetch/internal';
 import type {
   BackgroundFetchManager,
   BackgroundFetchOptions,
@@ -57,7 +59,7 @@ export class WindowBackgroundFetchManager implements BackgroundFetchManager {
 
   /** Whether jobs start natively here (else the worker's fallback runs them). */
   get native(): boolean {
-    return Boolean(nativeManagerOf(this._registration)) && !this._forceFallback;
+    return usesNative(nativeManagerOf(this._registration), this._forceFallback);
   }
 
   /**
@@ -75,9 +77,7 @@ export class WindowBackgroundFetchManager implements BackgroundFetchManager {
   ): Promise<WindowRegistration> {
     const {persist, ...fetchOptions} = options ?? {};
     const args = normalizeFetchArguments(id, requests, fetchOptions);
-    if (await this.get(args.id)) {
-      throw createError('duplicate-id', {id: args.id}, 'TypeError');
-    }
+    assertNewId(args.id, await this.get(args.id));
     const persisted = persist ? await requestPersistence() : undefined;
     const registration = await this._start(args.id, args.requests, args.options);
     registration.persisted = persisted;
@@ -91,7 +91,7 @@ export class WindowBackgroundFetchManager implements BackgroundFetchManager {
   ): Promise<WindowRegistration> {
     const args = {id, requests, options};
     const manager = nativeManagerOf(this._registration);
-    if (manager && !this._forceFallback) {
+    if (usesNative(manager, this._forceFallback)) {
       // The worker never sees a native job's title and icons: tell it, for
       // the download library.
       await messageWorker(this._registration, {
@@ -109,7 +109,7 @@ export class WindowBackgroundFetchManager implements BackgroundFetchManager {
         return this._wrapNative(args.id, native);
       } catch (error) {
         // WebKit with its Background Fetch flag on: present, yet refused.
-        if ((error as Error).name !== 'NotAllowedError') {
+        if (!startsWithFallback(error)) {
           await messageWorker(this._registration, {
             type: 'WBF_LIBRARY_FORGET',
             queue: this.queue,
@@ -136,7 +136,7 @@ export class WindowBackgroundFetchManager implements BackgroundFetchManager {
    */
   async get(id: string): Promise<WindowRegistration | undefined> {
     const manager = nativeManagerOf(this._registration);
-    if (manager && !this._forceFallback && typeof id === 'string' && id !== '') {
+    if (usesNative(manager, this._forceFallback) && typeof id === 'string' && id !== '') {
       const native = await manager.get(toJobId(this.queue, id));
       if (native) {
         return this._wrapNative(id, native);

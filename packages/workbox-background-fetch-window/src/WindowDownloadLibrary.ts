@@ -1,5 +1,5 @@
-import {LIBRARY_CHANNEL_NAME} from 'workbox-background-fetch/protocol';
-import type {DownloadEntry, LibraryChangeMessage} from 'workbox-background-fetch/protocol';
+import {LIBRARY_CHANNEL_NAME} from 'workbox-background-fetch/internal';
+import type {DownloadEntry, LibraryChangeMessage} from 'workbox-background-fetch/internal';
 import {DownloadLibraryChangeEvent} from './DownloadLibraryChangeEvent.js';
 import {messageWorker} from './messageWorker.js';
 

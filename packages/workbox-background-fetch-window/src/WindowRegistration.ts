@@ -5,12 +5,13 @@ import {
   nativeTotals,
   responseWithUrl,
   serializeRequest,
-} from 'workbox-background-fetch/protocol';
-import type {RegistrationSnapshot, SerializedRecord} from 'workbox-background-fetch/protocol';
+} from 'workbox-background-fetch/internal';
+import type {RegistrationSnapshot, SerializedRecord} from 'workbox-background-fetch/internal';
 import type {
   BackgroundFetchRecord,
   BackgroundFetchRegistration,
 } from 'workbox-background-fetch/types';
+import {createWindowError} from './lib/models/createWindowError.js';
 import {messageWorker} from './messageWorker.js';
 import {onJobMessage} from './progressChannel.js';
 import {keepWorkerAwake} from './keepWorkerAwake.js';
@@ -31,11 +32,11 @@ export function toRecord(serialized: SerializedRecord): BackgroundFetchRecord {
       )
     : Promise.reject(
         error === 'AbortError'
-          ? new DOMException('The background fetch was aborted.', 'AbortError')
-          : new TypeError(
-              error === 'pending'
-                ? 'The response has not arrived yet.'
-                : 'The response could not be fetched.',
+          ? createWindowError('record-aborted', {}, 'AbortError')
+          : createWindowError(
+              error === 'pending' ? 'record-pending' : 'record-failed',
+              {},
+              'TypeError',
             ),
       );
   // Do not report an unhandled rejection for records nobody reads.

@@ -1,5 +1,5 @@
-import type {HelloReply} from 'workbox-background-fetch/protocol';
-import {createError} from 'workbox-background-fetch/protocol';
+import type {HelloReply} from 'workbox-background-fetch/internal';
+import {createError} from 'workbox-background-fetch/internal';
 import {WindowBackgroundFetchManager} from './WindowBackgroundFetchManager.js';
 import {listenForWorkerRequests} from './listenForWorkerRequests.js';
 import {messageWorker} from './messageWorker.js';

@@ -7,7 +7,7 @@ export {WindowRegistration} from './WindowRegistration.js';
 export {WindowDownloadLibrary} from './WindowDownloadLibrary.js';
 export {DownloadLibraryChangeEvent} from './DownloadLibraryChangeEvent.js';
 export type {WindowBackgroundFetchOptions} from './WindowBackgroundFetchManager.js';
-export type {DownloadEntry, DownloadEntryRecord} from 'workbox-background-fetch/protocol';
+export type {DownloadEntry, DownloadEntryRecord} from 'workbox-background-fetch/internal';
 export type {BackgroundFetchManagerOptions} from './backgroundFetchManager.js';
 export type {WindowMessageKey} from './lib/models/messages.js';
 export type {

@@ -2,8 +2,9 @@ import {
   deserializeRequest,
   nativeManagerOf,
   serializeError,
-} from 'workbox-background-fetch/protocol';
-import type {Reply, WorkerToPageMessage} from 'workbox-background-fetch/protocol';
+} from 'workbox-background-fetch/internal';
+import type {Reply, WorkerToPageMessage} from 'workbox-background-fetch/internal';
+import {createWindowError} from './lib/models/createWindowError.js';
 
 let listening = false;
 
@@ -29,7 +30,7 @@ export function listenForWorkerRequests(): void {
       const registration = await navigator.serviceWorker.ready;
       const manager = nativeManagerOf(registration);
       if (!manager) {
-        throw new DOMException('Background Fetch is not supported here.', 'NotAllowedError');
+        throw createWindowError('no-native-api', {}, 'NotAllowedError');
       }
       await manager.fetch(message.jobId, message.requests.map(deserializeRequest), message.options);
     })().then(

@@ -1,5 +1,5 @@
-import {CHANNEL_NAME} from 'workbox-background-fetch/protocol';
-import type {BroadcastMessage} from 'workbox-background-fetch/protocol';
+import {CHANNEL_NAME} from 'workbox-background-fetch/internal';
+import type {BroadcastMessage} from 'workbox-background-fetch/internal';
 
 type Listener = (message: BroadcastMessage) => void;
 

@@ -1,4 +1,4 @@
-import {logger} from 'workbox-core/_private/logger.js';
+import {logger} from './lib/logger.js';
 import type {WorkboxPlugin} from 'workbox-core/types.js';
 import type {BackgroundFetchQueue} from './BackgroundFetchQueue.js';
 import {getQueue} from './lib/queueRegistry.js';

@@ -1,4 +1,4 @@
-import {logger} from 'workbox-core/_private/logger.js';
+import {logger} from './lib/logger.js';
 import type {Router} from 'workbox-routing/Router.js';
 import {NativeBackend} from './lib/native/NativeBackend.js';
 import {FallbackBackend} from './lib/fallback/FallbackBackend.js';
@@ -16,10 +16,11 @@ import type {CachedRecord} from './lib/cacheRecords.js';
 import {DownloadLibrary} from './DownloadLibrary.js';
 import type {StoredJob} from './lib/fallback/StoredJob.js';
 import {createError} from './lib/models/createError.js';
+import {assertNewId} from './lib/assertNewId.js';
 import {normalizeFetchArguments} from './lib/normalizeFetchArguments.js';
 import type {NormalizedFetchArguments} from './lib/normalizeFetchArguments.js';
 import {validateQueueOptions} from './lib/validateQueueOptions.js';
-import {startsWithFallback} from './lib/chooseBackend.js';
+import {startOnBackends, usesNative} from './lib/chooseBackend.js';
 import {failOverToFallback} from './lib/failOverToFallback.js';
 import {markSettling} from './lib/settlingJobs.js';
 import {observeFetchAnswers} from './lib/dev/observeFetchAnswers.js';
@@ -115,8 +116,10 @@ export class BackgroundFetchQueue {
   /** This queue's finished downloads: `list()`, `get(id)`, `remove(id)`. */
   readonly library: DownloadLibrary;
   private readonly _options: BackgroundFetchQueueOptions;
-  private readonly _native?: BackgroundFetchBackend;
-  private readonly _fallback: FallbackBackend;
+  /** The fallback: takes over failed native jobs, runs `_fetchWithFallback()`. */
+  private readonly _fallback: BackgroundFetchBackend;
+  /** Every backend, in the order a job start tries them (native first). */
+  private readonly _backends: readonly [BackgroundFetchBackend, ...BackgroundFetchBackend[]];
 
   /**
    * @param name Unique in this service worker.
@@ -151,10 +154,10 @@ export class BackgroundFetchQueue {
     };
     // The browser's own manager, never the polyfill's (both may run).
     const manager = nativeManagerOf(self.registration);
-    if (manager && !options.forceFallback) {
-      this._native = new NativeBackend(context, manager);
-    }
     this._fallback = new FallbackBackend(context, options.fallback);
+    this._backends = usesNative(manager, options.forceFallback)
+      ? [new NativeBackend(context, manager), this._fallback]
+      : [this._fallback];
     addQueue(this);
     listenForPageMessages();
     // Resume fallback jobs left unfinished by a stopped worker or browser
@@ -189,23 +192,15 @@ export class BackgroundFetchQueue {
     return this.library._starting(args.id, args.options, () => this._start(args));
   }
 
-  private async _start(args: NormalizedFetchArguments): Promise<SnapshotRegistration> {
-    if (this._native) {
-      try {
-        return await this._native.fetch(args.id, args.requests, args.options);
-      } catch (error) {
-        if (!startsWithFallback(error)) {
-          throw error;
-        }
-        if (process.env.NODE_ENV !== 'production') {
-          logger.log(
-            `Native background fetch is not allowed for '${args.id}' ` +
-              `(${(error as Error).message}); using the chunked fallback.`,
-          );
-        }
+  private _start(args: NormalizedFetchArguments): Promise<SnapshotRegistration> {
+    return startOnBackends(this._backends, args.id, args.requests, args.options, (error) => {
+      if (process.env.NODE_ENV !== 'production') {
+        logger.log(
+          `Native background fetch is not allowed for '${args.id}' ` +
+            `(${error.message}); using the chunked fallback.`,
+        );
       }
-    }
-    return this._fallback.fetch(args.id, args.requests, args.options);
+    });
   }
 
   /**
@@ -214,16 +209,19 @@ export class BackgroundFetchQueue {
    * @param id The id given to `fetch()`.
    */
   async get(id: string): Promise<SnapshotRegistration | undefined> {
-    return (await this._native?.get(id)) ?? (await this._fallback.get(id));
+    for (const backend of this._backends) {
+      const registration = await backend.get(id);
+      if (registration) {
+        return registration;
+      }
+    }
+    return undefined;
   }
 
   /** The ids of this queue's active jobs. */
   async getIds(): Promise<string[]> {
-    const [native, fallback] = await Promise.all([
-      this._native?.getIds() ?? [],
-      this._fallback.getIds(),
-    ]);
-    return [...native, ...fallback];
+    const ids = await Promise.all(this._backends.map((backend) => backend.getIds()));
+    return ids.flat();
   }
 
   /**
@@ -250,8 +248,11 @@ export class BackgroundFetchQueue {
    * @private
    * @internal
    */
-  _activeFallbackJobs(): Promise<StoredJob[]> {
-    return this._fallback.activeRecords();
+  async _activeFallbackJobs(): Promise<StoredJob[]> {
+    const records = await Promise.all(
+      this._backends.map((backend) => backend.activeRecords?.() ?? []),
+    );
+    return records.flat();
   }
 
   /** The checked arguments of a job that is not active yet, else a TypeError. */
@@ -261,20 +262,23 @@ export class BackgroundFetchQueue {
     options: BackgroundFetchOptions,
   ): Promise<NormalizedFetchArguments> {
     const args = normalizeFetchArguments(id, requests, options);
-    if (await this.get(args.id)) {
-      throw createError('duplicate-id', {id: args.id}, 'TypeError');
-    }
+    assertNewId(args.id, await this.get(args.id));
     return args;
   }
 
   /** Pauses or resumes a fallback job (an extension). @private @internal */
-  _setPaused(id: string, paused: boolean): Promise<boolean> {
-    return paused ? this._fallback.pause(id) : this._fallback.resume(id);
+  async _setPaused(id: string, paused: boolean): Promise<boolean> {
+    for (const backend of this._backends) {
+      if (await (paused ? backend.pause?.(id) : backend.resume?.(id))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Ends every fallback job without events and deletes them (the worker was unregistered). @private @internal */
-  _discardAll(): Promise<void> {
-    return this._fallback.discardAll();
+  async _discardAll(): Promise<void> {
+    await Promise.all(this._backends.map((backend) => backend.discardAll?.()));
   }
 
   /** What a page needs to know of this queue. @private @internal */
@@ -288,7 +292,9 @@ export class BackgroundFetchQueue {
    * @internal
    */
   _keepAlive(event: ExtendableEvent): void {
-    this._fallback.keepAlive(event);
+    for (const backend of this._backends) {
+      backend.keepAlive?.(event);
+    }
   }
 
   private async _onFallbackNotificationClick(

@@ -1,4 +1,4 @@
-import {logger} from 'workbox-core/_private/logger.js';
+import {logger} from './lib/logger.js';
 import {broadcast} from './lib/broadcast.js';
 import {LIBRARY_CHANNEL_NAME} from './protocol.js';
 import {deleteRecords, describeCachedRecords, findMissing} from './lib/library/cachedRecords.js';

@@ -10,6 +10,7 @@ import type {
 import {BackgroundFetchPlugin} from './BackgroundFetchPlugin.js';
 import type {BackgroundFetchPluginOptions} from './BackgroundFetchPlugin.js';
 import {focusOrOpenWindow} from './lib/focusOrOpenWindow.js';
+import {createError} from './lib/models/createError.js';
 import {validateOptions} from './lib/validateOptions.js';
 import type {SnapshotRegistration} from './lib/SnapshotRegistration.js';
 
@@ -71,12 +72,6 @@ const completeResponsesOnly: WorkboxPlugin = {
   cacheWillUpdate: async ({response}) => (response.status === 200 ? response : null),
 };
 
-function invalidRoute(message: string): TypeError {
-  return Object.assign(new TypeError(`backgroundFetchRecipe(): ${message}`), {
-    code: 'invalid-recipe-options',
-  });
-}
-
 /**
  * Large downloads in one call:
  * - creates a `BackgroundFetchQueue`;
@@ -127,13 +122,10 @@ export function backgroundFetchRecipe(
   }
   const {matchCallback, urlPattern, rangeRequests = true, clickUrl, handOff = true} = options;
   if ((matchCallback === undefined) === (urlPattern === undefined)) {
-    throw invalidRoute(
-      'give exactly one of `matchCallback` (a function) or `urlPattern` ' +
-        '(a RegExp or URL string) to say which requests the route serves.',
-    );
+    throw createError('invalid-recipe-options', {missing: 'route'}, 'TypeError');
   }
   if (options.queue === null || options.queue === undefined) {
-    throw invalidRoute("`queue` is required: a name like 'downloads', or {name, ...options}.");
+    throw createError('invalid-recipe-options', {missing: 'queue'}, 'TypeError');
   }
   const {name, ...queueOptions} =
     typeof options.queue === 'string' ? {name: options.queue} : options.queue;

@@ -16,6 +16,8 @@ export type {
   BackgroundFetchQueueOptions,
 } from './BackgroundFetchQueue.js';
 export type {BackgroundFetchPluginOptions} from './BackgroundFetchPlugin.js';
+export type {SnapshotRegistration} from './lib/SnapshotRegistration.js';
+export type {BackendKind, RegistrationSnapshot} from './protocol.js';
 export type {
   BackgroundFetchEvent,
   BackgroundFetchFailureReason,

@@ -1,6 +1,8 @@
 /*
   The page <-> service worker protocol of workbox-background-fetch, shared by
-  this package (worker side) and workbox-background-fetch-window (page side).
+  this package (worker side) and workbox-background-fetch-window (page side):
+  wire types and channel names only, no runtime code. The page package
+  reaches it through `workbox-background-fetch/internal` (not a public API).
 
   - Requests from a page go to the active worker with postMessage and a
     MessageChannel port for the reply ({ok: true, value} or {ok: false,
@@ -19,31 +21,6 @@ import type {
   BackgroundFetchResult,
   BackgroundFetchUIOptions,
 } from './types.js';
-
-export {normalizeFetchArguments} from './lib/normalizeFetchArguments.js';
-export {toJobId, fromJobId} from './lib/jobId.js';
-export {buildError, createError} from './lib/models/createError.js';
-export {SnapshotRegistration} from './lib/SnapshotRegistration.js';
-export {askClient} from './lib/askClient.js';
-export {responseWithUrl} from './lib/responseWithUrl.js';
-export {matchAllNative, nativeTotals} from './lib/native/readNative.js';
-export {
-  deserializeError,
-  deserializeRequest,
-  serializeError,
-  serializeRequest,
-} from './lib/serialization.js';
-export {nativeManagerOf, nativeWorks} from './lib/polyfill/nativeManager.js';
-export {defineGlobal} from './lib/polyfill/defineGlobal.js';
-export {defineQuotaExceededError} from './lib/polyfill/QuotaExceededError.js';
-export {BackgroundFetchManager, createPolyfillManager} from './lib/polyfill/PolyfillManager.js';
-export {
-  BackgroundFetchRecord,
-  BackgroundFetchRegistration,
-} from './lib/polyfill/PolyfillRegistration.js';
-export type {PolyfillDriver, PolyfillJob} from './lib/polyfill/PolyfillManager.js';
-export type {NormalizedFetchArguments} from './lib/normalizeFetchArguments.js';
-export type {DownloadEntry, DownloadEntryRecord} from './lib/library/DownloadEntry.js';
 
 /** Name of the BroadcastChannel that carries progress and results. */
 export const CHANNEL_NAME = 'workbox-background-fetch';
@@ -185,4 +162,6 @@ export type BroadcastMessage =
     };
 
 /** Every reply on a MessageChannel port. */
-export type Reply<T> = {ok: true; value: T} | {ok: false; error: {name: string; message: string}};
+export type Reply<T> =
+  | {ok: true; value: T}
+  | {ok: false; error: {name: string; message: string; code?: string}};

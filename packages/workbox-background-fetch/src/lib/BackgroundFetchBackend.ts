@@ -1,6 +1,7 @@
 import type {BackendKind} from '../protocol.js';
 import type {BackgroundFetchOptions, BackgroundFetchUIOptions} from '../types.js';
 import type {SnapshotRegistration} from './SnapshotRegistration.js';
+import type {StoredJob} from './fallback/StoredJob.js';
 
 /**
  * How a job ended (or was clicked), as a backend reports it to its queue.
@@ -48,11 +49,16 @@ export interface BackendContext {
  * `toJobId`), so jobs of other queues and of other code are never touched.
  *
  * Both backends hand out `SnapshotRegistration`s, so the queue, the page
- * manager and the progress channel do not care which one runs.
+ * manager and the progress channel do not care which one runs. The queue
+ * and the worker polyfill hold backends through this interface only: what
+ * one backend alone offers is an optional member here, and callers skip a
+ * backend that lacks it. Which backend starts a job is decided in
+ * `chooseBackend.ts` (by `kind`).
  *
  * @private
  */
 export interface BackgroundFetchBackend {
+  /** Which engine this is; `startOnBackends()` passes a refused native start on. */
   readonly kind: BackendKind;
   fetch(
     id: string,
@@ -68,4 +74,22 @@ export interface BackgroundFetchBackend {
    * The native backend has nothing to resume (the browser downloads).
    */
   keepAlive?(event: ExtendableEvent): void;
+  /**
+   * Extension (fallback): pauses active job `id`; resolves `false` when this
+   * backend has no such job to pause.
+   */
+  pause?(id: string): Promise<boolean>;
+  /** Extension (fallback): resumes paused job `id`; `false` when it is not paused here. */
+  resume?(id: string): Promise<boolean>;
+  /**
+   * Ends every active job without events and deletes what it stored (the
+   * worker was unregistered). The native backend has nothing stored: the
+   * browser drops its jobs with the registration.
+   */
+  discardAll?(): Promise<void>;
+  /**
+   * The stored state of the active jobs whose bytes this backend keeps,
+   * which `BackgroundFetchPlugin` plays while they download (fallback).
+   */
+  activeRecords?(): Promise<StoredJob[]>;
 }

@@ -7,12 +7,23 @@ import type {
 } from '../types.js';
 
 /**
- * A `BackgroundFetchRegistration` whose fields come from a
- * `RegistrationSnapshot`. Backends and the page manager subclass it and
- * implement `abort` and `matchAll`; `applySnapshot()` updates the
- * fields and fires `progress` the way the spec does (never after a result).
+ * What `queue.fetch()` and `queue.get()` return and what the queue's
+ * callbacks receive as `registration`: a `BackgroundFetchRegistration`
+ * (`id`, `downloaded`, `result`, `failureReason`, `abort()`, `match()`,
+ * `matchAll()`, `progress` events…), whichever backend runs the job, plus
+ * `backend` (`'native'` or `'fallback'`) and `snapshot()`, a plain copy of
+ * its state. The page package's `WindowRegistration` is one too.
  *
- * @private
+ * Import it as a type to name what `fetch()` returns; the library makes
+ * the instances (its backends and the page manager subclass it).
+ *
+ * @example
+ * import type {SnapshotRegistration} from 'workbox-background-fetch';
+ *
+ * const registration: SnapshotRegistration = await queue.fetch('ep-5', '/media/ep-5.mp3');
+ * registration.addEventListener('progress', () => {
+ *   console.log(registration.backend, registration.downloaded);
+ * });
  */
 export abstract class SnapshotRegistration
   extends EventTarget
@@ -76,7 +87,7 @@ export abstract class SnapshotRegistration
 
   /**
    * Takes the fields of `next` and fires `progress` when anything a listener
-   * sees changed. Once a result is set, later snapshots only update
+   * sees changed (the library calls it as the job moves; not for apps). Once a result is set, later snapshots only update
    * `recordsAvailable`: the spec fires no progress after a result.
    */
   applySnapshot(next: Partial<RegistrationSnapshot>): void {
@@ -111,7 +122,7 @@ export abstract class SnapshotRegistration
   /**
    * Replaces a result already set, without a `progress` event (the spec
    * fires none after a result): a job the browser finished whose records
-   * could not be stored ends as a failure.
+   * could not be stored ends as a failure. The library calls it; not for apps.
    */
   replaceResult(result: BackgroundFetchResult, failureReason: BackgroundFetchFailureReason): void {
     this.state = {...this.state, result, failureReason};

@@ -1,5 +1,5 @@
 import {StrategyHandler} from 'workbox-strategies/StrategyHandler.js';
-import {logger} from 'workbox-core/_private/logger.js';
+import {logger} from './logger.js';
 import {resolveRecordDestination} from './resolveRecordDestination.js';
 import type {Router} from 'workbox-routing/Router.js';
 import type {BackgroundFetchRecord} from '../types.js';

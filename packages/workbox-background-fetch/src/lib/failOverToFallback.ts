@@ -1,5 +1,5 @@
 import {broadcast} from './broadcast.js';
-import type {FallbackBackend} from './fallback/FallbackBackend.js';
+import type {BackgroundFetchBackend} from './BackgroundFetchBackend.js';
 import type {SnapshotRegistration} from './SnapshotRegistration.js';
 import type {BackgroundFetchOptions} from '../types.js';
 
@@ -13,14 +13,14 @@ import type {BackgroundFetchOptions} from '../types.js';
  * @private
  */
 export async function failOverToFallback(
-  fallback: FallbackBackend,
+  fallback: BackgroundFetchBackend,
   id: string,
   requests: Request[],
   options: BackgroundFetchOptions,
   event: ExtendableEvent,
 ): Promise<SnapshotRegistration> {
   const registration = await fallback.fetch(id, requests, options);
-  fallback.keepAlive(event);
+  fallback.keepAlive?.(event);
   broadcast({type: 'WBF_PROGRESS', snapshot: registration.snapshot()});
   return registration;
 }

@@ -1,4 +1,4 @@
-import {logger} from 'workbox-core/_private/logger.js';
+import {logger} from './logger.js';
 
 declare const self: ServiceWorkerGlobalScope;
 

@@ -43,16 +43,36 @@ export function deserializeRequest(serialized: SerializedRequest): Request {
   });
 }
 
-/** Turns an error into something postMessage can carry. */
-export function serializeError(error: unknown): {name: string; message: string} {
+/** An error, as it crosses postMessage. */
+export interface SerializedError {
+  name: string;
+  message: string;
+  /** The error's code (`messages.ts`), when it has one. */
+  code?: string;
+}
+
+/** Turns an error into something postMessage can carry, its code included. */
+export function serializeError(error: unknown): SerializedError {
   if (error instanceof Error || error instanceof DOMException) {
-    return {name: error.name, message: error.message};
+    const {code} = error as {code?: unknown};
+    return typeof code === 'string'
+      ? {name: error.name, message: error.message, code}
+      : {name: error.name, message: error.message};
   }
   return {name: 'Error', message: String(error)};
 }
 
-/** The inverse of `serializeError`: a TypeError, a DOMException or an Error. */
-export function deserializeError(error: {name: string; message: string}): Error {
+/** The inverse of `serializeError`: a TypeError, a DOMException or an Error, with its code. */
+export function deserializeError(error: SerializedError): Error {
+  const revived = reviveError(error);
+  if (error.code !== undefined) {
+    // An own property, as createError sets it (DOMException has a read-only `code`).
+    Object.defineProperty(revived, 'code', {value: error.code, enumerable: true});
+  }
+  return revived;
+}
+
+function reviveError(error: SerializedError): Error {
   if (error.name === 'TypeError') {
     return new TypeError(error.message);
   }

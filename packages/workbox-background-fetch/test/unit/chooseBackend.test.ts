@@ -1,5 +1,12 @@
-import {decideNativeEnd, startsWithFallback} from '../../src/lib/chooseBackend';
+import {
+  decideNativeEnd,
+  startOnBackends,
+  startsWithFallback,
+  usesNative,
+} from '../../src/lib/chooseBackend';
 import type {NativeOutcome} from '../../src/lib/chooseBackend';
+import type {BackgroundFetchBackend} from '../../src/lib/BackgroundFetchBackend';
+import type {SnapshotRegistration} from '../../src/lib/SnapshotRegistration';
 
 const outcome = (facts: Partial<NativeOutcome>): NativeOutcome => ({
   type: 'fail',
@@ -71,5 +78,74 @@ describe('which engine runs a job', () => {
       type: 'fail',
       failureReason: 'fetch-error',
     });
+  });
+});
+
+describe('which backend starts a job', () => {
+  /** A backend whose fetch() resolves with a marker or rejects with `error`; it records its calls. */
+  const backend = (kind: 'native' | 'fallback', error?: Error) => {
+    const calls: string[] = [];
+    const registration = {id: kind} as unknown as SnapshotRegistration;
+    const fake: BackgroundFetchBackend & {calls: string[]} = {
+      kind,
+      calls,
+      fetch: async (id) => {
+        calls.push(id);
+        if (error) {
+          throw error;
+        }
+        return registration;
+      },
+      get: async () => undefined,
+      getIds: async () => [],
+    };
+    return fake;
+  };
+  const notAllowed = () => new DOMException('not in a worker', 'NotAllowedError');
+
+  test('native is tried where the browser has it, unless the queue forces the fallback', () => {
+    expect(usesNative({})).toBe(true);
+    expect(usesNative({}, true)).toBe(false);
+    expect(usesNative(undefined)).toBe(false);
+    expect(usesNative(null, false)).toBe(false);
+  });
+
+  test('the first backend that takes the job runs it', async () => {
+    const native = backend('native');
+    const fallback = backend('fallback');
+    const registration = await startOnBackends([native, fallback], 'ep-5', [], {});
+    expect(registration.id).toBe('native');
+    expect([native.calls, fallback.calls]).toEqual([['ep-5'], []]);
+  });
+
+  test('a native start refused with NotAllowedError goes to the fallback, after onRefused', async () => {
+    const native = backend('native', notAllowed());
+    const fallback = backend('fallback');
+    const refusals: string[] = [];
+    const registration = await startOnBackends([native, fallback], 'ep-5', [], {}, (error) =>
+      refusals.push(error.name),
+    );
+    expect(registration.id).toBe('fallback');
+    expect(refusals).toEqual(['NotAllowedError']);
+  });
+
+  test("any other native error is the caller's: the fallback is not tried", async () => {
+    const fallback = backend('fallback');
+    await expect(
+      startOnBackends([backend('native', new TypeError('bad request')), fallback], 'x', [], {}),
+    ).rejects.toThrow('bad request');
+    expect(fallback.calls).toEqual([]);
+  });
+
+  test("a fallback's errors are the caller's, NotAllowedError too", async () => {
+    await expect(
+      startOnBackends([backend('fallback', notAllowed())], 'x', [], {}),
+    ).rejects.toMatchObject({name: 'NotAllowedError'});
+  });
+
+  test("with native only, its refusal is the caller's", async () => {
+    await expect(
+      startOnBackends([backend('native', notAllowed())], 'x', [], {}),
+    ).rejects.toMatchObject({name: 'NotAllowedError'});
   });
 });

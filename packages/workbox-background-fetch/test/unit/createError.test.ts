@@ -12,7 +12,7 @@ describe('errors carry the spec type, a message that says what to fix, and a cod
     expect(error).toBeInstanceOf(DOMException);
     expect(error.name).toBe('NotAllowedError');
     expect(error.code).toBe('no-window-client');
-    expect(error.message).toMatch(/no page of this origin is open/);
+    expect(error.message).toMatch(/no open page of this origin could/);
   });
 
   test('a plain error is named after the library', () => {

@@ -10,6 +10,13 @@ const bundles = [
   'packages/workbox-background-fetch/dist/iife/workbox-background-fetch.prod.js',
   'packages/workbox-background-fetch-window/dist/iife/workbox-background-fetch-window.prod.js',
 ];
+/** A text of each package's error messages (`messages.ts`), present in development only. */
+const MESSAGE_TEXTS = [
+  // workbox-background-fetch: duplicate-id
+  'Wait for it to finish, abort it, or pick another id',
+  // workbox-background-fetch-window: no-queue-answer
+  'it runs no BackgroundFetchQueue',
+];
 
 describe.each(bundles)('%s', (file) => {
   const path = join(root, file);
@@ -24,6 +31,23 @@ describe.each(bundles)('%s', (file) => {
     expect(code).not.toContain('got an unknown option');
     expect(code).not.toContain('process.env');
   });
+
+  test('carries error codes, not message texts (as Workbox: the texts are for development)', () => {
+    const code = readFileSync(path, 'utf8');
+    for (const text of MESSAGE_TEXTS) {
+      expect(code).not.toContain(text);
+    }
+  });
+});
+
+test.each([
+  ['packages/workbox-background-fetch/dist/iife/workbox-background-fetch.dev.js', MESSAGE_TEXTS[0]],
+  [
+    'packages/workbox-background-fetch-window/dist/iife/workbox-background-fetch-window.dev.js',
+    MESSAGE_TEXTS[1],
+  ],
+])('the development bundle %s keeps the error texts', (file, text) => {
+  expect(readFileSync(join(root, file), 'utf8')).toContain(text);
 });
 
 test('the development bundle keeps its option checks (they are what a developer sees)', () => {

@@ -28,6 +28,25 @@ describe('requests and errors survive postMessage', () => {
     expect(await deserializeRequest(serialized).text()).toBe('hello');
   });
 
+  test('an error keeps its code across postMessage', () => {
+    const typed = Object.defineProperty(new TypeError('dup'), 'code', {value: 'duplicate-id'});
+    const revived = deserializeError(structuredClone(serializeError(typed)));
+    expect(revived).toBeInstanceOf(TypeError);
+    expect(revived).toMatchObject({message: 'dup', code: 'duplicate-id'});
+    const dom = Object.defineProperty(new DOMException('q', 'QuotaExceededError'), 'code', {
+      value: 'quota-exceeded',
+    });
+    expect(deserializeError(serializeError(dom))).toMatchObject({
+      name: 'QuotaExceededError',
+      code: 'quota-exceeded',
+    });
+    // A DOMException's legacy numeric code is not one of ours.
+    expect(serializeError(new DOMException('x', 'AbortError'))).toEqual({
+      name: 'AbortError',
+      message: 'x',
+    });
+  });
+
   test('TypeError and DOMException names come back as such', () => {
     const type = deserializeError(serializeError(new TypeError('bad id')));
     expect(type).toBeInstanceOf(TypeError);

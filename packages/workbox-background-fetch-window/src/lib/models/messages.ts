@@ -1,9 +1,11 @@
 /*
-  Every error backgroundFetchManager() raises before it has a queue, by code.
-  A misspelt code fails to compile. The texts say what went wrong and how to
-  fix it. They ship in production too: these are set-up mistakes that a
-  production build (the README's) hits first, and a code alone would not say
-  which file is missing.
+  Every error the page package raises itself, by code (errors of the
+  worker's checks use the runtime's codes). A misspelt code fails to
+  compile. The texts say what went wrong and how to fix it. As in Workbox,
+  they are for development: production builds drop them, and an error's
+  message there is its code and details as JSON (`createWindowError.ts`),
+  which still name the file or URL at fault; `error.code` and `error.name`
+  are the same in both.
 */
 
 type Details = Record<string, unknown>;
@@ -45,7 +47,18 @@ export const messages = {
     `(new BackgroundFetchQueue('downloads', …) from workbox-background-fetch, ` +
     `backgroundFetchRecipe(), or the backgroundFetch section of a ` +
     `workbox-background-fetch-build config), then reload.`,
+  'worker-no-reply': ({url, timeout}) =>
+    `The service worker ${String(url)} did not answer within ${seconds(timeout)}.`,
+  'no-native-api': () =>
+    `This page cannot start a native background fetch: the browser has no ` +
+    `registration.backgroundFetch here.`,
+  'csp-connect-src': ({url}) =>
+    `Background fetch refuses ${String(url)}: the page's ` +
+    `Content-Security-Policy (connect-src) does not allow it.`,
+  'record-aborted': () => `The background fetch was aborted.`,
+  'record-pending': () => `The response has not arrived yet.`,
+  'record-failed': () => `The response could not be fetched.`,
 } satisfies Record<string, MessageFn>;
 
-/** The code of every error `backgroundFetchManager()` raises while it starts. */
+/** The code of every error the page package raises. */
 export type WindowMessageKey = keyof typeof messages;

@@ -1,7 +1,8 @@
-import {serializeRequest} from 'workbox-background-fetch/protocol';
-import type {SerializedRecord} from 'workbox-background-fetch/protocol';
+import {serializeRequest} from 'workbox-background-fetch/internal';
+import type {SerializedRecord} from 'workbox-background-fetch/internal';
 import type {BackgroundFetchRecord} from 'workbox-background-fetch/types';
 import {messageWorker} from '../../messageWorker.js';
+import {createWindowError} from '../models/createWindowError.js';
 import {WindowRegistration, toRecord} from '../../WindowRegistration.js';
 
 /**
@@ -41,7 +42,7 @@ export class PolyfillWindowRegistration extends WindowRegistration {
         while (last.error === 'pending') {
           const [next] = await ask(index);
           if (!next) {
-            throw new TypeError('The response could not be fetched.');
+            throw createWindowError('record-failed', {}, 'TypeError');
           }
           last = next;
         }

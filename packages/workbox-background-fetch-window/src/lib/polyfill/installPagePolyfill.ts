@@ -6,7 +6,7 @@ import {
   defineGlobal,
   defineQuotaExceededError,
   nativeWorks,
-} from 'workbox-background-fetch/protocol';
+} from 'workbox-background-fetch/internal';
 import {listenForWorkerRequests} from '../../listenForWorkerRequests.js';
 import {pageDriver} from './pageDriver.js';
 

@@ -1,10 +1,11 @@
-import {POLYFILL_QUEUE, serializeRequest} from 'workbox-background-fetch/protocol';
+import {POLYFILL_QUEUE, serializeRequest} from 'workbox-background-fetch/internal';
 import type {
   PolyfillDriver,
   PolyfillJob,
   RegistrationSnapshot,
-} from 'workbox-background-fetch/protocol';
+} from 'workbox-background-fetch/internal';
 import {messageWorker} from '../../messageWorker.js';
+import {createWindowError} from '../models/createWindowError.js';
 import {metaConnectSrcAllows} from './metaConnectSrc.js';
 import {PolyfillWindowRegistration} from './PolyfillWindowRegistration.js';
 
@@ -25,10 +26,7 @@ export function pageDriver(registration: ServiceWorkerRegistration): PolyfillDri
     async fetch({id, requests, options}) {
       for (const request of requests) {
         if (!metaConnectSrcAllows(new URL(request.url))) {
-          throw new TypeError(
-            `Background fetch refuses ${request.url}: the page's ` +
-              `Content-Security-Policy (connect-src) does not allow it.`,
-          );
+          throw createWindowError('csp-connect-src', {url: request.url}, 'TypeError');
         }
       }
       const snapshot = await messageWorker<RegistrationSnapshot>(registration, {

@@ -1,4 +1,4 @@
-import {logger} from 'workbox-core/_private/logger.js';
+import {logger} from '../logger.js';
 import {unroutedRecordWarning} from './unroutedRecordWarning.js';
 import type {UnroutedRecord} from './unroutedRecordWarning.js';
 

@@ -1,4 +1,5 @@
-import {logger} from 'workbox-core/_private/logger.js';
+import {logger} from '../logger.js';
+import {assertNewId} from '../assertNewId.js';
 import {toJobId} from '../jobId.js';
 import {createError} from '../models/createError.js';
 import {serializeRequest} from '../serialization.js';
@@ -259,9 +260,7 @@ export class FallbackBackend implements BackgroundFetchBackend {
     options: BackgroundFetchOptions,
   ): Promise<FallbackRegistration> {
     await this._load();
-    if (this._active(id) || this._creating.has(id)) {
-      throw createError('duplicate-id', {id}, 'TypeError');
-    }
+    assertNewId(id, this._active(id) || this._creating.has(id));
     this._creating.add(id);
     try {
       const downloadTotal = options.downloadTotal ?? 0;

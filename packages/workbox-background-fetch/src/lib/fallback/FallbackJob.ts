@@ -1,4 +1,4 @@
-import {logger} from 'workbox-core/_private/logger.js';
+import {logger} from '../logger.js';
 import {broadcast} from '../broadcast.js';
 import {chunkKey, chunkKeyPrefix} from './ChunkStore.js';
 import {chunkStore} from './chunkStores.js';

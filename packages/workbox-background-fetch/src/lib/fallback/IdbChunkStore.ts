@@ -1,4 +1,4 @@
-import {logger} from 'workbox-core/_private/logger.js';
+import {logger} from '../logger.js';
 import {get, promisifyRequest, set} from 'idb-keyval';
 import {explainWriteFailure, isQuotaError} from './quota.js';
 import {retryingStore} from './retryingStore.js';

@@ -1,4 +1,4 @@
-import {logger} from 'workbox-core/_private/logger.js';
+import {logger} from '../logger.js';
 import {ProgressThrottle} from './ProgressThrottle.js';
 import {delay} from './wait.js';
 import type {NotificationData} from './readFallbackNotification.js';

@@ -1,4 +1,4 @@
-import {logger} from 'workbox-core/_private/logger.js';
+import {logger} from '../logger.js';
 import {deleteChunksExcept} from './deleteChunksExcept.js';
 import {deleteJob, loadJobs} from './jobStore.js';
 import {ownedChunkKeys} from './sweepOrphans.js';

@@ -1,4 +1,4 @@
-import {logger} from 'workbox-core/_private/logger.js';
+import {logger} from '../logger.js';
 import {createError} from '../models/createError.js';
 import {createSettlementEvent} from './createSettlementEvent.js';
 import type {BackendContext} from '../BackgroundFetchBackend.js';

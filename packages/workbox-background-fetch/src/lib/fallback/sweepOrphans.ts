@@ -1,4 +1,4 @@
-import {logger} from 'workbox-core/_private/logger.js';
+import {logger} from '../logger.js';
 import {chunkKey} from './ChunkStore.js';
 import {deleteJob, loadJobs, saveJob} from './jobStore.js';
 import {deleteChunksExcept} from './deleteChunksExcept.js';

@@ -1,4 +1,5 @@
-import {messages, type MessageKey} from './messages.js';
+import {messageGenerator} from './messageGenerator.js';
+import type {MessageKey} from './messages.js';
 
 /** The spec's error types this package raises. @private */
 export type ErrorKind = 'TypeError' | 'Error' | DOMExceptionName;
@@ -12,7 +13,8 @@ type DOMExceptionName =
 /**
  * Builds the error for `code`. Spec-mandated kinds (TypeError,
  * DOMException names) are kept so callers can test `err.name`; the code is
- * kept on `err.code` for programs.
+ * kept on `err.code` for programs. The message is `messageGenerator()`'s:
+ * the full text in development, the code and details in production.
  *
  * @private
  */
@@ -21,8 +23,7 @@ export function createError(
   details: Record<string, unknown> = {},
   kind: ErrorKind = 'Error',
 ): Error & {code: MessageKey} {
-  const message = (messages[code] as (d: Record<string, unknown>) => string)(details);
-  return buildError(code, message, kind);
+  return buildError(code, messageGenerator(code, details), kind);
 }
 
 /**

@@ -1,8 +1,9 @@
 /*
   Every error this package throws, by code. A misspelt code fails to compile.
-  The texts say what went wrong and how to fix it; they ship in production
-  too, because they answer user-facing input (ids, request lists) that the
-  spec requires to be rejected.
+  The texts say what went wrong and how to fix it. As in Workbox, they are
+  for development: production builds drop this map, and an error's message
+  there is its code and details (`messageGenerator.ts`); `error.code` and
+  the spec's error type (`error.name`) are the same in both.
 */
 
 type Details = Record<string, unknown>;
@@ -41,12 +42,15 @@ export const messages = {
     `A BackgroundFetchQueue named ${str(name)} already exists in this ` +
     `service worker. Create each queue once, at the top level of the worker.`,
   'no-window-client': ({id}) =>
-    `Cannot start background fetch ${str(id)} from the service worker: ` +
-    `Chrome only starts native background fetches from a page, no page of ` +
-    `this origin is open, and the fallback download is disabled.`,
+    `Cannot start native background fetch ${str(id)} from the service ` +
+    `worker: Chrome only starts them from a page, and no open page of this ` +
+    `origin could (none is open, or none loaded workbox-background-fetch-window).`,
+  'native-ended-at-once': ({id}) =>
+    `Background fetch ${str(id)} ended before the page that started it ` +
+    `answered (a tiny download): its end event reports the result.`,
   'client-timeout': ({id}) =>
     `No open page answered the request to start background fetch ` +
-    `${str(id)}. Load workbox-background-fetch-window in your pages.`,
+    `${str(id)} in time. Load workbox-background-fetch-window in your pages.`,
   'unknown-queue': ({name, known}) =>
     `The service worker has no BackgroundFetchQueue named ${str(name)}. ` +
     `Queues it has: ${(known as string[]).join(', ') || '(none)'}.`,
@@ -72,6 +76,11 @@ export const messages = {
   'download-aborted': ({id, url}) =>
     `Background fetch ${str(id)} was aborted before ${str(url)} was complete.`,
   'download-failed': ({id, url}) => `Background fetch ${str(id)} could not download ${str(url)}.`,
+  'invalid-recipe-options': ({missing}) =>
+    missing === 'queue'
+      ? "backgroundFetchRecipe(): `queue` is required: a name like 'downloads', or {name, ...options}."
+      : 'backgroundFetchRecipe(): give exactly one of `matchCallback` (a function) or ' +
+        '`urlPattern` (a RegExp or URL string) to say which requests the route serves.',
   'invalid-fallback-option': ({key, expected, value}) =>
     `The fallback option ${str(key)} must be ${str(expected)}, got ${str(value)}.`,
 } satisfies Record<string, MessageFn>;

@@ -1,9 +1,9 @@
-import {logger} from 'workbox-core/_private/logger.js';
+import {logger} from '../logger.js';
 import {NativeRegistration} from './NativeRegistration.js';
-import {startNativeFromWindow} from './startNativeFromWindow.js';
+import {startNative} from './startNative.js';
 import {readNativeOutcome} from './readNativeOutcome.js';
 import {replayableRequest} from './replayableRequest.js';
-import {decideNativeEnd, startsWithFallback} from '../chooseBackend.js';
+import {decideNativeEnd} from '../chooseBackend.js';
 import {fromJobId, toJobId} from '../jobId.js';
 import type {BackendContext, BackgroundFetchBackend} from '../BackgroundFetchBackend.js';
 import type {
@@ -51,29 +51,14 @@ export class NativeBackend implements BackgroundFetchBackend {
     requests: Request[],
     options: BackgroundFetchOptions,
   ): Promise<NativeRegistration> {
-    const jobId = toJobId(this._context.queueName, id);
-    try {
-      const native = await this._manager.fetch(jobId, requests, options);
-      return new NativeRegistration(this._context.queueName, native);
-    } catch (error) {
-      if (!startsWithFallback(error)) {
-        throw error;
-      }
-      // Chrome: "not allowed in service worker environments". Ask a page.
-      if (process.env.NODE_ENV !== 'production') {
-        logger.debug(
-          `Native background fetch is not allowed in this worker; asking an ` +
-            `open page to start '${id}'.`,
-        );
-      }
-    }
-    await startNativeFromWindow(jobId, requests, options);
-    const registration = await this.get(id);
-    if (!registration) {
-      // It already ended (a tiny download): the end event reports it.
-      throw new DOMException(`Background fetch '${id}' ended at once.`, 'InvalidStateError');
-    }
-    return registration;
+    const native = await startNative(
+      this._manager,
+      toJobId(this._context.queueName, id),
+      requests,
+      options,
+      id,
+    );
+    return new NativeRegistration(this._context.queueName, native);
   }
 
   async get(id: string): Promise<NativeRegistration | undefined> {

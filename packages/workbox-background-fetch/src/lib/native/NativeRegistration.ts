@@ -88,10 +88,14 @@ export class NativeRegistration extends SnapshotRegistration {
       throw createError('records-unavailable', {id: this.id}, 'InvalidStateError');
     }
     const records = await matchAllNative(this._native, request, options);
-    return records.map((record, index) => ({
-      request: record.request,
-      responseReady: this._responseFor(record, index),
-    }));
+    return records.map((record, index) => {
+      const responseReady = this._responseFor(record, index);
+      // A failed record nobody reads (the fallback takes the job over, the
+      // body was read already) must not report an unhandled rejection.
+      responseReady.catch(() => undefined);
+      record.responseReady.catch(() => undefined);
+      return {request: record.request, responseReady};
+    });
   }
 
   private async _responseFor(record: BackgroundFetchRecord, index: number): Promise<Response> {

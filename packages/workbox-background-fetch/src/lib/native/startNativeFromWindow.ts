@@ -38,7 +38,9 @@ export async function startNativeFromWindow(
   };
   for (const client of windows) {
     try {
-      await askClient<void>(client, message, CLIENT_REPLY_TIMEOUT_MS);
+      await askClient<void>(client, message, CLIENT_REPLY_TIMEOUT_MS, () =>
+        createError('client-timeout', {id: jobId}, 'TimeoutError'),
+      );
       return;
     } catch (error) {
       // A page that does not run the window package never answers; a page

@@ -1,16 +1,18 @@
-import {logger} from 'workbox-core/_private/logger.js';
+import {logger} from '../logger.js';
 import {broadcast} from '../broadcast.js';
+import {assertNewId} from '../assertNewId.js';
+import {startsWithFallback} from '../chooseBackend.js';
 import {FallbackBackend} from '../fallback/FallbackBackend.js';
 import {readFallbackNotification} from '../fallback/readFallbackNotification.js';
 import {EndedRegistration} from '../EndedRegistration.js';
 import {createError} from '../models/createError.js';
 import {normalizeFetchArguments} from '../normalizeFetchArguments.js';
-import {startNativeFromWindow} from '../native/startNativeFromWindow.js';
+import {startNative} from '../native/startNative.js';
 import {addQueue, hasQueue} from '../queueRegistry.js';
 import {listenForPageMessages} from '../listenForPageMessages.js';
 import {dispatchBackgroundFetchEvent} from './BackgroundFetchEvent.js';
 import {toPolyfillRegistration} from './PolyfillRegistration.js';
-import type {JobSettlement} from '../BackgroundFetchBackend.js';
+import type {BackgroundFetchBackend, JobSettlement} from '../BackgroundFetchBackend.js';
 import type {NormalizedFetchArguments} from '../normalizeFetchArguments.js';
 import type {RegisteredQueue} from '../queueRegistry.js';
 import type {SnapshotRegistration} from '../SnapshotRegistration.js';
@@ -37,7 +39,7 @@ declare const self: ServiceWorkerGlobalScope;
 export class WorkerJobs implements RegisteredQueue {
   readonly name = POLYFILL_QUEUE;
   private readonly _native?: BackgroundFetchManager;
-  private readonly _fallback: FallbackBackend;
+  private readonly _fallback: BackgroundFetchBackend;
   /** Jobs that ended and whose event runs: their records are still readable. */
   private readonly _settling = new Map<string, SnapshotRegistration>();
 
@@ -82,9 +84,10 @@ export class WorkerJobs implements RegisteredQueue {
     const {id, requests, options} = args;
     if (this._native) {
       try {
-        return {native: true, registration: await this._startNative(id, requests, options)};
+        // Chromium: native from the worker where allowed, else through an open page.
+        return {native: true, registration: await startNative(this._native, id, requests, options)};
       } catch (error) {
-        if ((error as Error).name !== 'NotAllowedError') {
+        if (!startsWithFallback(error)) {
           throw error;
         }
         if (process.env.NODE_ENV !== 'production') {
@@ -126,7 +129,7 @@ export class WorkerJobs implements RegisteredQueue {
 
   /** @internal */
   _keepAlive(event: ExtendableEvent): void {
-    this._fallback.keepAlive(event);
+    this._fallback.keepAlive?.(event);
   }
 
   /** @internal */
@@ -141,13 +144,13 @@ export class WorkerJobs implements RegisteredQueue {
   }
 
   /** @internal */
-  _setPaused(id: string, paused: boolean): Promise<boolean> {
-    return paused ? this._fallback.pause(id) : this._fallback.resume(id);
+  async _setPaused(id: string, paused: boolean): Promise<boolean> {
+    return (await (paused ? this._fallback.pause?.(id) : this._fallback.resume?.(id))) ?? false;
   }
 
   /** Ends every fallback job without events and deletes them (the worker was unregistered). @private @internal */
-  _discardAll(): Promise<void> {
-    return this._fallback.discardAll();
+  async _discardAll(): Promise<void> {
+    await this._fallback.discardAll?.();
   }
 
   /** @internal */
@@ -161,28 +164,7 @@ export class WorkerJobs implements RegisteredQueue {
     if (!self.registration.active) {
       throw createError('no-active-worker', {}, 'TypeError');
     }
-    if (await this._getJob(id)) {
-      throw createError('duplicate-id', {id}, 'TypeError');
-    }
-  }
-
-  /** Chromium: native from the worker where allowed, else through an open page. */
-  private async _startNative(id: string, requests: Request[], options: BackgroundFetchOptions) {
-    const native = this._native!;
-    try {
-      return await native.fetch(id, requests, options);
-    } catch (error) {
-      if ((error as Error).name !== 'NotAllowedError') {
-        throw error;
-      }
-    }
-    await startNativeFromWindow(id, requests, options);
-    const registration = await native.get(id);
-    if (!registration) {
-      // A tiny download may end before the page answered: its event reports it.
-      throw new DOMException(`Background fetch '${id}' ended at once.`, 'InvalidStateError');
-    }
-    return registration;
+    assertNewId(id, await this._getJob(id));
   }
 
   private async _onSettled({type, registration, updateUI}: JobSettlement): Promise<void> {
