@@ -2,8 +2,8 @@
   The service worker globals the runtime touches, faked at their I/O edges
   for Node unit tests: a fresh IndexedDB (fake-indexeddb), Cache Storage in
   memory, BroadcastChannel in memory, `fetch`, `navigator.onLine` and the
-  storage estimate, `self.registration` (scope, notifications) and
-  `self.serviceWorker`. Install them before the runtime's modules load (see
+  storage estimate, `self.registration` (scope, notifications),
+  `self.serviceWorker` and `ExtendableEvent`. Install them before the runtime's modules load (see
   `loadWorkerModule`), remove them after each test.
 */
 import {IDBFactory, IDBKeyRange} from 'fake-indexeddb';
@@ -19,6 +19,7 @@ export interface ShownNotification {
 
 /** The fake worker around the code under test, for a test to steer and read. */
 export interface WorkerWorld {
+  /** `self`: `registration`, `location`, `caches`, `serviceWorker`; dispatch `online` on it. */
   self: EventTarget & Record<string, unknown>;
   caches: FakeCacheStorage;
   indexedDB: IDBFactory;
@@ -34,11 +35,21 @@ export interface WorkerWorld {
   syncTags: string[];
 }
 
+/** The worker's `ExtendableEvent`: `waitUntil()` collects its promises in `extensions`. */
+export class FakeExtendableEvent extends Event {
+  readonly extensions: Array<Promise<unknown>> = [];
+
+  waitUntil(promise: Promise<unknown>): void {
+    this.extensions.push(promise);
+  }
+}
+
 export const WORKER_ORIGIN = 'https://app.test';
 export const WORKER_SCOPE = `${WORKER_ORIGIN}/`;
 
 const NAMES = [
   'self',
+  'location',
   'navigator',
   'indexedDB',
   'IDBKeyRange',
@@ -46,6 +57,7 @@ const NAMES = [
   'BroadcastChannel',
   'Notification',
   'fetch',
+  'ExtendableEvent',
   '__WB_DISABLE_DEV_LOGS',
 ] as const;
 
@@ -106,6 +118,7 @@ export function installWorkerGlobals(fetchImpl?: typeof fetch): WorkerWorld {
     serviceWorker: Object.assign(new EventTarget(), {state: 'activated'}),
   });
   define('self', scope);
+  define('location', scope.location);
   define('navigator', {
     get onLine() {
       return world.online;
@@ -125,6 +138,7 @@ export function installWorkerGlobals(fetchImpl?: typeof fetch): WorkerWorld {
   define('IDBKeyRange', IDBKeyRange);
   define('caches', world.caches);
   define('BroadcastChannel', FakeBroadcastChannel);
+  define('ExtendableEvent', FakeExtendableEvent);
   define('Notification', {
     get permission() {
       return world.permission;
