@@ -3,6 +3,7 @@
   `navigator.serviceWorker` whose worker answers like the library's worker,
   and the worker's broadcasts on BroadcastChannel in memory.
 */
+import {registrationSnapshot as snapshot} from '../../../workbox-background-fetch/test/unit/support/registrationSnapshot';
 import {
   FakeServiceWorker,
   NO_REPLY,
@@ -16,11 +17,8 @@ import {
   usePageTimers,
 } from './support/pageGlobals';
 import type {Answer, FakeRegistration, PageWorld} from './support/pageGlobals';
-import type {
-  RegistrationSnapshot,
-  SerializedRecord,
-  SerializedRequest,
-} from 'workbox-background-fetch/protocol';
+import {serializeRequest} from 'workbox-background-fetch/protocol';
+import type {SerializedRecord} from 'workbox-background-fetch/protocol';
 import type * as ManagerModule from '../../src/WindowBackgroundFetchManager';
 import type * as MessageWorkerModule from '../../src/messageWorker';
 
@@ -32,22 +30,6 @@ let world: PageWorld;
 let worker: FakeServiceWorker;
 let registration: FakeRegistration;
 let modules: typeof ManagerModule & typeof MessageWorkerModule;
-
-function snapshot(over: Partial<RegistrationSnapshot> = {}): RegistrationSnapshot {
-  return {
-    id: 'ep-5',
-    queue: 'episodes',
-    backend: 'fallback',
-    uploadTotal: 0,
-    uploaded: 0,
-    downloadTotal: 0,
-    downloaded: 0,
-    result: '',
-    failureReason: '',
-    recordsAvailable: true,
-    ...over,
-  };
-}
 
 /** The worker's answers by message type (anything else: no reply). */
 function answers(byType: Record<string, Answer>): Answer {
@@ -238,18 +220,7 @@ describe('WindowRegistration of a fallback job', () => {
 
   test('matchAll(): records the worker sent become responses; failed and aborted ones reject', async () => {
     const created = await started();
-    const request: SerializedRequest = {
-      url: EPISODE,
-      method: 'GET',
-      headers: [],
-      mode: 'cors',
-      credentials: 'same-origin',
-      cache: 'default',
-      redirect: 'follow',
-      referrer: '',
-      referrerPolicy: '',
-      integrity: '',
-    };
+    const request = await serializeRequest(new Request(EPISODE));
     const records: SerializedRecord[] = [
       {
         request,

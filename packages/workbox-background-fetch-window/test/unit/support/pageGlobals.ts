@@ -7,6 +7,11 @@
   worker's broadcasts are posted on it by the test).
 */
 import {FakeBroadcastChannel} from '../../../../workbox-background-fetch/test/unit/support/fakeBroadcastChannel';
+import {
+  defineGlobal,
+  loadIsolated,
+  restoreGlobals,
+} from '../../../../workbox-background-fetch/test/unit/support/globals';
 
 /** What a fake worker answers a message with; `NO_REPLY` never answers. */
 export const NO_REPLY = Symbol('no reply');
@@ -86,13 +91,6 @@ export interface PageWorld {
   storage: {persisted?: () => Promise<boolean>; persist?: () => Promise<boolean>} | undefined;
 }
 
-const NAMES = ['self', 'location', 'navigator', 'document', 'BroadcastChannel'] as const;
-let saved: Map<string, PropertyDescriptor | undefined> | null = null;
-
-function define(name: string, value: unknown): void {
-  Object.defineProperty(globalThis, name, {value, configurable: true, writable: true});
-}
-
 /** A registration of `scope` with `active` as its active worker. */
 export function registrationWith(
   active: FakeServiceWorker | null,
@@ -110,7 +108,6 @@ export function installPageGlobals({
 }: {
   serviceWorker?: boolean;
 } = {}): PageWorld {
-  saved ??= new Map(NAMES.map((name) => [name, Object.getOwnPropertyDescriptor(globalThis, name)]));
   let resolveReady!: (registration: FakeRegistration) => void;
   const ready = new Promise<FakeRegistration>((resolve) => (resolveReady = resolve));
   const world: PageWorld = {
@@ -133,43 +130,24 @@ export function installPageGlobals({
     getRegistrations: async () => [...world.registrations],
     startMessages: () => undefined,
   });
-  define('self', globalThis);
-  define('location', new URL(PAGE_URL));
-  define('navigator', {
+  defineGlobal('self', globalThis);
+  defineGlobal('location', new URL(PAGE_URL));
+  defineGlobal('navigator', {
     ...(serviceWorker ? {serviceWorker: world.container} : {}),
     get storage() {
       return world.storage;
     },
   });
-  define('document', {querySelectorAll: () => []});
-  define('BroadcastChannel', FakeBroadcastChannel);
+  defineGlobal('document', {querySelectorAll: () => []});
+  defineGlobal('BroadcastChannel', FakeBroadcastChannel);
   return world;
 }
 
-/** Puts back what `installPageGlobals` replaced. */
-export function removePageGlobals(): void {
-  FakeBroadcastChannel.disconnectAll();
-  if (!saved) {
-    return;
-  }
-  for (const [name, descriptor] of saved) {
-    if (descriptor) {
-      Object.defineProperty(globalThis, name, descriptor);
-    } else {
-      delete (globalThis as Record<string, unknown>)[name];
-    }
-  }
-  saved = null;
-}
+/** Puts back what `installPageGlobals` replaced and disconnects every fake channel. */
+export const removePageGlobals = restoreGlobals;
 
-/** `require(path)` in a fresh module registry: a newly loaded page. */
-export function loadPageModule<T>(load: () => T): T {
-  let loaded: T | undefined;
-  jest.isolateModules(() => {
-    loaded = load();
-  });
-  return loaded!;
-}
+/** Loads page code as a newly loaded page (see `loadIsolated`); after `installPageGlobals`. */
+export const loadPageModule = loadIsolated;
 
 /** Posts `message` on BroadcastChannel `name` as the worker does. */
 export function broadcastFromWorker(name: string, message: unknown): void {

@@ -4,13 +4,13 @@
   `Notification.permission` (workerGlobals.ts). The 1 s throttle and the
   2 s cap on a notification that never settles run on a fake clock.
 */
+import {registrationSnapshot as snapshot} from '../support/registrationSnapshot';
 import {toJobId} from '../../../src/lib/jobId';
 import {
   installWorkerGlobals,
   loadWorkerModule,
   removeWorkerGlobals,
 } from '../support/workerGlobals';
-import type {RegistrationSnapshot} from '../../../src/protocol';
 import type * as JobNotifierModule from '../../../src/lib/fallback/JobNotifier';
 import type * as ReadNotificationModule from '../../../src/lib/fallback/readFallbackNotification';
 import type {WorkerWorld} from '../support/workerGlobals';
@@ -33,22 +33,6 @@ afterEach(() => {
 });
 
 const JOB_ID = toJobId('episodes', 'ep-5');
-
-function snapshot(over: Partial<RegistrationSnapshot> = {}): RegistrationSnapshot {
-  return {
-    id: 'ep-5',
-    queue: 'episodes',
-    backend: 'fallback',
-    uploadTotal: 0,
-    uploaded: 0,
-    downloadTotal: 0,
-    downloaded: 0,
-    result: '',
-    failureReason: '',
-    recordsAvailable: true,
-    ...over,
-  };
-}
 
 function notifier(over: {title?: string; enabled?: boolean} = {}) {
   return new JobNotifier(JOB_ID, {

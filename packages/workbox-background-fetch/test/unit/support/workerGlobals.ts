@@ -9,6 +9,7 @@
 import {IDBFactory, IDBKeyRange} from 'fake-indexeddb';
 import {FakeBroadcastChannel} from './fakeBroadcastChannel';
 import {FakeCacheStorage} from './fakeCaches';
+import {defineGlobal, loadIsolated, restoreGlobals} from './globals';
 
 /** A call of `self.registration.showNotification()`. */
 export interface ShownNotification {
@@ -47,31 +48,8 @@ export class FakeExtendableEvent extends Event {
 export const WORKER_ORIGIN = 'https://app.test';
 export const WORKER_SCOPE = `${WORKER_ORIGIN}/`;
 
-const NAMES = [
-  'self',
-  'location',
-  'navigator',
-  'indexedDB',
-  'IDBKeyRange',
-  'caches',
-  'BroadcastChannel',
-  'Notification',
-  'fetch',
-  'ExtendableEvent',
-  '__WB_DISABLE_DEV_LOGS',
-] as const;
-
-let saved: Map<string, PropertyDescriptor | undefined> | null = null;
-
-function define(name: string, value: unknown): void {
-  Object.defineProperty(globalThis, name, {value, configurable: true, writable: true});
-}
-
 /** Installs a fresh fake worker (empty stores); `fetch` answers with `fetchImpl`. */
 export function installWorkerGlobals(fetchImpl?: typeof fetch): WorkerWorld {
-  if (!saved) {
-    saved = new Map(NAMES.map((name) => [name, Object.getOwnPropertyDescriptor(globalThis, name)]));
-  }
   const scope = new EventTarget() as WorkerWorld['self'];
   const world: WorkerWorld = {
     self: scope,
@@ -117,9 +95,9 @@ export function installWorkerGlobals(fetchImpl?: typeof fetch): WorkerWorld {
     caches: world.caches,
     serviceWorker: Object.assign(new EventTarget(), {state: 'activated'}),
   });
-  define('self', scope);
-  define('location', scope.location);
-  define('navigator', {
+  defineGlobal('self', scope);
+  defineGlobal('location', scope.location);
+  defineGlobal('navigator', {
     get onLine() {
       return world.online;
     },
@@ -133,49 +111,25 @@ export function installWorkerGlobals(fetchImpl?: typeof fetch): WorkerWorld {
     },
   });
   // Workbox's logger reads `self`'s flag, and sets it unless `globalThis` has one.
-  define('__WB_DISABLE_DEV_LOGS', true);
-  define('indexedDB', world.indexedDB);
-  define('IDBKeyRange', IDBKeyRange);
-  define('caches', world.caches);
-  define('BroadcastChannel', FakeBroadcastChannel);
-  define('ExtendableEvent', FakeExtendableEvent);
-  define('Notification', {
+  defineGlobal('__WB_DISABLE_DEV_LOGS', true);
+  defineGlobal('indexedDB', world.indexedDB);
+  defineGlobal('IDBKeyRange', IDBKeyRange);
+  defineGlobal('caches', world.caches);
+  defineGlobal('BroadcastChannel', FakeBroadcastChannel);
+  defineGlobal('ExtendableEvent', FakeExtendableEvent);
+  defineGlobal('Notification', {
     get permission() {
       return world.permission;
     },
   });
   if (fetchImpl) {
-    define('fetch', fetchImpl);
+    defineGlobal('fetch', fetchImpl);
   }
   return world;
 }
 
 /** Puts back what `installWorkerGlobals` replaced and disconnects every fake channel. */
-export function removeWorkerGlobals(): void {
-  FakeBroadcastChannel.disconnectAll();
-  if (!saved) {
-    return;
-  }
-  for (const [name, descriptor] of saved) {
-    if (descriptor) {
-      Object.defineProperty(globalThis, name, descriptor);
-    } else {
-      delete (globalThis as Record<string, unknown>)[name];
-    }
-  }
-  saved = null;
-}
+export const removeWorkerGlobals = restoreGlobals;
 
-/**
- * `require(path)` in a fresh module registry: a new worker, whose
- * module-level state (open stores, the sweep, broadcast channels) starts
- * empty while the fake stores it finds are kept. Call after
- * `installWorkerGlobals` (Workbox reads `self` as it loads).
- */
-export function loadWorkerModule<T>(load: () => T): T {
-  let loaded: T | undefined;
-  jest.isolateModules(() => {
-    loaded = load();
-  });
-  return loaded!;
-}
+/** Loads worker code as a newly started worker (see `loadIsolated`); after `installWorkerGlobals`. */
+export const loadWorkerModule = loadIsolated;
