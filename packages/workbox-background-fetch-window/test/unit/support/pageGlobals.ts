@@ -3,7 +3,7 @@
   faked at their edges: `navigator.serviceWorker` (registrations, their
   workers, and workers that answer messages the way the library's worker
   does: a reply on the transferred MessagePort), `navigator.storage`,
-  `location`, an empty `document`, and BroadcastChannel in memory (the
+  `location`, an empty `document`, `fetch` (`serve`), and BroadcastChannel in memory (the
   worker's broadcasts are posted on it by the test).
 */
 import {FakeBroadcastChannel} from '../../../../workbox-background-fetch/test/unit/support/fakeBroadcastChannel';
@@ -89,6 +89,8 @@ export interface PageWorld {
   ready(registration: FakeRegistration): void;
   container: EventTarget & Record<string, unknown>;
   storage: {persisted?: () => Promise<boolean>; persist?: () => Promise<boolean>} | undefined;
+  /** The server behind `fetch` (default: every URL answers 404). */
+  serve: (url: string) => Response | Promise<Response>;
 }
 
 /** A registration of `scope` with `active` as its active worker. */
@@ -118,6 +120,7 @@ export function installPageGlobals({
     ready: resolveReady,
     container: new EventTarget() as PageWorld['container'],
     storage: undefined,
+    serve: () => new Response('Not found', {status: 404}),
   };
   const inScope = (url: string) =>
     world.registrations
@@ -139,6 +142,9 @@ export function installPageGlobals({
     },
   });
   defineGlobal('document', {querySelectorAll: () => []});
+  defineGlobal('fetch', async (input: RequestInfo | URL) =>
+    world.serve(input instanceof Request ? input.url : new URL(String(input), PAGE_URL).href),
+  );
   defineGlobal('BroadcastChannel', FakeBroadcastChannel);
   return world;
 }
