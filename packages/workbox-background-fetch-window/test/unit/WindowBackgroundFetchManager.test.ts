@@ -5,18 +5,15 @@
 */
 import {registrationSnapshot as snapshot} from '../../../workbox-background-fetch/test/unit/support/registrationSnapshot';
 import {
-  FakeServiceWorker,
   NO_REPLY,
   PAGE_ORIGIN,
+  installPageWithWorker,
+  removePage,
   broadcastFromWorker,
   delivered,
-  installPageGlobals,
   loadPageModule,
-  registrationWith,
-  removePageGlobals,
-  usePageTimers,
 } from './support/pageGlobals';
-import type {Answer, FakeRegistration, PageWorld} from './support/pageGlobals';
+import type {Answer, FakeRegistration, FakeServiceWorker, PageWorld} from './support/pageGlobals';
 import {serializeRequest} from 'workbox-background-fetch/protocol';
 import type {SerializedRecord} from 'workbox-background-fetch/protocol';
 import type * as ManagerModule from '../../src/WindowBackgroundFetchManager';
@@ -37,20 +34,13 @@ function answers(byType: Record<string, Answer>): Answer {
 }
 
 beforeEach(() => {
-  usePageTimers();
-  world = installPageGlobals();
-  worker = new FakeServiceWorker(`${PAGE_ORIGIN}/sw.js`, 'activated');
-  registration = registrationWith(worker);
-  world.registrations.push(registration);
+  ({world, worker, registration} = installPageWithWorker());
   modules = loadPageModule(() => ({
     ...(require('../../src/WindowBackgroundFetchManager') as typeof ManagerModule),
     ...(require('../../src/messageWorker') as typeof MessageWorkerModule),
   }));
 });
-afterEach(() => {
-  jest.useRealTimers();
-  removePageGlobals();
-});
+afterEach(removePage);
 
 function manager(forceFallback = false) {
   return new modules.WindowBackgroundFetchManager(

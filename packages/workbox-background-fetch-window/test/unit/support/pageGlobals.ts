@@ -149,6 +149,26 @@ export function installPageGlobals({
   return world;
 }
 
+/** A page on fake timers whose registration has an active worker (that answers nothing yet). */
+export function installPageWithWorker(): {
+  world: PageWorld;
+  worker: FakeServiceWorker;
+  registration: FakeRegistration;
+} {
+  usePageTimers();
+  const world = installPageGlobals();
+  const worker = new FakeServiceWorker(`${PAGE_ORIGIN}/sw.js`, 'activated');
+  const registration = registrationWith(worker);
+  world.registrations.push(registration);
+  return {world, worker, registration};
+}
+
+/** Ends a page test: real timers, the globals put back. */
+export function removePage(): void {
+  jest.useRealTimers();
+  restoreGlobals();
+}
+
 /** Puts back what `installPageGlobals` replaced and disconnects every fake channel. */
 export const removePageGlobals = restoreGlobals;
 
