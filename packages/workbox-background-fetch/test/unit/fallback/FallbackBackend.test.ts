@@ -13,6 +13,7 @@ import {expectBytes} from '../support/expectBytes';
 import {storedChunkKeys, storedJobs} from '../support/storedState';
 import {WORKER_ORIGIN, installWorkerGlobals, removeWorkerGlobals} from '../support/workerGlobals';
 import type {RegistrationSnapshot} from '../../../src/protocol';
+import type {SnapshotRegistration} from '../../../src/lib/SnapshotRegistration';
 import type {FallbackBackendOptions} from '../../../src/lib/fallback/FallbackBackend';
 import type {FakeAnswer} from './simulateDownload';
 import type {SeenFetch} from '../support/fakeFetch';
@@ -320,5 +321,98 @@ describe('a new worker (restart) finds the stored jobs', () => {
     expect(restarted.settled).toHaveLength(1);
     expect(worker.settled).toEqual([]);
     await expectNothingStored(world);
+  });
+});
+
+describe('records and the settlement', () => {
+  test('matchAll() while downloading: each responseReady resolves once its file is complete, with its bytes', async () => {
+    const {worker} = setUp();
+    const registration = await worker.backend.fetch(
+      'pair',
+      [new Request(BIG), new Request(SMALL)],
+      {},
+    );
+    const records = await registration.matchAll();
+    expect(records.map(({request}) => request.url)).toEqual([BIG, SMALL]);
+    const [big, small] = await Promise.all(records.map(({responseReady}) => responseReady));
+    expectBytes(new Uint8Array(await big.arrayBuffer()), FILES[BIG]);
+    expectBytes(new Uint8Array(await small.arrayBuffer()), FILES[SMALL]);
+    expect((await registration.matchAll(SMALL)).map(({request}) => request.url)).toEqual([SMALL]);
+    await worker.settlementOf('pair');
+    await worker.untilIdle();
+  });
+
+  test('updateUI() works once while the handler runs; records stay readable until waitUntil() settles, then not', async () => {
+    const server = fakeFetch(FILES);
+    const world = installWorkerGlobals(server.fetch);
+    let release!: () => void;
+    let handled!: () => void;
+    const handlerRan = new Promise<void>((resolve) => (handled = resolve));
+    const outcomes: string[] = [];
+    let registration!: SnapshotRegistration;
+    const worker = startFallbackWorker(
+      {...OPTIONS, notifications: true},
+      'films',
+      async (settlement) => {
+        registration = settlement.registration;
+        await settlement.updateUI!({title: 'Poster ready'});
+        outcomes.push('updated');
+        await settlement.updateUI!({title: 'again'}).catch((error: Error) =>
+          outcomes.push(error.name),
+        );
+        settlement.event.waitUntil(new Promise<void>((resolve) => (release = resolve)));
+        handled();
+      },
+    );
+    await worker.backend.fetch('poster', [new Request(SMALL)], {title: 'Poster'});
+    await handlerRan;
+    expect(outcomes).toEqual(['updated', 'InvalidStateError']);
+    expect(world.notifications.at(-1)).toMatchObject({
+      title: 'Poster ready',
+      options: {body: 'Download complete'},
+    });
+    // The handler's waitUntil() holds the records.
+    const [record] = await registration.matchAll();
+    expectBytes(new Uint8Array(await (await record.responseReady).arrayBuffer()), FILES[SMALL]);
+    release();
+    await worker.untilIdle();
+    expect(registration.recordsAvailable).toBe(false);
+    await expect(registration.matchAll()).rejects.toMatchObject({name: 'InvalidStateError'});
+    await expectNothingStored(world);
+  });
+});
+
+describe('the sweep at a worker start', () => {
+  /** A job of queue `queue` paused mid-download by a worker that then went away. */
+  async function leaveJobOf(queue: string) {
+    const server = fakeFetch(FILES, {
+      fault: (_, index) => (index === 1 ? {stall: true} : undefined),
+    });
+    const world = installWorkerGlobals(server.fetch);
+    const old = startFallbackWorker({...OPTIONS, maxInFlight: 1}, queue);
+    await old.backend.fetch('film', [new Request(BIG)], {});
+    await server.arrived(1);
+    await old.backend.pause('film');
+    return world;
+  }
+
+  test('the job of a queue the new worker no longer has is deleted with its chunks once orphanGrace passed', async () => {
+    const world = await leaveJobOf('old-queue');
+    expect((await storedChunkKeys(world)).length).toBeGreaterThan(0);
+    const restarted = startFallbackWorker({...OPTIONS, orphanGrace: 0}, 'films');
+    expect(await restarted.backend.getIds()).toEqual([]);
+    await expectNothingStored(world);
+    expect(restarted.settled).toEqual([]);
+  });
+
+  test('within orphanGrace it is kept (a later version may bring the queue back), marked orphaned', async () => {
+    const world = await leaveJobOf('old-queue');
+    const chunks = await storedChunkKeys(world);
+    const restarted = startFallbackWorker({...OPTIONS, orphanGrace: 60_000}, 'films');
+    expect(await restarted.backend.getIds()).toEqual([]);
+    const [record] = await storedJobs(world);
+    expect(record).toMatchObject({queue: 'old-queue', state: 'paused'});
+    expect(record.orphanedSince).toEqual(expect.any(Number));
+    expect(await storedChunkKeys(world)).toEqual(chunks);
   });
 });

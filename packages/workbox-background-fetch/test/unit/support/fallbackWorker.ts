@@ -46,6 +46,8 @@ export interface FallbackWorker {
 export function startFallbackWorker(
   options: FallbackBackendOptions,
   queueName = 'films',
+  /** The rest of the queue's handler, run after the records were read. */
+  handler: (settlement: JobSettlement) => Promise<void> = async () => undefined,
 ): FallbackWorker {
   const {FallbackBackend: Backend} = loadWorkerModule(
     () =>
@@ -56,7 +58,8 @@ export function startFallbackWorker(
   const backend = new Backend(
     {
       queueName,
-      async onSettled({type, registration}) {
+      async onSettled(settlement) {
+        const {type, registration} = settlement;
         const records = await Promise.all(
           (await registration.matchAll()).map(async ({request, responseReady}) => {
             try {
@@ -79,6 +82,7 @@ export function startFallbackWorker(
         for (const resolve of waiting.get(registration.id) ?? []) {
           resolve(entry);
         }
+        await handler(settlement);
       },
     },
     options,
