@@ -7,12 +7,19 @@ import {FakeBroadcastChannel} from './fakeBroadcastChannel';
 
 let saved: Map<string, PropertyDescriptor | undefined> | null = null;
 
+/** Globals `names` are put back as they are now by `restoreGlobals()` (code under test sets them). */
+export function saveGlobals(...names: string[]): void {
+  saved ??= new Map();
+  for (const name of names) {
+    if (!saved.has(name)) {
+      saved.set(name, Object.getOwnPropertyDescriptor(globalThis, name));
+    }
+  }
+}
+
 /** Sets global `name` to `value` until `restoreGlobals()`. */
 export function defineGlobal(name: string, value: unknown): void {
-  saved ??= new Map();
-  if (!saved.has(name)) {
-    saved.set(name, Object.getOwnPropertyDescriptor(globalThis, name));
-  }
+  saveGlobals(name);
   Object.defineProperty(globalThis, name, {value, configurable: true, writable: true});
 }
 
