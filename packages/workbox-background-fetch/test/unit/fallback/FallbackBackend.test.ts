@@ -4,6 +4,7 @@
   Range support and faults. What a user sees: the bytes a job assembles,
   pause/resume/abort, one settlement, and nothing left in the stores.
 */
+import {createStore, del} from 'idb-keyval';
 import {CHANNEL_NAME} from '../../../src/protocol';
 import {bytes} from './simulateDownload';
 import {listenOn} from '../support/fakeBroadcastChannel';
@@ -320,6 +321,63 @@ describe('a new worker (restart) finds the stored jobs', () => {
     await restarted.untilIdle();
     expect(restarted.settled).toHaveLength(1);
     expect(worker.settled).toEqual([]);
+    await expectNothingStored(world);
+  });
+});
+
+describe('a worker killed mid-download', () => {
+  /**
+   * The first worker stalls on its second request (one at a time): its
+   * record says running, with the first chunk listed. Then it "dies": a
+   * new worker loads the same stores. `after` discards the dead one's job
+   * once the test is done (its stalled request would outlive the test).
+   */
+  async function killMidDownload() {
+    const {server, world, worker} = setUp((_, index) => (index === 1 ? {stall: true} : undefined), {
+      ...OPTIONS,
+      maxInFlight: 1,
+    });
+    await worker.backend.fetch('film', [new Request(BIG)], {});
+    await server.arrived(1);
+    const [record] = await storedJobs(world);
+    expect(record.state).toBe('running');
+    const storedEnd = Math.max(...record.files[0].chunks.map(({end}) => end));
+    return {
+      server,
+      world,
+      storedEnd,
+      before: server.seen.length,
+      after: () => worker.backend.discardAll(),
+    };
+  }
+
+  test("the next worker's first event resumes it from the chunks it stored", async () => {
+    const {server, world, storedEnd, before, after} = await killMidDownload();
+    const restarted = startFallbackWorker(OPTIONS);
+    expect(await restarted.backend.getIds()).toEqual(['film']);
+    const settled = await restarted.settlementOf('film');
+    expect(settled.type).toBe('success');
+    expectBytes(settled.records[0].bytes, FILES[BIG]);
+    expect(server.seen.slice(before).every((seen) => rangeStart(seen) >= storedEnd)).toBe(true);
+    await restarted.untilIdle();
+    await after();
+    await expectNothingStored(world);
+  });
+
+  test('chunks the browser dropped meanwhile (WebKit) are downloaded again', async () => {
+    const {server, world, before, after} = await killMidDownload();
+    const chunks = await storedChunkKeys(world);
+    expect(chunks.length).toBeGreaterThan(0);
+    await del(chunks[0], createStore('workbox-background-fetch-chunks', 'chunks'));
+    const restarted = startFallbackWorker(OPTIONS);
+    // An event wakes the new worker (here: a page asking for the ids).
+    expect(await restarted.backend.getIds()).toEqual(['film']);
+    const settled = await restarted.settlementOf('film');
+    expect(settled.type).toBe('success');
+    expectBytes(settled.records[0].bytes, FILES[BIG]);
+    expect(server.seen.slice(before).some((seen) => rangeStart(seen) === 0)).toBe(true);
+    await restarted.untilIdle();
+    await after();
     await expectNothingStored(world);
   });
 });
