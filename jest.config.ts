@@ -5,6 +5,15 @@ const tsJest: [string, Record<string, unknown>] = [
   {tsconfig: '<rootDir>/tsconfig.json', diagnostics: false},
 ];
 
+/**
+ * Workbox's packages ship ES modules only: the unit tests of the code that
+ * imports them (the logger, routing, strategies) get them as CommonJS.
+ */
+const workboxEsm: [string, Record<string, unknown>] = [
+  'ts-jest',
+  {tsconfig: {allowJs: true, module: 'CommonJS', target: 'ES2022'}, diagnostics: false},
+];
+
 const shared = {
   transform: {'^.+\\.ts$': tsJest},
   moduleNameMapper: {'^(\\.{1,2}/.*)\\.js$': '$1'},
@@ -24,6 +33,14 @@ const config: Config = {
     {
       ...shared,
       displayName: 'unit',
+      transform: {...shared.transform, '/node_modules/workbox-[a-z-]+/.+\\.js$': workboxEsm},
+      transformIgnorePatterns: ['/node_modules/(?!workbox-[a-z-]+/)'],
+      moduleNameMapper: {
+        ...shared.moduleNameMapper,
+        // The page package's tests run against the runtime's source, not its build.
+        '^workbox-background-fetch/(protocol|types)$':
+          '<rootDir>/packages/workbox-background-fetch/src/$1.ts',
+      },
       testMatch: [
         '<rootDir>/packages/*/test/unit/**/*.test.ts',
         '<rootDir>/test/unit/**/*.test.ts',

@@ -35,7 +35,8 @@ export const messages = {
     `registers the worker and names what failed.`,
   'worker-install-failed': ({url, cause}) =>
     `The service worker ${String(url)} failed to install: ` +
-    `${String(cause || "it threw while starting, or its install event failed (e.g. a precached URL answered 404); see the worker's console")}.`,
+    // The browser's reason may end with its own period.
+    `${String(cause || "it threw while starting, or its install event failed (e.g. a precached URL answered 404); see the worker's console").replace(/\.$/, '')}.`,
   'worker-not-activated': ({url, state, timeout}) =>
     `The service worker ${String(url)} is still ${String(state)} after ` +
     `${seconds(timeout)}. If its install event precaches a lot, pass a larger ` +

@@ -1,0 +1,476 @@
+/*
+  The fallback driver (FallbackJob) and backend end to end in Node: real
+  IndexedDB (fake-indexeddb), Cache Storage in memory, a fake `fetch` with
+  Range support and faults. What a user sees: the bytes a job assembles,
+  pause/resume/abort, one settlement, and nothing left in the stores.
+*/
+import {createStore, del} from 'idb-keyval';
+import {CHANNEL_NAME} from '../../../src/protocol';
+import {bytes} from './simulateDownload';
+import {listenOn} from '../support/fakeBroadcastChannel';
+import {fakeFetch} from '../support/fakeFetch';
+import {startFallbackWorker} from '../support/fallbackWorker';
+import {expectBytes} from '../support/expectBytes';
+import {storedChunkKeys, storedJobs} from '../support/storedState';
+import {WORKER_ORIGIN, installWorkerGlobals, removeWorkerGlobals} from '../support/workerGlobals';
+import type {RegistrationSnapshot} from '../../../src/protocol';
+import type {SnapshotRegistration} from '../../../src/lib/SnapshotRegistration';
+import type {FallbackBackendOptions} from '../../../src/lib/fallback/FallbackBackend';
+import type {FakeAnswer} from './simulateDownload';
+import type {SeenFetch} from '../support/fakeFetch';
+
+const KiB = 1024;
+const BIG = `${WORKER_ORIGIN}/media/film.mp4`;
+const SMALL = `${WORKER_ORIGIN}/media/poster.jpg`;
+const FILES = {[BIG]: bytes(2 * 1024 * KiB + 123, 3), [SMALL]: bytes(10 * KiB, 5)};
+
+/** Small chunks, quick retries, no notifications: several Range requests per file. */
+const OPTIONS: FallbackBackendOptions = {
+  chunkSize: 512 * KiB,
+  maxInFlight: 2,
+  maxAttempts: 3,
+  backoff: {initialDelay: 1, maxDelay: 5},
+  notifications: false,
+  chunkStorage: 'indexeddb',
+};
+
+/** Starts a worker whose fetch serves FILES, with `fault` answering first. */
+function setUp(
+  fault?: (seen: SeenFetch, index: number) => FakeAnswer | undefined,
+  options: FallbackBackendOptions = OPTIONS,
+) {
+  const server = fakeFetch(FILES, {fault});
+  const world = installWorkerGlobals(server.fetch);
+  const worker = startFallbackWorker(options);
+  return {server, world, worker};
+}
+
+/** Nothing of any job is left: no record, no chunk. */
+async function expectNothingStored(world: ReturnType<typeof installWorkerGlobals>): Promise<void> {
+  expect(await storedJobs(world)).toEqual([]);
+  expect(await storedChunkKeys(world)).toEqual([]);
+}
+
+/** The first byte a request asks for (0 without Range). */
+function rangeStart(seen: SeenFetch): number {
+  return Number(/^bytes=(\d+)-/.exec(seen.headers.Range ?? '')?.[1] ?? 0);
+}
+
+afterEach(removeWorkerGlobals);
+
+describe('a fallback job from fetch() to its purge', () => {
+  test.each(['indexeddb', 'cache-storage'] as const)(
+    'chunks in %s: the records are the source bytes, one success, pages saw the progress, nothing is left',
+    async (chunkStorage) => {
+      const {server, world, worker} = setUp(undefined, {...OPTIONS, chunkStorage});
+      const page = listenOn(CHANNEL_NAME);
+      const registration = await worker.backend.fetch(
+        'film',
+        [new Request(BIG), new Request(SMALL)],
+        {title: 'Film'},
+      );
+      expect(registration.backend).toBe('fallback');
+      expect(await worker.backend.getIds()).toEqual(['film']);
+      const settled = await worker.settlementOf('film');
+      expect(settled).toMatchObject({type: 'success', result: 'success', failureReason: ''});
+      expect(settled.records.map(({url, status}) => [url, status])).toEqual([
+        [BIG, 200],
+        [SMALL, 200],
+      ]);
+      expectBytes(settled.records[0].bytes, FILES[BIG]);
+      expectBytes(settled.records[1].bytes, FILES[SMALL]);
+      // The big file came in several requests, the later ones Range requests.
+      const forBig = server.seen.filter(({url}) => url === BIG);
+      expect(forBig.length).toBeGreaterThan(2);
+      expect(forBig.slice(1).every(({headers}) => headers.Range !== undefined)).toBe(true);
+      await worker.untilIdle();
+      expect(worker.settled).toHaveLength(1);
+      expect(registration.downloaded).toBe(FILES[BIG].length + FILES[SMALL].length);
+      expect(registration.recordsAvailable).toBe(false);
+      expect(await worker.backend.get('film')).toBeUndefined();
+      expect(await worker.backend.getIds()).toEqual([]);
+      await expectNothingStored(world);
+      const progress = page.messages as Array<{type: string; snapshot: RegistrationSnapshot}>;
+      expect(progress.length).toBeGreaterThan(0);
+      expect(
+        progress.every(({type, snapshot}) => type === 'WBF_PROGRESS' && snapshot.id === 'film'),
+      ).toBe(true);
+      const seenDownloaded = progress.map(({snapshot}) => snapshot.downloaded);
+      expect(seenDownloaded).toEqual([...seenDownloaded].sort((a, b) => a - b));
+      expect(seenDownloaded.at(-1)).toBe(FILES[BIG].length + FILES[SMALL].length);
+    },
+  );
+
+  test('a cut body, a 503 and a network error are retried: the bytes still equal the source', async () => {
+    const faults: Record<number, FakeAnswer> = {
+      1: {status: 503},
+      2: {network: true},
+    };
+    const {world, worker} = setUp(
+      (_, index) => {
+        if (index === 0) {
+          // The first answer breaks after 100 KiB.
+          const headers = {'accept-ranges': 'bytes', etag: '"v1"'};
+          return {status: 200, headers, body: FILES[BIG], cutAfter: 100 * KiB};
+        }
+        return faults[index];
+      },
+      // Three failures in a row, one attempt to spare.
+      {...OPTIONS, maxAttempts: 4},
+    );
+    await worker.backend.fetch('film', [new Request(BIG)], {});
+    const settled = await worker.settlementOf('film');
+    expect(settled.type).toBe('success');
+    expectBytes(settled.records[0].bytes, FILES[BIG]);
+    await worker.untilIdle();
+    expect(worker.settled).toHaveLength(1);
+    await expectNothingStored(world);
+  });
+
+  test('a request that receives nothing is cut after stallTimeout and retried', async () => {
+    const {server, worker} = setUp((_, index) => (index === 0 ? {stall: true} : undefined), {
+      ...OPTIONS,
+      stallTimeout: 50,
+    });
+    await worker.backend.fetch('poster', [new Request(SMALL)], {});
+    const settled = await worker.settlementOf('poster');
+    expect(settled.type).toBe('success');
+    expectBytes(settled.records[0].bytes, FILES[SMALL]);
+    expect(server.seen.length).toBeGreaterThanOrEqual(2);
+    await worker.untilIdle();
+  });
+
+  test('a file that answers 500 to every attempt fails with bad-status; its record is that response', async () => {
+    const {server, world, worker} = setUp((seen) =>
+      seen.url === SMALL
+        ? {
+            status: 500,
+            headers: {'content-type': 'text/plain'},
+            body: new TextEncoder().encode('down'),
+          }
+        : undefined,
+    );
+    await worker.backend.fetch('pair', [new Request(BIG), new Request(SMALL)], {});
+    const settled = await worker.settlementOf('pair');
+    expect(settled).toMatchObject({type: 'fail', result: 'failure', failureReason: 'bad-status'});
+    expect(server.seen.filter(({url}) => url === SMALL)).toHaveLength(OPTIONS.maxAttempts!);
+    expect(settled.records[1].status).toBe(500);
+    expect(new TextDecoder().decode(settled.records[1].bytes)).toBe('down');
+    await worker.untilIdle();
+    expect(worker.settled).toHaveLength(1);
+    await expectNothingStored(world);
+  });
+
+  test('a network that never answers fails the job with fetch-error after maxAttempts', async () => {
+    const {server, world, worker} = setUp(() => ({network: true}));
+    await worker.backend.fetch('poster', [new Request(SMALL)], {});
+    const settled = await worker.settlementOf('poster');
+    expect(settled).toMatchObject({type: 'fail', failureReason: 'fetch-error'});
+    expect(settled.records[0].error).toBeInstanceOf(TypeError);
+    expect(server.seen).toHaveLength(OPTIONS.maxAttempts!);
+    await worker.untilIdle();
+    await expectNothingStored(world);
+  });
+
+  test('more bytes than downloadTotal: the job fails with download-total-exceeded', async () => {
+    const {world, worker} = setUp();
+    await worker.backend.fetch('poster', [new Request(SMALL)], {downloadTotal: 4 * KiB});
+    const settled = await worker.settlementOf('poster');
+    expect(settled).toMatchObject({type: 'fail', failureReason: 'download-total-exceeded'});
+    await worker.untilIdle();
+    await expectNothingStored(world);
+  });
+
+  test('a downloadTotal that does not fit the storage left rejects fetch() with QuotaExceededError', async () => {
+    const {world, worker} = setUp();
+    world.estimate = {quota: 100 * KiB, usage: 90 * KiB};
+    await expect(
+      worker.backend.fetch('poster', [new Request(SMALL)], {downloadTotal: 20 * KiB}),
+    ).rejects.toMatchObject({name: 'QuotaExceededError'});
+    expect(await worker.backend.getIds()).toEqual([]);
+    await expectNothingStored(world);
+  });
+
+  test('a full origin while chunks are written fails the job with quota-exceeded and frees its chunks', async () => {
+    const {world, worker} = setUp(undefined, {...OPTIONS, chunkStorage: 'cache-storage'});
+    world.caches.failPuts = new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    await worker.backend.fetch('film', [new Request(BIG)], {});
+    const settled = await worker.settlementOf('film');
+    expect(settled).toMatchObject({type: 'fail', failureReason: 'quota-exceeded'});
+    await worker.untilIdle();
+    await expectNothingStored(world);
+  });
+});
+
+describe('controls of a running job', () => {
+  /**
+   * One request at a time, and the second never answers: once it arrived,
+   * the job is mid-download with its first chunk stored and listed.
+   */
+  const stallSecond = (_: SeenFetch, index: number): FakeAnswer | undefined =>
+    index === 1 ? {stall: true} : undefined;
+  const ONE_AT_A_TIME = {...OPTIONS, maxInFlight: 1};
+
+  test('pause() stops the requests and keeps the bytes; resume() goes on from them', async () => {
+    const {server, world, worker} = setUp(stallSecond, ONE_AT_A_TIME);
+    const registration = await worker.backend.fetch('film', [new Request(BIG)], {});
+    await server.arrived(1);
+    expect(await worker.backend.pause('film')).toBe(true);
+    expect(registration.snapshot().paused).toBe(true);
+    expect(await worker.backend.pause('film')).toBe(false);
+    expect(await worker.backend.getIds()).toEqual(['film']);
+    const [record] = await storedJobs(world);
+    expect(record.state).toBe('paused');
+    const stored = record.files[0].chunks;
+    expect(stored.length).toBeGreaterThan(0);
+    const storedEnd = Math.max(...stored.map(({end}) => end));
+    const before = server.seen.length;
+    expect(await worker.backend.resume('film')).toBe(true);
+    expect(await worker.backend.resume('film')).toBe(false);
+    const settled = await worker.settlementOf('film');
+    expect(settled.type).toBe('success');
+    expectBytes(settled.records[0].bytes, FILES[BIG]);
+    // Nothing stored before the pause was asked for again.
+    const after = server.seen.slice(before);
+    expect(after.length).toBeGreaterThan(0);
+    expect(after.every((seen) => rangeStart(seen) >= storedEnd || rangeStart(seen) > 0)).toBe(true);
+    await worker.untilIdle();
+    expect(worker.settled).toHaveLength(1);
+    await expectNothingStored(world);
+  });
+
+  test('abort() ends the job with one abort settlement; its records reject with AbortError', async () => {
+    const {server, world, worker} = setUp(stallSecond, ONE_AT_A_TIME);
+    const registration = await worker.backend.fetch('film', [new Request(BIG)], {});
+    await server.arrived(1);
+    expect(await registration.abort()).toBe(true);
+    expect(await registration.abort()).toBe(false);
+    const settled = await worker.settlementOf('film');
+    expect(settled).toMatchObject({type: 'abort', result: 'failure', failureReason: 'aborted'});
+    expect(settled.records[0].error?.name).toBe('AbortError');
+    await worker.untilIdle();
+    expect(worker.settled).toHaveLength(1);
+    expect(await worker.backend.getIds()).toEqual([]);
+    await expectNothingStored(world);
+  });
+
+  test('discardAll() (the worker was unregistered) deletes chunks and record without a settlement', async () => {
+    const {server, world, worker} = setUp(stallSecond, ONE_AT_A_TIME);
+    await worker.backend.fetch('film', [new Request(BIG)], {});
+    await server.arrived(1);
+    expect((await storedChunkKeys(world)).length).toBeGreaterThan(0);
+    await worker.backend.discardAll();
+    await expectNothingStored(world);
+    await worker.untilIdle();
+    expect(worker.settled).toEqual([]);
+    expect(await worker.backend.getIds()).toEqual([]);
+  });
+
+  test('offline: a network error waits for the network, then the job goes on', async () => {
+    let world!: ReturnType<typeof installWorkerGlobals>;
+    const setup = setUp((_, index) => {
+      if (index === 1) {
+        world.online = false;
+        return {network: true};
+      }
+      return undefined;
+    });
+    world = setup.world;
+    const askedToWake = new Promise<string>((resolve) => {
+      const registration = world.self.registration as {
+        sync: {register(tag: string): Promise<void>};
+      };
+      registration.sync.register = async (tag) => resolve(tag);
+    });
+    await setup.worker.backend.fetch('film', [new Request(BIG)], {});
+    // The job asks Background Sync to wake the worker once online.
+    expect(await askedToWake).toBe('workbox-background-fetch');
+    const requestsWhileOffline = setup.server.seen.length;
+    world.online = true;
+    world.self.dispatchEvent(new Event('online'));
+    const settled = await setup.worker.settlementOf('film');
+    expect(settled.type).toBe('success');
+    expectBytes(settled.records[0].bytes, FILES[BIG]);
+    expect(setup.server.seen.length).toBeGreaterThan(requestsWhileOffline);
+    await setup.worker.untilIdle();
+  });
+});
+
+describe('a new worker (restart) finds the stored jobs', () => {
+  test('a job paused before the restart is listed, resumes from its stored chunks and succeeds', async () => {
+    const {server, world, worker} = setUp((_, index) => (index === 1 ? {stall: true} : undefined), {
+      ...OPTIONS,
+      maxInFlight: 1,
+    });
+    await worker.backend.fetch('film', [new Request(BIG)], {});
+    await server.arrived(1);
+    await worker.backend.pause('film');
+    const [record] = await storedJobs(world);
+    const storedEnd = Math.max(...record.files[0].chunks.map(({end}) => end));
+    const before = server.seen.length;
+
+    const restarted = startFallbackWorker(OPTIONS);
+    expect(await restarted.backend.getIds()).toEqual(['film']);
+    const registration = await restarted.backend.get('film');
+    expect(registration?.snapshot()).toMatchObject({paused: true, downloaded: storedEnd});
+    expect(await restarted.backend.resume('film')).toBe(true);
+    const settled = await restarted.settlementOf('film');
+    expect(settled.type).toBe('success');
+    expectBytes(settled.records[0].bytes, FILES[BIG]);
+    expect(server.seen.slice(before).every((seen) => rangeStart(seen) >= storedEnd)).toBe(true);
+    await restarted.untilIdle();
+    expect(restarted.settled).toHaveLength(1);
+    expect(worker.settled).toEqual([]);
+    await expectNothingStored(world);
+  });
+});
+
+describe('a worker killed mid-download', () => {
+  /**
+   * The first worker stalls on its second request (one at a time): its
+   * record says running, with the first chunk listed. Then it "dies": a
+   * new worker loads the same stores. `after` discards the dead one's job
+   * once the test is done (its stalled request would outlive the test).
+   */
+  async function killMidDownload() {
+    const {server, world, worker} = setUp((_, index) => (index === 1 ? {stall: true} : undefined), {
+      ...OPTIONS,
+      maxInFlight: 1,
+    });
+    await worker.backend.fetch('film', [new Request(BIG)], {});
+    await server.arrived(1);
+    const [record] = await storedJobs(world);
+    expect(record.state).toBe('running');
+    const storedEnd = Math.max(...record.files[0].chunks.map(({end}) => end));
+    return {
+      server,
+      world,
+      storedEnd,
+      before: server.seen.length,
+      after: () => worker.backend.discardAll(),
+    };
+  }
+
+  test("the next worker's first event resumes it from the chunks it stored", async () => {
+    const {server, world, storedEnd, before, after} = await killMidDownload();
+    const restarted = startFallbackWorker(OPTIONS);
+    expect(await restarted.backend.getIds()).toEqual(['film']);
+    const settled = await restarted.settlementOf('film');
+    expect(settled.type).toBe('success');
+    expectBytes(settled.records[0].bytes, FILES[BIG]);
+    expect(server.seen.slice(before).every((seen) => rangeStart(seen) >= storedEnd)).toBe(true);
+    await restarted.untilIdle();
+    await after();
+    await expectNothingStored(world);
+  });
+
+  test('chunks the browser dropped meanwhile (WebKit) are downloaded again', async () => {
+    const {server, world, before, after} = await killMidDownload();
+    const chunks = await storedChunkKeys(world);
+    expect(chunks.length).toBeGreaterThan(0);
+    await del(chunks[0], createStore('workbox-background-fetch-chunks', 'chunks'));
+    const restarted = startFallbackWorker(OPTIONS);
+    // An event wakes the new worker (here: a page asking for the ids).
+    expect(await restarted.backend.getIds()).toEqual(['film']);
+    const settled = await restarted.settlementOf('film');
+    expect(settled.type).toBe('success');
+    expectBytes(settled.records[0].bytes, FILES[BIG]);
+    expect(server.seen.slice(before).some((seen) => rangeStart(seen) === 0)).toBe(true);
+    await restarted.untilIdle();
+    await after();
+    await expectNothingStored(world);
+  });
+});
+
+describe('records and the settlement', () => {
+  test('matchAll() while downloading: each responseReady resolves once its file is complete, with its bytes', async () => {
+    const {worker} = setUp();
+    const registration = await worker.backend.fetch(
+      'pair',
+      [new Request(BIG), new Request(SMALL)],
+      {},
+    );
+    const records = await registration.matchAll();
+    expect(records.map(({request}) => request.url)).toEqual([BIG, SMALL]);
+    const [big, small] = await Promise.all(records.map(({responseReady}) => responseReady));
+    expectBytes(new Uint8Array(await big.arrayBuffer()), FILES[BIG]);
+    expectBytes(new Uint8Array(await small.arrayBuffer()), FILES[SMALL]);
+    expect((await registration.matchAll(SMALL)).map(({request}) => request.url)).toEqual([SMALL]);
+    await worker.settlementOf('pair');
+    await worker.untilIdle();
+  });
+
+  test('updateUI() works once while the handler runs; records stay readable until waitUntil() settles, then not', async () => {
+    const server = fakeFetch(FILES);
+    const world = installWorkerGlobals(server.fetch);
+    let release!: () => void;
+    let handled!: () => void;
+    const handlerRan = new Promise<void>((resolve) => (handled = resolve));
+    const outcomes: string[] = [];
+    let registration!: SnapshotRegistration;
+    const worker = startFallbackWorker(
+      {...OPTIONS, notifications: true},
+      'films',
+      async (settlement) => {
+        registration = settlement.registration;
+        await settlement.updateUI!({title: 'Poster ready'});
+        outcomes.push('updated');
+        await settlement.updateUI!({title: 'again'}).catch((error: Error) =>
+          outcomes.push(error.name),
+        );
+        settlement.event.waitUntil(new Promise<void>((resolve) => (release = resolve)));
+        handled();
+      },
+    );
+    await worker.backend.fetch('poster', [new Request(SMALL)], {title: 'Poster'});
+    await handlerRan;
+    expect(outcomes).toEqual(['updated', 'InvalidStateError']);
+    expect(world.notifications.at(-1)).toMatchObject({
+      title: 'Poster ready',
+      options: {body: 'Download complete'},
+    });
+    // The handler's waitUntil() holds the records.
+    const [record] = await registration.matchAll();
+    expectBytes(new Uint8Array(await (await record.responseReady).arrayBuffer()), FILES[SMALL]);
+    release();
+    await worker.untilIdle();
+    expect(registration.recordsAvailable).toBe(false);
+    await expect(registration.matchAll()).rejects.toMatchObject({name: 'InvalidStateError'});
+    await expectNothingStored(world);
+  });
+});
+
+describe('the sweep at a worker start', () => {
+  /** A job of queue `queue` paused mid-download by a worker that then went away. */
+  async function leaveJobOf(queue: string) {
+    const server = fakeFetch(FILES, {
+      fault: (_, index) => (index === 1 ? {stall: true} : undefined),
+    });
+    const world = installWorkerGlobals(server.fetch);
+    const old = startFallbackWorker({...OPTIONS, maxInFlight: 1}, queue);
+    await old.backend.fetch('film', [new Request(BIG)], {});
+    await server.arrived(1);
+    await old.backend.pause('film');
+    return world;
+  }
+
+  test('the job of a queue the new worker no longer has is deleted with its chunks once orphanGrace passed', async () => {
+    const world = await leaveJobOf('old-queue');
+    expect((await storedChunkKeys(world)).length).toBeGreaterThan(0);
+    const restarted = startFallbackWorker({...OPTIONS, orphanGrace: 0}, 'films');
+    expect(await restarted.backend.getIds()).toEqual([]);
+    await expectNothingStored(world);
+    expect(restarted.settled).toEqual([]);
+  });
+
+  test('within orphanGrace it is kept (a later version may bring the queue back), marked orphaned', async () => {
+    const world = await leaveJobOf('old-queue');
+    const chunks = await storedChunkKeys(world);
+    const restarted = startFallbackWorker({...OPTIONS, orphanGrace: 60_000}, 'films');
+    expect(await restarted.backend.getIds()).toEqual([]);
+    const [record] = await storedJobs(world);
+    expect(record).toMatchObject({queue: 'old-queue', state: 'paused'});
+    expect(record.orphanedSince).toEqual(expect.any(Number));
+    expect(await storedChunkKeys(world)).toEqual(chunks);
+  });
+});

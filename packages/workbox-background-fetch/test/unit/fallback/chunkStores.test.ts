@@ -1,0 +1,208 @@
+/*
+  The chunk stores (IndexedDB and Cache Storage) and the store that reopens
+  a closed IndexedDB connection, on fake-indexeddb and Cache Storage in
+  memory, with the browsers' failures injected at the IndexedDB and Cache
+  edges: Blobs refused, writes past the quota, a connection closed under
+  the store.
+*/
+import {IDBDatabase, IDBObjectStore} from 'fake-indexeddb';
+import {createStore, get, set} from 'idb-keyval';
+import {
+  installWorkerGlobals,
+  loadWorkerModule,
+  removeWorkerGlobals,
+} from '../support/workerGlobals';
+import type {ChunkStorageKind} from '../../../src/lib/fallback/ChunkStore';
+import type * as ChunkStoresModule from '../../../src/lib/fallback/chunkStores';
+import type * as RetryingStoreModule from '../../../src/lib/fallback/retryingStore';
+import type {WorkerWorld} from '../support/workerGlobals';
+
+let world: WorkerWorld;
+let stores: typeof ChunkStoresModule;
+
+beforeEach(() => {
+  world = installWorkerGlobals();
+  stores = loadWorkerModule(
+    () => require('../../../src/lib/fallback/chunkStores') as typeof ChunkStoresModule,
+  );
+});
+afterEach(() => {
+  jest.restoreAllMocks();
+  removeWorkerGlobals();
+});
+
+const blob = (...values: number[]): Blob => new Blob([new Uint8Array(values)]);
+const bytesOf = async (value: Blob | undefined): Promise<number[] | undefined> =>
+  value && [...new Uint8Array(await value.arrayBuffer())];
+
+describe.each(['indexeddb', 'cache-storage'] as ChunkStorageKind[])(
+  'the %s chunk store',
+  (kind) => {
+    test('keeps Blobs by key: get() returns the bytes put, has() tells which exist', async () => {
+      const store = stores.chunkStore(kind);
+      expect(store.kind).toBe(kind);
+      await store.put('job1/0/0/0', blob(1, 2, 3));
+      await store.put('job1/0/0/3', blob(4, 5));
+      expect(await bytesOf(await store.get('job1/0/0/0'))).toEqual([1, 2, 3]);
+      expect(await bytesOf(await store.get('job1/0/0/3'))).toEqual([4, 5]);
+      expect(await store.get('job1/0/0/9')).toBeUndefined();
+      expect(await store.has('job1/0/0/3')).toBe(true);
+      expect(await store.has('job1/0/0/9')).toBe(false);
+    });
+
+    test('a put under an existing key replaces the chunk', async () => {
+      const store = stores.chunkStore(kind);
+      await store.put('job1/0/0/0', blob(1));
+      await store.put('job1/0/0/0', blob(7, 7));
+      expect(await bytesOf(await store.get('job1/0/0/0'))).toEqual([7, 7]);
+    });
+
+    test('deletePrefix() deletes the chunks of one job (or one file generation) and no other', async () => {
+      const store = stores.chunkStore(kind);
+      const keys = ['job1/0/0/0', 'job1/0/1/0', 'job1/1/0/0', 'job10/0/0/0', 'job2/0/0/0'];
+      for (const key of keys) {
+        await store.put(key, blob(1));
+      }
+      await store.deletePrefix('job1/0/0/');
+      expect(await Promise.all(keys.map((key) => store.has(key)))).toEqual([
+        false,
+        true,
+        true,
+        true,
+        true,
+      ]);
+      await store.deletePrefix('job1/');
+      expect(await Promise.all(keys.map((key) => store.has(key)))).toEqual([
+        false,
+        false,
+        false,
+        true,
+        true,
+      ]);
+    });
+
+    test('one store of each kind per worker', () => {
+      expect(stores.chunkStore(kind)).toBe(stores.chunkStore(kind));
+    });
+  },
+);
+
+describe('resolveChunkStorage()', () => {
+  test("an explicit place is kept; 'auto' is Cache Storage in Chromium (userAgentData), IndexedDB elsewhere", () => {
+    expect(stores.resolveChunkStorage('indexeddb')).toBe('indexeddb');
+    expect(stores.resolveChunkStorage('cache-storage')).toBe('cache-storage');
+    expect(stores.resolveChunkStorage('auto')).toBe('indexeddb');
+    Object.assign(navigator, {userAgentData: {brands: []}});
+    expect(stores.resolveChunkStorage('auto')).toBe('cache-storage');
+  });
+});
+
+describe('the IndexedDB chunk store when the browser refuses', () => {
+  /** IndexedDB fails every put of a value `refuses` picks, with `error`. */
+  function refusePuts(refuses: (value: unknown) => boolean, error: () => unknown): void {
+    const put = IDBObjectStore.prototype.put;
+    jest.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (
+      this: IDBObjectStore,
+      value: unknown,
+      key?: IDBValidKey,
+    ) {
+      if (refuses(value)) {
+        throw error();
+      }
+      return put.call(this, value, key);
+    });
+  }
+
+  const raw = (key: string) => get(key, createStore('workbox-background-fetch-chunks', 'chunks'));
+
+  test('Blobs (WebKit under automation): chunks are stored as ArrayBuffers and still read back as Blobs', async () => {
+    refusePuts(
+      (value) => value instanceof Blob,
+      () => new DOMException('Blobs are not supported.', 'DataCloneError'),
+    );
+    const store = stores.chunkStore('indexeddb');
+    await store.put('job1/0/0/0', blob(1, 2, 3));
+    await store.put('job1/0/0/3', blob(4));
+    expect(await raw('job1/0/0/0')).toBeInstanceOf(ArrayBuffer);
+    expect(await bytesOf(await store.get('job1/0/0/0'))).toEqual([1, 2, 3]);
+    expect(await bytesOf(await store.get('job1/0/0/3'))).toEqual([4]);
+  });
+
+  test('a Blob write that fails without a name while the estimate shows no room is a QuotaExceededError', async () => {
+    world.estimate = {quota: 1000, usage: 999};
+    // Only Blobs fail: a store that took this for a refused Blob would succeed with an ArrayBuffer.
+    refusePuts(
+      (value) => value instanceof Blob,
+      () => new DOMException('', 'UnknownError'),
+    );
+    await expect(
+      stores.chunkStore('indexeddb').put('job1/0/0/0', blob(1, 2)),
+    ).rejects.toMatchObject({
+      name: 'QuotaExceededError',
+      message: expect.stringContaining("The origin's storage is full"),
+    });
+  });
+
+  test('an ArrayBuffer write that fails without a name is a full origin, whatever the estimate says', async () => {
+    refusePuts(
+      () => true,
+      () => new DOMException('', 'UnknownError'),
+    );
+    await expect(stores.chunkStore('indexeddb').put('job1/0/0/0', blob(1))).rejects.toMatchObject({
+      name: 'QuotaExceededError',
+    });
+  });
+
+  test('any other failure of an ArrayBuffer write is passed on as it is', async () => {
+    refusePuts(
+      () => true,
+      () => new DOMException('Read only.', 'ReadOnlyError'),
+    );
+    await expect(stores.chunkStore('indexeddb').put('job1/0/0/0', blob(1))).rejects.toMatchObject({
+      name: 'ReadOnlyError',
+    });
+  });
+});
+
+describe('the Cache Storage chunk store when the origin is full', () => {
+  test("Firefox's NS_ERROR_FILE_NO_DEVICE_SPACE is reported as a QuotaExceededError", async () => {
+    world.caches.failPuts = Object.assign(new Error('Cache write failed'), {
+      name: 'NS_ERROR_FILE_NO_DEVICE_SPACE',
+    });
+    await expect(
+      stores.chunkStore('cache-storage').put('job1/0/0/0', blob(1)),
+    ).rejects.toMatchObject({name: 'QuotaExceededError'});
+  });
+});
+
+describe('retryingStore()', () => {
+  let retrying: typeof RetryingStoreModule;
+  beforeEach(() => {
+    retrying = loadWorkerModule(
+      () => require('../../../src/lib/fallback/retryingStore') as typeof RetryingStoreModule,
+    );
+  });
+
+  test('reopens the database once when the browser closed the connection under it (Safari after sleep)', async () => {
+    const store = retrying.retryingStore('db', 'things');
+    await set('a', 1, store);
+    const open = jest.spyOn(indexedDB, 'open');
+    jest.spyOn(IDBDatabase.prototype, 'transaction').mockImplementationOnce(() => {
+      throw new DOMException('The database connection is closing.', 'InvalidStateError');
+    });
+    await set('b', 2, store);
+    expect(open).toHaveBeenCalledTimes(1);
+    expect(await get('a', store)).toBe(1);
+    expect(await get('b', store)).toBe(2);
+  });
+
+  test('other errors are not retried', async () => {
+    const store = retrying.retryingStore('db', 'things');
+    await set('a', 1, store);
+    const transaction = jest.spyOn(IDBDatabase.prototype, 'transaction').mockImplementation(() => {
+      throw new DOMException('No such store.', 'NotFoundError');
+    });
+    await expect(set('b', 2, store)).rejects.toMatchObject({name: 'NotFoundError'});
+    expect(transaction).toHaveBeenCalledTimes(1);
+  });
+});
