@@ -72,7 +72,7 @@ function writeOutputs(opts: Options, results: Results): void {
 
 function emptyResults(opts: Options): Results {
   const variants = Object.fromEntries(
-    ENGINES.map((e) => [e, variantsFor(e, opts.chunks)]),
+    ENGINES.map((e) => [e, variantsFor(e, opts.chunks, opts.quick)]),
   ) as Record<Engine, Variant[]>;
   return {
     meta: {
