@@ -51,6 +51,7 @@ import {nextRange} from './planChunks.js';
 import {
   nextChunkLength,
   onBodyRead,
+  onBodyReceived,
   onBytes,
   onErrorBodyStored,
   onPartStored,
@@ -190,6 +191,9 @@ function applyToRequest(ctx: Ctx, event: Extract<DownloadEvent, {request: number
     case 'partStored':
       onPartStored(ctx, request, event);
       break;
+    case 'bodyReceived':
+      onBodyReceived(ctx, request, event.received);
+      break;
     case 'bodyRead':
       onBodyRead(ctx, request, event.received);
       break;
@@ -287,11 +291,18 @@ function plan(ctx: Ctx): void {
   }
 }
 
-/** Starts requests until `maxInFlight` are going or nothing is left to ask for. */
+/**
+ * Starts requests until `maxInFlight` are receiving or nothing is left to
+ * ask for. A request whose body is in memory and being stored does not
+ * count (the link would idle during the write), but at most `maxInFlight`
+ * such bodies wait for their write.
+ */
 function startRequests(ctx: Ctx): void {
   const {state, env} = ctx;
+  const {maxInFlight} = state.settings;
   const length = nextChunkLength(state);
-  while (state.requests.length < state.settings.maxInFlight) {
+  const receiving = () => state.requests.filter((request) => !request.received).length;
+  while (receiving() < maxInFlight && state.requests.length < 2 * maxInFlight) {
     let next: {file: number; range: NonNullable<ReturnType<typeof nextRange>>} | null = null;
     for (const [index, file] of state.files.entries()) {
       const {stored} = file;
@@ -328,6 +339,7 @@ function startRequests(ctx: Ctx): void {
       cancelled: false,
       stalled: false,
       ranged: resume !== null && !(next.range.start === 0 && next.range.end === null),
+      received: false,
       readStart: 0,
       readLimit: null,
       readMode: null,

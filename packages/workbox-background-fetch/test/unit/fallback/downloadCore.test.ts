@@ -564,6 +564,118 @@ describe('download core: single events', () => {
     expect(state.rate).toBeLessThan(1024 * KiB);
   });
 
+  /** A 206 for `[start, end)` of a file of `total` bytes. */
+  const partial = (start: number, end: number, total: number) => ({
+    status: 206,
+    ok: true,
+    head: {status: 206, statusText: '', headers: [] as Array<[string, string]>},
+    validators: {etag: null, lastModified: null},
+    contentRange: `bytes ${start}-${end - 1}/${total}`,
+    contentLength: end - start,
+    fullLength: end - start,
+    acceptsRanges: true,
+  });
+
+  /** A started job of one 8 MiB file whose first response was read: request 2 is a Range request in flight. */
+  function rangesFlowing() {
+    const state = started();
+    step(state, {type: 'response', request: 1, response: full(8 * 1024 * KiB)}, env());
+    step(state, {type: 'roomChecked', request: 1, ok: true}, env());
+    const second = state.requests.find((request) => request.id === 2)!;
+    step(
+      state,
+      {
+        type: 'response',
+        request: 2,
+        response: partial(second.range.start, second.range.end!, 8 * 1024 * KiB),
+      },
+      env(),
+    );
+    return {state, second};
+  }
+
+  test('a Range body in memory leaves the link: the next request starts while it is stored, at most maxInFlight bodies wait for their write', () => {
+    const {state, second} = rangesFlowing();
+    const {commands} = step(
+      state,
+      {type: 'bodyReceived', request: second.id, received: 256 * KiB},
+      env(),
+    );
+    expect(commands.filter((command) => command.type === 'fetch')).toHaveLength(1);
+    expect(state.requests.map((request) => request.id)).toContain(second.id);
+    const third = state.requests.find((request) => request.id === 3)!;
+    expect(third.range.start).toBe(second.range.end);
+    step(
+      state,
+      {
+        type: 'response',
+        request: 3,
+        response: partial(third.range.start, third.range.end!, 8 * 1024 * KiB),
+      },
+      env(),
+    );
+    expect(state.files[0].stored.generation).toBe(0);
+    step(state, {type: 'bodyReceived', request: 3, received: 256 * KiB}, env());
+    // Requests 2 and 3 wait for their write; 1 and 4 receive.
+    expect(state.requests.map((request) => request.id)).toEqual([1, 2, 3, 4]);
+    const fourth = state.requests[3];
+    step(
+      state,
+      {
+        type: 'response',
+        request: 4,
+        response: partial(fourth.range.start, fourth.range.end!, 8 * 1024 * KiB),
+      },
+      env(),
+    );
+    const full4 = step(state, {type: 'bodyReceived', request: 4, received: 256 * KiB}, env());
+    // 2 × maxInFlight requests at most: no fifth until a write ends.
+    expect(full4.commands.filter((command) => command.type === 'fetch')).toHaveLength(0);
+    step(state, {type: 'bodyRead', request: 2, received: 256 * KiB}, env());
+    const ended = step(state, {type: 'requestEnded', request: 2}, env());
+    expect(ended.commands.filter((command) => command.type === 'fetch')).toHaveLength(1);
+  });
+
+  test('a request shorter than 100 ms sets no rate: the next request is twice as long', () => {
+    const fast = createDownloadState(
+      newRecord(['/f']),
+      {...SETTINGS, chunkSize: 8192 * KiB},
+      false,
+    );
+    step(fast, {type: 'start'}, env());
+    step(fast, {type: 'response', request: 1, response: full(64 * 1024 * KiB)}, env());
+    step(fast, {type: 'roomChecked', request: 1, ok: true}, env());
+    const probe = fast.requests.find((request) => request.id === 2)!;
+    expect(probe.range.end! - probe.range.start).toBe(1024 * KiB);
+    step(fast, {type: 'bodyReceived', request: 2, received: 1024 * KiB}, env(99));
+    expect(fast.rate).toBeNull();
+    expect(fast.record.rate).toBeUndefined();
+    const next = fast.requests.find((request) => request.id === 3)!;
+    expect(next.range.end! - next.range.start).toBe(2048 * KiB);
+  });
+
+  test('the measured rate is kept in the record and sizes the requests after a worker restart; a record without it loads', () => {
+    const state = createDownloadState(
+      newRecord(['/f']),
+      {...SETTINGS, chunkSize: 64 * 1024 * KiB},
+      false,
+    );
+    step(state, {type: 'start'}, env());
+    step(state, {type: 'response', request: 1, response: full(256 * 1024 * KiB)}, env());
+    step(state, {type: 'roomChecked', request: 1, ok: true}, env());
+    step(state, {type: 'bodyReceived', request: 2, received: 1024 * KiB}, env(250));
+    expect(state.record.rate).toBe(4 * 1024 * KiB);
+    const restarted = createDownloadState(
+      structuredClone(state.record),
+      {...SETTINGS, chunkSize: 64 * 1024 * KiB},
+      false,
+    );
+    expect(restarted.rate).toBe(4 * 1024 * KiB);
+    const old = newRecord(['/f']);
+    expect('rate' in old).toBe(false);
+    expect(createDownloadState(old, SETTINGS, false).rate).toBeNull();
+  });
+
   test('a response that arrives after its request stalled is discarded and counts as a network failure', () => {
     const state = started();
     const stalled = step(state, {type: 'stalled', request: 1}, env(1500));
