@@ -36,6 +36,7 @@ const KNOWN = [
   'no-resume',
   'report-only',
   'out',
+  'publish',
 ];
 
 export function parseOptions(argv: string[]): Options {
@@ -58,7 +59,8 @@ export function parseOptions(argv: string[]): Options {
   const mode = quick ? 'quick' : 'full';
   const outDir =
     flags.get('out') ?? (flags.has('only-resume') ? join(BENCH, 'results', 'resume') : undefined);
-  const defaultOut = quick ? join(BENCH, 'results', 'quick') : undefined;
+  // --publish: BENCHMARKS.md and docs/benchmarks.svg at the root, whatever the mode.
+  const defaultOut = quick && !flags.has('publish') ? join(BENCH, 'results', 'quick') : undefined;
   return {
     quick,
     size: Number(flags.get('size') ?? (quick ? 32 : 256)) * MiB,
@@ -74,7 +76,7 @@ export function parseOptions(argv: string[]): Options {
     out: join(outDir ?? defaultOut ?? ROOT, 'BENCHMARKS.md'),
     chart: join(outDir ?? defaultOut ?? join(ROOT, 'docs'), 'benchmarks.svg'),
     json: join(
-      outDir ?? join(BENCH, 'results'),
+      (flags.has('publish') ? undefined : outDir) ?? join(BENCH, 'results'),
       `latest-${flags.has('only-resume') ? 'resume-' : ''}${mode}.json`,
     ),
   };

@@ -47,6 +47,7 @@ import {
   transitionJob,
 } from './coreRules.js';
 import {isActiveState} from './jobStateMachine.js';
+import {NO_VALIDATORS} from './firstRangeResponse.js';
 import {nextRange} from './planChunks.js';
 import {
   nextChunkLength,
@@ -327,9 +328,23 @@ function startRequests(ctx: Ctx): void {
     if (!next) {
       return;
     }
-    const {stored} = state.files[next.file];
-    const resume =
-      stored.head === null ? null : {etag: stored.etag, lastModified: stored.lastModified};
+    const file = state.files[next.file];
+    const {stored} = file;
+    // The first request of a GET file asks for its first chunk only.
+    const firstRange =
+      stored.head === null &&
+      stored.request.method === 'GET' &&
+      !file.rangesRefused &&
+      next.range.start === 0 &&
+      next.range.end === null;
+    if (firstRange) {
+      next.range = {start: 0, end: length};
+    }
+    const resume = firstRange
+      ? NO_VALIDATORS
+      : stored.head === null
+        ? null
+        : {etag: stored.etag, lastModified: stored.lastModified};
     const request = {
       id: state.nextRequestId++,
       file: next.file,
@@ -338,7 +353,9 @@ function startRequests(ctx: Ctx): void {
       startedAt: env.now,
       cancelled: false,
       stalled: false,
-      ranged: resume !== null && !(next.range.start === 0 && next.range.end === null),
+      ranged:
+        !firstRange && resume !== null && !(next.range.start === 0 && next.range.end === null),
+      firstRange,
       received: false,
       readStart: 0,
       readLimit: null,

@@ -41,6 +41,11 @@ export interface RequestState {
   /** It carries a Range header: its response is checked as a resume. */
   ranged: boolean;
   /**
+   * The first request of a file, sent with `Range: bytes=0-<chunk-1>` and no
+   * validator (firstRangeResponse.ts); false once its answer was a 200.
+   */
+  firstRange: boolean;
+  /**
    * Its whole body is in memory (a `whole` read, not stored yet): it no
    * longer uses the link, so the next request may start while it is stored.
    */

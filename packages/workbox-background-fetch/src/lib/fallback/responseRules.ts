@@ -14,6 +14,7 @@ import {
   save,
   startFileOver,
 } from './coreRules.js';
+import {fullResponseOfFirstRange} from './firstRangeResponse.js';
 import {chunkLength} from './planChunks.js';
 import {validateResumeResponse} from './validateResumeResponse.js';
 import type {Ctx} from './coreRules.js';
@@ -137,6 +138,11 @@ export function onResponse(ctx: Ctx, request: RequestState, response: ResponseSu
     retryOrFail(ctx, request.file, {type: 'network'});
   } else if (request.ranged) {
     checkResumeResponse(ctx, request, response);
+  } else if (request.firstRange) {
+    const full = fullResponseOfFirstRange(ctx, request, response);
+    if (full) {
+      acceptFullResponse(ctx, request, full);
+    }
   } else {
     acceptFullResponse(ctx, request, response);
   }
@@ -186,7 +192,11 @@ function readFull(ctx: Ctx, request: RequestState): void {
   save(ctx);
   const cap = requestCap(state.settings);
   const length = nextChunkLength(state);
-  if (stored.total !== null && stored.total <= length) {
+  if (request.firstRange) {
+    // A 206 of the first chunk: read whole, like any Range chunk.
+    const limit = request.range.end! - request.range.start;
+    read(ctx, request, {start: 0, limit, mode: 'whole', afterSave: true});
+  } else if (stored.total !== null && stored.total <= length) {
     // No limit: a Content-Length that does not count the body as read
     // (content-encoding hidden from CORS) must not cut it.
     read(ctx, request, {start: 0, limit: null, mode: 'whole', afterSave: true});

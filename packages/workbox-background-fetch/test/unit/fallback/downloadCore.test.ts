@@ -17,6 +17,11 @@ function server(
     fault(seen, index) ?? serveFile(files[seen.url], headers, seen, {ranges});
 }
 
+/** The first request of a file: its first chunk, asked with `Range: bytes=0-…` and no validator. */
+function isFirstChunk(seen: SeenRequest): boolean {
+  return /^bytes=0-\d+$/.test(seen.headers.Range ?? '') && !seen.headers['If-Range'];
+}
+
 /** Byte-for-byte equality (jest's toEqual walks typed arrays one element at a time). */
 function expectBytes(actual: Uint8Array, expected: Uint8Array): void {
   expect(actual.length).toBe(expected.length);
@@ -55,7 +60,8 @@ describe('download core: a download that goes well', () => {
     expect(sim.forgotten).toBe(true);
     expect(sim.chunks.size).toBe(0);
     expect(sim.seen).toHaveLength(1);
-    expect(sim.seen[0].headers).toEqual({});
+    // The first request asks for the first chunk only, without a validator.
+    expect(sim.seen[0].headers).toEqual({Range: `bytes=0-${256 * KiB - 1}`});
   });
 
   test('the settlement comes before the purge: recordsUnavailable, save, purge, forget', () => {
@@ -162,13 +168,15 @@ describe('download core: faults', () => {
     expect(stored.head?.status).toBe(404);
     expect(stored.total).toBe(8);
     expect(sim.state.record.failureReason).toBe('bad-status');
-    expect(sim.seen).toHaveLength(1);
+    // The first chunk's request failed: the status is taken from a request without Range.
+    expect(sim.seen.map((seen) => seen.headers)).toEqual([{Range: `bytes=0-${256 * KiB - 1}`}, {}]);
   });
 
   test('5xx to a full request is retried maxAttempts times, then the last one is the record', () => {
     const sim = new Simulation(newRecord(['/f']), () => ({status: 500, body: new Uint8Array(3)}));
     sim.run({type: 'start'});
-    expect(sim.seen).toHaveLength(SETTINGS.retry.maxAttempts);
+    // The first chunk's request, then maxAttempts requests without Range.
+    expect(sim.seen).toHaveLength(1 + SETTINGS.retry.maxAttempts);
     expect(sim.state.files[0].stored.status).toBe('bad-status');
     expect(sim.state.record.failureReason).toBe('bad-status');
   });
@@ -275,11 +283,54 @@ describe('download core: faults', () => {
     expect(sim.seen.at(-1)!.headers).toEqual({});
   });
 
+  test('the first request asks for the first chunk only (no connection cut, no byte sent twice); its 206 gives the length and a full 200 head', () => {
+    const file = bytes(1024 * KiB + 5);
+    const sim = new Simulation(newRecord(['/f']), server({'/f': file}), {holdSettlement: true});
+    runKeepingChunks(sim);
+    expectSucceeded(sim, [file]);
+    expect(sim.seen[0].headers).toEqual({Range: `bytes=0-${256 * KiB - 1}`});
+    const {stored} = sim.state.files[0];
+    expect(stored.head?.status).toBe(200);
+    expect(stored.head?.headers).toContainEqual(['content-length', String(file.length)]);
+    expect(stored.head?.headers.some(([name]) => name === 'content-range')).toBe(false);
+    expect(stored.total).toBe(file.length);
+    expect(stored.ranges).toBe(true);
+  });
+
+  test('the first chunk asked of an empty file (416), or answered without a usable Content-Range, is asked again without Range', () => {
+    const empty = new Simulation(newRecord(['/e']), server({'/e': new Uint8Array(0)}));
+    empty.run({type: 'start'});
+    expect(empty.seen.map((seen) => seen.headers)).toEqual([
+      {Range: `bytes=0-${256 * KiB - 1}`},
+      {},
+    ]);
+    expect(empty.state.record.state).toBe('succeeded');
+    const file = bytes(600 * KiB);
+    const hidden = new Simulation(
+      newRecord(['/h']),
+      server({'/h': file}, (seen) =>
+        isFirstChunk(seen)
+          ? {
+              status: 206,
+              headers: {'content-length': String(256 * KiB)},
+              body: file.subarray(0, 256 * KiB),
+            }
+          : undefined,
+      ),
+      {holdSettlement: true},
+    );
+    runKeepingChunks(hidden);
+    expectSucceeded(hidden, [file]);
+    expect(hidden.seen.at(-1)!.headers).toEqual({});
+  });
+
   test('a 5xx to a Range request maxAttempts times fails the file (fetch-error)', () => {
     const file = bytes(1024 * KiB);
     const sim = new Simulation(
       newRecord(['/f']),
-      server({'/f': file}, (seen) => (seen.headers.Range ? {status: 502} : undefined)),
+      server({'/f': file}, (seen) =>
+        seen.headers.Range && !isFirstChunk(seen) ? {status: 502} : undefined,
+      ),
     );
     sim.run({type: 'start'});
     expect(sim.state.record.failureReason).toBe('fetch-error');
@@ -392,7 +443,7 @@ describe('download core: control', () => {
     let stall = true;
     const sim = new Simulation(
       newRecord(['/f']),
-      server({'/f': file}, (seen) => (stall && seen.headers.Range ? {stall: true} : undefined)),
+      server({'/f': file}, (seen) => (stall && !isFirstChunk(seen) ? {stall: true} : undefined)),
     );
     sim.send({type: 'start'});
     expect(sim.send({type: 'pause'})).toBe(true);
@@ -423,7 +474,7 @@ describe('download core: control', () => {
     const file = bytes(1024 * KiB);
     const sim = new Simulation(
       newRecord(['/f']),
-      server({'/f': file}, (seen) => (seen.headers.Range ? {stall: true} : undefined)),
+      server({'/f': file}, (seen) => (isFirstChunk(seen) ? undefined : {stall: true})),
     );
     sim.send({type: 'start'});
     expect(sim.chunks.size).toBeGreaterThan(0);
