@@ -9,12 +9,12 @@ import type {StoredResponseHead} from './StoredJob.js';
   after the first chunk and no byte past it is sent. Its answer:
   - 206 with `Content-Range: bytes 0-<e>/<total>`: the file's head as a
     full 200 of `total` bytes, and its first chunk;
-  - 200: the server ignored the Range: the whole file, as without Range;
-  - any other status (416 for an empty file, a 4xx or 5xx the Range may have
-    caused), or a 206 whose `Content-Range` is unreadable (not exposed
-    cross-origin) or has no total: the file is asked again without Range
-    (no attempt counted), and its answer is taken as it comes: what a
-    failure status means is decided on a request without Range.
+  - 200 (the server ignored the Range) or a failure status other than 416:
+    taken as the answer to a request without Range (the whole file; a final
+    4xx, a 5xx retried), so a failure costs no extra request;
+  - 416 (an empty file), or a 206 whose `Content-Range` is unreadable (not
+    exposed cross-origin) or has no total: the file is asked again without
+    Range (no attempt counted) and read as one stream.
 */
 
 /** Validators of a first Range request: none, so no `If-Range` is sent. @private */
@@ -45,7 +45,7 @@ export function fullResponseOfFirstRange(
   request: RequestState,
   response: ResponseSummary,
 ): ResponseSummary | null {
-  if (response.status === 200) {
+  if (response.status !== 206 && response.status !== 416) {
     request.firstRange = false;
     return response;
   }
