@@ -26,10 +26,11 @@ const POLYFILL_ON_TOP_BUDGET = 2 * KiB;
 /**
  * The worker runtime's own code (workbox-* and idb-keyval external, the way
  * an app that already ships Workbox bundles it), production, min + brotli.
- * Issue 13's goal is 12 KiB; the budget holds today's size so that it can
- * only shrink (BENCHMARKS.md shows the goal and its verdict).
+ * Issue 13's goal is 12 KiB; the budget is set just above the size of
+ * 2026-11-27 (19030 B) so that it cannot grow unnoticed (BENCHMARKS.md shows
+ * the goal and its verdict).
  */
-const OWN_CODE_BUDGET = 19 * KiB;
+const OWN_CODE_BUDGET = 18.75 * KiB;
 const OWN_CODE_GOAL = 12 * KiB;
 
 /** One IIFE per browser-facing package. */
