@@ -12,6 +12,9 @@ export const f2 = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : '�
 export const s2 = (ms: number): string => (Number.isFinite(ms) ? (ms / 1000).toFixed(2) : '–');
 export const mib = (b: number, digits = 0): string =>
   Number.isFinite(b) ? (b / MiB).toFixed(digits) : '–';
+/** A memory change in MiB with its sign (`+12`, `-3`). */
+export const signedMib = (b: number): string =>
+  Number.isFinite(b) ? `${b < 0 ? '-' : '+'}${mib(Math.abs(b))}` : '–';
 export const pct = (x: number): string => `${(x * 100).toFixed(0)} %`;
 export const throttleName = (t: number | null): string => (t ? `${t / 1e6} MB/s` : 'loopback');
 

@@ -1,6 +1,6 @@
 /** The tables of BENCHMARKS.md: throughput per engine and link, resume waste, sizes. */
 import type {Engine, Results} from '../types';
-import {f2, mib, runsOf, s2, summarize} from './summary';
+import {f2, mib, runsOf, s2, signedMib, summarize} from './summary';
 
 export function throughputTable(r: Results, engine: Engine, throttle: number | null): string {
   const rows = r.variants[engine].map((v) => summarize(r, engine, throttle, v));
@@ -19,7 +19,7 @@ export function throughputTable(r: Results, engine: Engine, throttle: number | n
         `${s.chunkWrites ? `${Math.round(s.chunkWrites)} × = ${Math.round(s.chunkWrite)} ms` : '–'} | ` +
         `${Math.round(s.requests)}${s.rangeBytes ? ` (${mib(s.rangeBytes, 1)} MiB)` : ''} | ` +
         `${Number.isFinite(s.idle) ? `${Math.round(s.idle)} ms` : '–'} | ` +
-        `+${mib(s.mem)} / +${mib(s.memMax)} MiB | ${isA ? '–' : `${s.progressMax}${Number.isFinite(s.progressAvg) ? ` (avg ${f2(s.progressAvg)})` : ''}`} |`,
+        `${signedMib(s.mem)} / ${signedMib(s.memMax)} MiB | ${isA ? '–' : `${s.progressMax}${Number.isFinite(s.progressAvg) ? ` (avg ${f2(s.progressAvg)})` : ''}`} |`,
     );
   }
   return `${lines.join('\n')}\n`;
