@@ -26,6 +26,10 @@
 
   A request (RequestState), from `fetch` to `requestEnded`:
 
+    first chunk (Range: bytes=0-…, no validator; firstRangeResponse.ts)
+                         ─206 with a total→ a full 200 head, length → checkRoom → read whole
+                         ─200 | 4xx | 5xx→ as a response without Range (below)
+                         ─416, unusable Content-Range→ asked again without Range
     response, no Range   ─ok→ head, length → checkRoom → read (whole ≤ chunk, else stream)
                          ─not ok→ retry (5xx) | storeErrorBody → bad-status
     response to a Range  ─206 that fits→ read
@@ -35,6 +39,8 @@
                          ─5xx→ retry with backoff, or the file fails
     network error | stall ─→ retry with backoff | wait online (offline) | fail (max attempts)
     any byte stored      ─→ attempts = 0; downloadTotal checked
+    a whole body in memory (bodyReceived) ─→ the request leaves the link (the next starts
+                         while it is written); the link rate (requests ≥ 100 ms) → record.rate
 */
 import {
   cancelAll,
