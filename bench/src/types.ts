@@ -1,6 +1,6 @@
 /** What one benchmark run stores (bench/results/latest-<mode>.json), read by the report. */
 
-export type Engine = 'chromium' | 'firefox';
+export type Engine = 'chromium' | 'firefox' | 'webkit';
 
 /** A download variant. */
 export interface Variant {
@@ -89,6 +89,14 @@ export interface SizeRecord {
   file: string;
   minified: number;
   brotli: number;
+  /** The build's budget, brotli bytes. */
+  budget?: number;
+  /** The worker runtime's own code (workbox-* and idb-keyval external). */
+  ownCode?: boolean;
+  /** Issue 13's goal for the own code, brotli bytes. */
+  goal?: number;
+  /** Own code: the largest modules, `path bytes` (minified bytes in the bundle). */
+  largest?: string;
 }
 
 export interface Results {
@@ -98,6 +106,8 @@ export interface Results {
     size: number;
     rounds: number;
     throttle: number;
+    /** Engines run (older results: Chromium and Firefox). */
+    engines?: Engine[];
     node: string;
     os: string;
     cpu: string;
@@ -107,6 +117,7 @@ export interface Results {
     loadAfter: number[];
     chromium?: string;
     firefox?: string;
+    webkit?: string;
     elapsedMs: number;
     commit: string;
     dirty: boolean;

@@ -68,6 +68,12 @@ export interface StoredJob {
   files: StoredFile[];
   /** The settlement ran: only the purge of chunks and record is left. */
   settled: boolean;
+  /**
+   * The throughput of one request measured last (bytes/s), so that chunk
+   * sizes survive a worker restart (absent before a measure and in records
+   * of older versions).
+   */
+  rate?: number;
   /** The scope of the service worker registration that created the job (absent in records of older versions). */
   scope?: string;
   /** When a worker first found no queue of this name (`Date.now()`); the job is deleted after the orphan grace. */

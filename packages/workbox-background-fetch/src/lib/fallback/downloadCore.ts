@@ -26,6 +26,10 @@
 
   A request (RequestState), from `fetch` to `requestEnded`:
 
+    first chunk (Range: bytes=0-…, no validator; firstRangeResponse.ts)
+                         ─206 with a total→ a full 200 head, length → checkRoom → read whole
+                         ─200 | 4xx | 5xx→ as a response without Range (below)
+                         ─416, unusable Content-Range→ asked again without Range
     response, no Range   ─ok→ head, length → checkRoom → read (whole ≤ chunk, else stream)
                          ─not ok→ retry (5xx) | storeErrorBody → bad-status
     response to a Range  ─206 that fits→ read
@@ -35,6 +39,8 @@
                          ─5xx→ retry with backoff, or the file fails
     network error | stall ─→ retry with backoff | wait online (offline) | fail (max attempts)
     any byte stored      ─→ attempts = 0; downloadTotal checked
+    a whole body in memory (bodyReceived) ─→ the request leaves the link (the next starts
+                         while it is written); the link rate (requests ≥ 100 ms) → record.rate
 */
 import {
   cancelAll,
@@ -47,10 +53,12 @@ import {
   transitionJob,
 } from './coreRules.js';
 import {isActiveState} from './jobStateMachine.js';
+import {NO_VALIDATORS} from './firstRangeResponse.js';
 import {nextRange} from './planChunks.js';
 import {
   nextChunkLength,
   onBodyRead,
+  onBodyReceived,
   onBytes,
   onErrorBodyStored,
   onPartStored,
@@ -190,6 +198,9 @@ function applyToRequest(ctx: Ctx, event: Extract<DownloadEvent, {request: number
     case 'partStored':
       onPartStored(ctx, request, event);
       break;
+    case 'bodyReceived':
+      onBodyReceived(ctx, request, event.received);
+      break;
     case 'bodyRead':
       onBodyRead(ctx, request, event.received);
       break;
@@ -287,11 +298,18 @@ function plan(ctx: Ctx): void {
   }
 }
 
-/** Starts requests until `maxInFlight` are going or nothing is left to ask for. */
+/**
+ * Starts requests until `maxInFlight` are receiving or nothing is left to
+ * ask for. A request whose body is in memory and being stored does not
+ * count (the link would idle during the write), but at most `maxInFlight`
+ * such bodies wait for their write.
+ */
 function startRequests(ctx: Ctx): void {
   const {state, env} = ctx;
+  const {maxInFlight} = state.settings;
   const length = nextChunkLength(state);
-  while (state.requests.length < state.settings.maxInFlight) {
+  const receiving = () => state.requests.filter((request) => !request.received).length;
+  while (receiving() < maxInFlight && state.requests.length < 2 * maxInFlight) {
     let next: {file: number; range: NonNullable<ReturnType<typeof nextRange>>} | null = null;
     for (const [index, file] of state.files.entries()) {
       const {stored} = file;
@@ -316,9 +334,23 @@ function startRequests(ctx: Ctx): void {
     if (!next) {
       return;
     }
-    const {stored} = state.files[next.file];
-    const resume =
-      stored.head === null ? null : {etag: stored.etag, lastModified: stored.lastModified};
+    const file = state.files[next.file];
+    const {stored} = file;
+    // The first request of a GET file asks for its first chunk only.
+    const firstRange =
+      stored.head === null &&
+      stored.request.method === 'GET' &&
+      !file.rangesRefused &&
+      next.range.start === 0 &&
+      next.range.end === null;
+    if (firstRange) {
+      next.range = {start: 0, end: length};
+    }
+    const resume = firstRange
+      ? NO_VALIDATORS
+      : stored.head === null
+        ? null
+        : {etag: stored.etag, lastModified: stored.lastModified};
     const request = {
       id: state.nextRequestId++,
       file: next.file,
@@ -327,7 +359,10 @@ function startRequests(ctx: Ctx): void {
       startedAt: env.now,
       cancelled: false,
       stalled: false,
-      ranged: resume !== null && !(next.range.start === 0 && next.range.end === null),
+      ranged:
+        !firstRange && resume !== null && !(next.range.start === 0 && next.range.end === null),
+      firstRange,
+      received: false,
       readStart: 0,
       readLimit: null,
       readMode: null,

@@ -1,6 +1,7 @@
 import type {RegistrationSnapshot} from '../../protocol.js';
 import type {BackgroundFetchFailureReason} from '../../types.js';
 import type {FallbackSettings} from './FallbackSettings.js';
+import {FIRST_CHUNK} from './planChunks.js';
 import type {ByteRange, Validators} from './resumeHeaders.js';
 import type {StoredFile, StoredJob, StoredResponseHead} from './StoredJob.js';
 
@@ -39,6 +40,16 @@ export interface RequestState {
   readMode: ReadMode | null;
   /** It carries a Range header: its response is checked as a resume. */
   ranged: boolean;
+  /**
+   * The first request of a file, sent with `Range: bytes=0-<chunk-1>` and no
+   * validator (firstRangeResponse.ts); false once its answer was a 200.
+   */
+  firstRange: boolean;
+  /**
+   * Its whole body is in memory (a `whole` read, not stored yet): it no
+   * longer uses the link, so the next request may start while it is stored.
+   */
+  received: boolean;
   /** The head of a final error response waiting for its body. */
   errorHead: StoredResponseHead | null;
 }
@@ -77,8 +88,14 @@ export interface DownloadState {
   offline: boolean;
   /** `waitOnline` was sent and `online` did not come yet. */
   waitingOnline: boolean;
-  /** Throughput of one request lately (bytes/s), `null` before a measure. */
+  /** Throughput of one request lately (bytes/s), `null` before a measure (kept in `record.rate`). */
   rate: number | null;
+  /**
+   * While `rate` is `null`: the length of the next request. It doubles
+   * after each request too short to measure, so a fast link is not probed
+   * with small requests for ever.
+   */
+  probeLength: number;
   /** The chunks of a record loaded after a worker start are still to be checked. */
   verify: 'no' | 'pending' | 'checking';
   settlement: SettlementPhase;
@@ -136,6 +153,8 @@ export type DownloadEvent =
   | {type: 'bytes'; request: number; count: number}
   /** A part of a body was stored at `offset` (`stored: false`: dropped, no longer wanted). */
   | {type: 'partStored'; request: number; offset: number; size: number; stored: boolean}
+  /** A `whole` body is in memory, before it is stored: the request leaves the link. */
+  | {type: 'bodyReceived'; request: number; received: number}
   /** The body read ended: `received` bytes handed to `partStored`. */
   | {type: 'bodyRead'; request: number; received: number}
   /** The body of a final error response was stored (`size` bytes at 0). */
@@ -220,7 +239,8 @@ export function createDownloadState(
     settings,
     offline: false,
     waitingOnline: false,
-    rate: null,
+    rate: record.rate ?? null,
+    probeLength: FIRST_CHUNK,
     verify: resumed ? 'pending' : 'no',
     settlement: 'none',
     recordsAvailable: true,

@@ -128,6 +128,7 @@ export async function readResponse(
         body = body.slice(0, request.readLimit);
       }
       received = body.size;
+      driver.dispatch({type: 'bodyReceived', request: id, received});
       await commit(request.readStart, body);
     } else {
       received = await readBody(response, {

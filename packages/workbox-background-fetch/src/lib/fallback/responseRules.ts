@@ -14,6 +14,7 @@ import {
   save,
   startFileOver,
 } from './coreRules.js';
+import {fullResponseOfFirstRange} from './firstRangeResponse.js';
 import {chunkLength} from './planChunks.js';
 import {validateResumeResponse} from './validateResumeResponse.js';
 import type {Ctx} from './coreRules.js';
@@ -36,8 +37,14 @@ const STREAM_PART = 4 * 1024 * 1024;
  */
 const SLOWEST_RATE = 64 * 1024;
 
-/** Requests faster than this many bytes say little about throughput. */
+/** Requests of fewer bytes say little about throughput. */
 const MEASURABLE_BYTES = 64 * 1024;
+
+/**
+ * Requests shorter than this say little about throughput either: they end
+ * before the link's sustained rate shows (socket buffers, connection setup).
+ */
+export const MEASURABLE_MS = 100;
 
 /**
  * The largest request: the requests in flight share `chunkSize`, so a
@@ -49,9 +56,46 @@ export function requestCap(settings: FallbackSettings): number {
   return Math.max(1, Math.floor(settings.chunkSize / settings.maxInFlight));
 }
 
-/** How many bytes the next request asks for. @private */
+/**
+ * How many bytes the next request asks for: ~1 s at the measured rate, or
+ * the probe length while nothing was measured. @private
+ */
 export function nextChunkLength(state: DownloadState): number {
-  return chunkLength(state.rate, requestCap(state.settings));
+  const cap = requestCap(state.settings);
+  return state.rate === null
+    ? Math.max(1, Math.min(cap, state.probeLength))
+    : chunkLength(state.rate, cap);
+}
+
+/**
+ * A body of `received` bytes arrived for `request`: the rate of the link,
+ * when the request lasted long enough to show it (kept in the record, so it
+ * survives a worker restart); else, before any measure, the next request
+ * is twice as long.
+ */
+function measure(ctx: Ctx, request: RequestState, received: number): void {
+  const {state, env} = ctx;
+  const ms = env.now - request.startedAt;
+  if (received >= MEASURABLE_BYTES && ms >= MEASURABLE_MS) {
+    const rate = received / (ms / 1000);
+    state.rate = state.rate === null ? rate : (state.rate + rate) / 2;
+    state.record.rate = Math.round(state.rate);
+  } else if (state.rate === null && received >= MEASURABLE_BYTES) {
+    state.probeLength = Math.max(state.probeLength, 2 * received);
+  }
+}
+
+/**
+ * A `whole` body is in memory and about to be stored: the request no longer
+ * uses the link (the next one may start), and its rate is measured without
+ * the time of the write. @private
+ */
+export function onBodyReceived(ctx: Ctx, request: RequestState, received: number): void {
+  if (request.received) {
+    return;
+  }
+  request.received = true;
+  measure(ctx, request, received);
 }
 
 function read(
@@ -94,6 +138,11 @@ export function onResponse(ctx: Ctx, request: RequestState, response: ResponseSu
     retryOrFail(ctx, request.file, {type: 'network'});
   } else if (request.ranged) {
     checkResumeResponse(ctx, request, response);
+  } else if (request.firstRange) {
+    const full = fullResponseOfFirstRange(ctx, request, response);
+    if (full) {
+      acceptFullResponse(ctx, request, full);
+    }
   } else {
     acceptFullResponse(ctx, request, response);
   }
@@ -143,7 +192,11 @@ function readFull(ctx: Ctx, request: RequestState): void {
   save(ctx);
   const cap = requestCap(state.settings);
   const length = nextChunkLength(state);
-  if (stored.total !== null && stored.total <= length) {
+  if (request.firstRange) {
+    // A 206 of the first chunk: read whole, like any Range chunk.
+    const limit = request.range.end! - request.range.start;
+    read(ctx, request, {start: 0, limit, mode: 'whole', afterSave: true});
+  } else if (stored.total !== null && stored.total <= length) {
     // No limit: a Content-Length that does not count the body as read
     // (content-encoding hidden from CORS) must not cut it.
     read(ctx, request, {start: 0, limit: null, mode: 'whole', afterSave: true});
@@ -296,11 +349,9 @@ export function onPartStored(
 
 /** The body read ended after `received` bytes. @private */
 export function onBodyRead(ctx: Ctx, request: RequestState, received: number): void {
-  const {state, env} = ctx;
-  const seconds = (env.now - request.startedAt) / 1000;
-  if (received >= MEASURABLE_BYTES && seconds > 0) {
-    const rate = received / seconds;
-    state.rate = state.rate === null ? rate : (state.rate + rate) / 2;
+  const {state} = ctx;
+  if (!request.received) {
+    measure(ctx, request, received);
   }
   if (!isWanted(state, request)) {
     return;

@@ -17,6 +17,11 @@ function server(
     fault(seen, index) ?? serveFile(files[seen.url], headers, seen, {ranges});
 }
 
+/** The first request of a file: its first chunk, asked with `Range: bytes=0-…` and no validator. */
+function isFirstChunk(seen: SeenRequest): boolean {
+  return /^bytes=0-\d+$/.test(seen.headers.Range ?? '') && !seen.headers['If-Range'];
+}
+
 /** Byte-for-byte equality (jest's toEqual walks typed arrays one element at a time). */
 function expectBytes(actual: Uint8Array, expected: Uint8Array): void {
   expect(actual.length).toBe(expected.length);
@@ -55,7 +60,8 @@ describe('download core: a download that goes well', () => {
     expect(sim.forgotten).toBe(true);
     expect(sim.chunks.size).toBe(0);
     expect(sim.seen).toHaveLength(1);
-    expect(sim.seen[0].headers).toEqual({});
+    // The first request asks for the first chunk only, without a validator.
+    expect(sim.seen[0].headers).toEqual({Range: `bytes=0-${256 * KiB - 1}`});
   });
 
   test('the settlement comes before the purge: recordsUnavailable, save, purge, forget', () => {
@@ -162,6 +168,7 @@ describe('download core: faults', () => {
     expect(stored.head?.status).toBe(404);
     expect(stored.total).toBe(8);
     expect(sim.state.record.failureReason).toBe('bad-status');
+    // A 4xx is final: asked once (the first chunk's request).
     expect(sim.seen).toHaveLength(1);
   });
 
@@ -268,18 +275,61 @@ describe('download core: faults', () => {
   test('a 4xx to a Range request: ranges refused, the whole file is asked again', () => {
     const file = bytes(1024 * KiB);
     const {sim, stored} = checkBytes({'/f': file}, (seen, index) =>
-      seen.headers.Range && index < 3 ? {status: 403} : undefined,
+      seen.headers.Range && !isFirstChunk(seen) && index < 3 ? {status: 403} : undefined,
     );
     expect(sim.state.files[0].rangesRefused).toBe(true);
     expectBytes(stored[0], file);
     expect(sim.seen.at(-1)!.headers).toEqual({});
   });
 
+  test('the first request asks for the first chunk only (no connection cut, no byte sent twice); its 206 gives the length and a full 200 head', () => {
+    const file = bytes(1024 * KiB + 5);
+    const sim = new Simulation(newRecord(['/f']), server({'/f': file}), {holdSettlement: true});
+    runKeepingChunks(sim);
+    expectSucceeded(sim, [file]);
+    expect(sim.seen[0].headers).toEqual({Range: `bytes=0-${256 * KiB - 1}`});
+    const {stored} = sim.state.files[0];
+    expect(stored.head?.status).toBe(200);
+    expect(stored.head?.headers).toContainEqual(['content-length', String(file.length)]);
+    expect(stored.head?.headers.some(([name]) => name === 'content-range')).toBe(false);
+    expect(stored.total).toBe(file.length);
+    expect(stored.ranges).toBe(true);
+  });
+
+  test('the first chunk asked of an empty file (416), or answered without a usable Content-Range, is asked again without Range', () => {
+    const empty = new Simulation(newRecord(['/e']), server({'/e': new Uint8Array(0)}));
+    empty.run({type: 'start'});
+    expect(empty.seen.map((seen) => seen.headers)).toEqual([
+      {Range: `bytes=0-${256 * KiB - 1}`},
+      {},
+    ]);
+    expect(empty.state.record.state).toBe('succeeded');
+    const file = bytes(600 * KiB);
+    const hidden = new Simulation(
+      newRecord(['/h']),
+      server({'/h': file}, (seen) =>
+        isFirstChunk(seen)
+          ? {
+              status: 206,
+              headers: {'content-length': String(256 * KiB)},
+              body: file.subarray(0, 256 * KiB),
+            }
+          : undefined,
+      ),
+      {holdSettlement: true},
+    );
+    runKeepingChunks(hidden);
+    expectSucceeded(hidden, [file]);
+    expect(hidden.seen.at(-1)!.headers).toEqual({});
+  });
+
   test('a 5xx to a Range request maxAttempts times fails the file (fetch-error)', () => {
     const file = bytes(1024 * KiB);
     const sim = new Simulation(
       newRecord(['/f']),
-      server({'/f': file}, (seen) => (seen.headers.Range ? {status: 502} : undefined)),
+      server({'/f': file}, (seen) =>
+        seen.headers.Range && !isFirstChunk(seen) ? {status: 502} : undefined,
+      ),
     );
     sim.run({type: 'start'});
     expect(sim.state.record.failureReason).toBe('fetch-error');
@@ -392,7 +442,7 @@ describe('download core: control', () => {
     let stall = true;
     const sim = new Simulation(
       newRecord(['/f']),
-      server({'/f': file}, (seen) => (stall && seen.headers.Range ? {stall: true} : undefined)),
+      server({'/f': file}, (seen) => (stall && !isFirstChunk(seen) ? {stall: true} : undefined)),
     );
     sim.send({type: 'start'});
     expect(sim.send({type: 'pause'})).toBe(true);
@@ -423,7 +473,7 @@ describe('download core: control', () => {
     const file = bytes(1024 * KiB);
     const sim = new Simulation(
       newRecord(['/f']),
-      server({'/f': file}, (seen) => (seen.headers.Range ? {stall: true} : undefined)),
+      server({'/f': file}, (seen) => (isFirstChunk(seen) ? undefined : {stall: true})),
     );
     sim.send({type: 'start'});
     expect(sim.chunks.size).toBeGreaterThan(0);
@@ -562,6 +612,118 @@ describe('download core: single events', () => {
     const second = state.requests.find((request) => request.id === 2)!;
     step(state, {type: 'bodyRead', request: second.id, received: 256 * KiB}, env(1000));
     expect(state.rate).toBeLessThan(1024 * KiB);
+  });
+
+  /** A 206 for `[start, end)` of a file of `total` bytes. */
+  const partial = (start: number, end: number, total: number) => ({
+    status: 206,
+    ok: true,
+    head: {status: 206, statusText: '', headers: [] as Array<[string, string]>},
+    validators: {etag: null, lastModified: null},
+    contentRange: `bytes ${start}-${end - 1}/${total}`,
+    contentLength: end - start,
+    fullLength: end - start,
+    acceptsRanges: true,
+  });
+
+  /** A started job of one 8 MiB file whose first response was read: request 2 is a Range request in flight. */
+  function rangesFlowing() {
+    const state = started();
+    step(state, {type: 'response', request: 1, response: full(8 * 1024 * KiB)}, env());
+    step(state, {type: 'roomChecked', request: 1, ok: true}, env());
+    const second = state.requests.find((request) => request.id === 2)!;
+    step(
+      state,
+      {
+        type: 'response',
+        request: 2,
+        response: partial(second.range.start, second.range.end!, 8 * 1024 * KiB),
+      },
+      env(),
+    );
+    return {state, second};
+  }
+
+  test('a Range body in memory leaves the link: the next request starts while it is stored, at most maxInFlight bodies wait for their write', () => {
+    const {state, second} = rangesFlowing();
+    const {commands} = step(
+      state,
+      {type: 'bodyReceived', request: second.id, received: 256 * KiB},
+      env(),
+    );
+    expect(commands.filter((command) => command.type === 'fetch')).toHaveLength(1);
+    expect(state.requests.map((request) => request.id)).toContain(second.id);
+    const third = state.requests.find((request) => request.id === 3)!;
+    expect(third.range.start).toBe(second.range.end);
+    step(
+      state,
+      {
+        type: 'response',
+        request: 3,
+        response: partial(third.range.start, third.range.end!, 8 * 1024 * KiB),
+      },
+      env(),
+    );
+    expect(state.files[0].stored.generation).toBe(0);
+    step(state, {type: 'bodyReceived', request: 3, received: 256 * KiB}, env());
+    // Requests 2 and 3 wait for their write; 1 and 4 receive.
+    expect(state.requests.map((request) => request.id)).toEqual([1, 2, 3, 4]);
+    const fourth = state.requests[3];
+    step(
+      state,
+      {
+        type: 'response',
+        request: 4,
+        response: partial(fourth.range.start, fourth.range.end!, 8 * 1024 * KiB),
+      },
+      env(),
+    );
+    const full4 = step(state, {type: 'bodyReceived', request: 4, received: 256 * KiB}, env());
+    // 2 × maxInFlight requests at most: no fifth until a write ends.
+    expect(full4.commands.filter((command) => command.type === 'fetch')).toHaveLength(0);
+    step(state, {type: 'bodyRead', request: 2, received: 256 * KiB}, env());
+    const ended = step(state, {type: 'requestEnded', request: 2}, env());
+    expect(ended.commands.filter((command) => command.type === 'fetch')).toHaveLength(1);
+  });
+
+  test('a request shorter than 100 ms sets no rate: the next request is twice as long', () => {
+    const fast = createDownloadState(
+      newRecord(['/f']),
+      {...SETTINGS, chunkSize: 8192 * KiB},
+      false,
+    );
+    step(fast, {type: 'start'}, env());
+    step(fast, {type: 'response', request: 1, response: full(64 * 1024 * KiB)}, env());
+    step(fast, {type: 'roomChecked', request: 1, ok: true}, env());
+    const probe = fast.requests.find((request) => request.id === 2)!;
+    expect(probe.range.end! - probe.range.start).toBe(1024 * KiB);
+    step(fast, {type: 'bodyReceived', request: 2, received: 1024 * KiB}, env(99));
+    expect(fast.rate).toBeNull();
+    expect(fast.record.rate).toBeUndefined();
+    const next = fast.requests.find((request) => request.id === 3)!;
+    expect(next.range.end! - next.range.start).toBe(2048 * KiB);
+  });
+
+  test('the measured rate is kept in the record and sizes the requests after a worker restart; a record without it loads', () => {
+    const state = createDownloadState(
+      newRecord(['/f']),
+      {...SETTINGS, chunkSize: 64 * 1024 * KiB},
+      false,
+    );
+    step(state, {type: 'start'}, env());
+    step(state, {type: 'response', request: 1, response: full(256 * 1024 * KiB)}, env());
+    step(state, {type: 'roomChecked', request: 1, ok: true}, env());
+    step(state, {type: 'bodyReceived', request: 2, received: 1024 * KiB}, env(250));
+    expect(state.record.rate).toBe(4 * 1024 * KiB);
+    const restarted = createDownloadState(
+      structuredClone(state.record),
+      {...SETTINGS, chunkSize: 64 * 1024 * KiB},
+      false,
+    );
+    expect(restarted.rate).toBe(4 * 1024 * KiB);
+    const old = newRecord(['/f']);
+    expect('rate' in old).toBe(false);
+    expect(createDownloadState(old, SETTINGS, false).rate).toBeNull();
   });
 
   test('a response that arrives after its request stalled is discarded and counts as a network failure', () => {

@@ -419,6 +419,9 @@ export class Simulation {
         : Array.from({length: Math.ceil(body.length / commitEvery)}, (_, i) =>
             body.subarray(i * commitEvery, (i + 1) * commitEvery),
           );
+    if (request.readMode === 'whole' && !cut) {
+      this._later({type: 'bodyReceived', request: id, received: body.length});
+    }
     let offset = 0;
     for (const part of parts) {
       if (request.readMode === 'stream') {

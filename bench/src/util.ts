@@ -1,0 +1,83 @@
+/** Small helpers shared by the driver and the report. */
+import type {RequestLogEntry} from '@workbox-background-fetch/test-utils';
+
+export const MiB = 1024 * 1024;
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Median of the finite values (NaN when none). */
+export function median(values: number[]): number {
+  const v = values.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (!v.length) return NaN;
+  const mid = v.length >> 1;
+  return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+}
+
+/** One progress line of the driver. */
+export function log(message: string): void {
+  const t = new Date().toISOString().slice(11, 19);
+  process.stdout.write(`[bench ${t}] ${message}\n`);
+}
+
+/** `promise`, or a rejection naming `what` after `ms`. */
+export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`${what}: timed out after ${Math.round(ms / 1000)} s`)),
+          ms,
+        );
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Length of a closed `bytes=a-b` Range header (null when open-ended or absent). */
+export function rangeLength(header: string | undefined): number | null {
+  const m = header && /bytes=(\d+)-(\d*)/.exec(header);
+  if (!m || m[2] === '') return null;
+  return Number(m[2]) - Number(m[1]) + 1;
+}
+
+/** Median length of the closed Range requests of `entries` (0 when none). */
+export function medianRange(entries: Array<{range?: string}>): number {
+  return (
+    median(entries.map((e) => rangeLength(e.range)).filter((n): n is number => n !== null)) || 0
+  );
+}
+
+/** Time within [from, to] during which no request of `entries` was open. */
+export function idleTime(entries: RequestLogEntry[], from: number, to: number): number {
+  const points = entries
+    .flatMap((e) => [
+      [e.startedAt, 1],
+      [e.endedAt || to, -1],
+    ])
+    .sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  let open = 0;
+  let idle = 0;
+  let last = from;
+  for (const [t, d] of points) {
+    if (open === 0 && t > last) idle += Math.min(t, to) - last;
+    open += d;
+    last = Math.max(last, t);
+  }
+  if (open === 0 && to > last) idle += to - last;
+  return idle;
+}
+
+/** The most `times` (ms) in any 1 s window. */
+export function maxPerSecond(times: number[]): number {
+  let best = 0;
+  let j = 0;
+  for (let i = 0; i < times.length; i++) {
+    while (times[i] - times[j] >= 1000) j++;
+    best = Math.max(best, i - j + 1);
+  }
+  return best;
+}

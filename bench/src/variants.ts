@@ -1,0 +1,86 @@
+/** The download variants per engine, and the worker queues they need. */
+import type {BenchQueue} from './site';
+import type {Engine, Variant} from './types';
+import {MiB} from './util';
+
+/** The library's default chunk size (FALLBACK_DEFAULTS.chunkSize): the goals are for it. */
+export const DEFAULT_CHUNK = 64 * MiB;
+
+/** Where `chunkStorage: 'auto'` puts chunks on each engine (chunkStores.ts). */
+export const AUTO_STORAGE: Record<Engine, string> = {
+  chromium: 'cache-storage',
+  firefox: 'indexeddb',
+  webkit: 'indexeddb',
+};
+
+const ENGINE_LABEL: Record<Engine, string> = {
+  chromium: "Chromium's auto",
+  firefox: "Firefox's auto",
+  webkit: "WebKit's auto",
+};
+
+function fallback(engine: Engine, chunk: number, storage: string): Variant {
+  const short = storage === 'indexeddb' ? 'idb' : 'cache';
+  const where = storage === 'indexeddb' ? 'IndexedDB' : 'Cache Storage';
+  return {
+    key: `fb-${chunk}-${short}`,
+    label:
+      `fallback, chunks ≤ ${chunk} MiB in ${where}` +
+      (storage === AUTO_STORAGE[engine] ? ` (${ENGINE_LABEL[engine]})` : ''),
+    queue: `fb-${chunk}-${short}`,
+    chunkSize: chunk * MiB,
+    chunkStorage: storage,
+  };
+}
+
+/**
+ * The variants of `engine`: A, on Chromium native with and without the
+ * library, and the fallback with chunks of each size in `chunks` in the
+ * engine's `auto` store (plus, on Chromium and unless `quick`, the largest
+ * in IndexedDB).
+ */
+export function variantsFor(engine: Engine, chunks: number[], quick = false): Variant[] {
+  const A: Variant = {key: 'A', label: 'A: fetch() → cache.put() in the worker', queue: 'plain'};
+  const auto = chunks.map((c) => fallback(engine, c, AUTO_STORAGE[engine]));
+  if (engine !== 'chromium') return [A, ...auto];
+  return [
+    A,
+    {
+      key: 'native-raw',
+      label: 'raw native Background Fetch, record copied to a cache by hand',
+      queue: 'raw',
+    },
+    {key: 'native-lib', label: 'native through the library', queue: 'native'},
+    ...auto,
+    ...(quick ? [] : [fallback(engine, chunks[chunks.length - 1], 'indexeddb')]),
+  ];
+}
+
+/**
+ * The fallback variant with the options a user gets by default on `engine`
+ * (64 MiB, auto storage), or the largest when 64 MiB was not run.
+ */
+export function defaultVariant(variants: Variant[], engine: Engine): Variant | undefined {
+  const fallbacks = variants.filter((v) => v.chunkSize);
+  return (
+    fallbacks.find(
+      (f) => f.chunkSize === DEFAULT_CHUNK && f.chunkStorage === AUTO_STORAGE[engine],
+    ) ?? fallbacks.filter((f) => f.chunkStorage === AUTO_STORAGE[engine]).pop()
+  );
+}
+
+export function queuesOf(variants: Variant[]): BenchQueue[] {
+  const queues: BenchQueue[] = [];
+  for (const v of variants) {
+    if (v.queue === 'plain' || v.queue === 'raw' || queues.some((q) => q.name === v.queue))
+      continue;
+    queues.push({
+      name: v.queue,
+      options:
+        v.queue === 'native'
+          ? {}
+          : {forceFallback: true, fallback: {chunkSize: v.chunkSize, chunkStorage: v.chunkStorage}},
+    });
+  }
+  return queues;
+}
