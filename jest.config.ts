@@ -38,7 +38,7 @@ const config: Config = {
       moduleNameMapper: {
         ...shared.moduleNameMapper,
         // The page package's tests run against the runtime's source, not its build.
-        '^workbox-background-fetch/(protocol|types)$':
+        '^workbox-background-fetch/(internal|types)$':
           '<rootDir>/packages/workbox-background-fetch/src/$1.ts',
       },
       testMatch: [

@@ -14,8 +14,8 @@ import {
   loadPageModule,
 } from './support/pageGlobals';
 import type {Answer, FakeRegistration, FakeServiceWorker, PageWorld} from './support/pageGlobals';
-import {serializeRequest} from 'workbox-background-fetch/protocol';
-import type {SerializedRecord} from 'workbox-background-fetch/protocol';
+import {serializeRequest} from 'workbox-background-fetch/internal';
+import type {SerializedRecord} from 'workbox-background-fetch/internal';
 import type * as ManagerModule from '../../src/WindowBackgroundFetchManager';
 import type * as MessageWorkerModule from '../../src/messageWorker';
 

@@ -16,7 +16,7 @@ import {
   removePage,
 } from './support/pageGlobals';
 import type {FakeServiceWorker, PageWorld} from './support/pageGlobals';
-import {POLYFILL_QUEUE} from 'workbox-background-fetch/protocol';
+import {POLYFILL_QUEUE} from 'workbox-background-fetch/internal';
 import type * as InstallModule from '../../src/lib/polyfill/installPagePolyfill';
 
 const FILM = `${PAGE_ORIGIN}/media/film.mp4`;

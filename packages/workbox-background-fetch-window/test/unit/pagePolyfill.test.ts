@@ -12,8 +12,8 @@ import {
   loadPageModule,
 } from './support/pageGlobals';
 import type {FakeRegistration, FakeServiceWorker, PageWorld} from './support/pageGlobals';
-import {POLYFILL_QUEUE, serializeRequest} from 'workbox-background-fetch/protocol';
-import type {Reply, SerializedRecord} from 'workbox-background-fetch/protocol';
+import {POLYFILL_QUEUE, serializeRequest} from 'workbox-background-fetch/internal';
+import type {Reply, SerializedRecord} from 'workbox-background-fetch/internal';
 import type * as ListenModule from '../../src/listenForWorkerRequests';
 import type * as PageDriverModule from '../../src/lib/polyfill/pageDriver';
 
@@ -170,7 +170,11 @@ describe('listenForWorkerRequests(): the worker asks this page to start a native
     });
     expect(reply).toEqual({
       ok: false,
-      error: {name: 'NotAllowedError', message: 'Background Fetch is not supported here.'},
+      error: {
+        name: 'NotAllowedError',
+        code: 'no-native-api',
+        message: expect.stringContaining('no registration.backgroundFetch'),
+      },
     });
   });
 

@@ -11,7 +11,7 @@ import {listenOn} from '../support/fakeBroadcastChannel';
 import {fakeFetch} from '../support/fakeFetch';
 import {startFallbackWorker} from '../support/fallbackWorker';
 import {expectBytes} from '../support/expectBytes';
-import {storedChunkKeys, storedJobs} from '../support/storedState';
+import {firstChunkStored, storedChunkKeys, storedJobs} from '../support/storedState';
 import {WORKER_ORIGIN, installWorkerGlobals, removeWorkerGlobals} from '../support/workerGlobals';
 import type {RegistrationSnapshot} from '../../../src/protocol';
 import type {SnapshotRegistration} from '../../../src/lib/SnapshotRegistration';
@@ -205,7 +205,7 @@ describe('a fallback job from fetch() to its purge', () => {
 describe('controls of a running job', () => {
   /**
    * One request at a time, and the second never answers: once it arrived,
-   * the job is mid-download with its first chunk stored and listed.
+   * the job is mid-download; `firstChunkStored` waits for its first chunk.
    */
   const stallSecond = (_: SeenFetch, index: number): FakeAnswer | undefined =>
     index === 1 ? {stall: true} : undefined;
@@ -215,6 +215,7 @@ describe('controls of a running job', () => {
     const {server, world, worker} = setUp(stallSecond, ONE_AT_A_TIME);
     const registration = await worker.backend.fetch('film', [new Request(BIG)], {});
     await server.arrived(1);
+    await firstChunkStored(world);
     expect(await worker.backend.pause('film')).toBe(true);
     expect(registration.snapshot().paused).toBe(true);
     expect(await worker.backend.pause('film')).toBe(false);
@@ -243,6 +244,7 @@ describe('controls of a running job', () => {
     const {server, world, worker} = setUp(stallSecond, ONE_AT_A_TIME);
     const registration = await worker.backend.fetch('film', [new Request(BIG)], {});
     await server.arrived(1);
+    await firstChunkStored(world);
     expect(await registration.abort()).toBe(true);
     expect(await registration.abort()).toBe(false);
     const settled = await worker.settlementOf('film');
@@ -258,6 +260,7 @@ describe('controls of a running job', () => {
     const {server, world, worker} = setUp(stallSecond, ONE_AT_A_TIME);
     await worker.backend.fetch('film', [new Request(BIG)], {});
     await server.arrived(1);
+    await firstChunkStored(world);
     expect((await storedChunkKeys(world)).length).toBeGreaterThan(0);
     await worker.backend.discardAll();
     await expectNothingStored(world);
@@ -304,6 +307,7 @@ describe('a new worker (restart) finds the stored jobs', () => {
     });
     await worker.backend.fetch('film', [new Request(BIG)], {});
     await server.arrived(1);
+    await firstChunkStored(world);
     await worker.backend.pause('film');
     const [record] = await storedJobs(world);
     const storedEnd = Math.max(...record.files[0].chunks.map(({end}) => end));
@@ -339,6 +343,7 @@ describe('a worker killed mid-download', () => {
     });
     await worker.backend.fetch('film', [new Request(BIG)], {});
     await server.arrived(1);
+    await firstChunkStored(world);
     const [record] = await storedJobs(world);
     expect(record.state).toBe('running');
     const storedEnd = Math.max(...record.files[0].chunks.map(({end}) => end));
@@ -450,6 +455,7 @@ describe('the sweep at a worker start', () => {
     const old = startFallbackWorker({...OPTIONS, maxInFlight: 1}, queue);
     await old.backend.fetch('film', [new Request(BIG)], {});
     await server.arrived(1);
+    await firstChunkStored(world);
     await old.backend.pause('film');
     return world;
   }

@@ -30,3 +30,19 @@ export async function storedChunkKeys(world: WorkerWorld): Promise<string[]> {
     .map((url) => url.slice('https://workbox-background-fetch.invalid/'.length));
   return [...inIdb, ...inCache];
 }
+
+/**
+ * Resolves once a job record lists a stored chunk of its first file (the
+ * next request may start while a chunk is still being written); throws
+ * after 500 polls.
+ */
+export async function firstChunkStored(world: WorkerWorld): Promise<void> {
+  for (let poll = 0; poll < 500; poll++) {
+    const [record] = await storedJobs(world);
+    if (record && record.files[0].chunks.length > 0) {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  throw new Error('No chunk of the first file was stored: the job never wrote one.');
+}
