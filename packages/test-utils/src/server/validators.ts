@@ -1,0 +1,15 @@
+/** HTTP validators: dates, strong ETags. */
+import {createHash} from 'node:crypto';
+
+export function httpDate(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toUTCString();
+}
+
+export function strongEtag(body: Buffer): string {
+  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}-${body.length.toString(36)}"`;
+}
+
+export function quoteEtag(e: string): string {
+  if (e.startsWith('"') || e.startsWith('W/"')) return e;
+  return `"${e}"`;
+}
