@@ -8,6 +8,7 @@ import {CONSOLE_HOOK, type WrappedResult} from './pageScript';
 import {freePort, sleep} from './processes';
 import {SessionImpl} from './SessionImpl';
 import type {StopWorkersOptions, WebKitSession} from './session';
+import {startXvfb} from './xvfb';
 
 export class WebKitImpl extends SessionImpl implements WebKitSession {
   declare readonly name: 'webkit';
@@ -21,42 +22,13 @@ export class WebKitImpl extends SessionImpl implements WebKitSession {
     return this._driver;
   }
 
-  private async startXvfb(): Promise<void> {
-    requireBinary(BINARIES.xvfb, 'Xvfb');
-    const proc = spawn(
-      BINARIES.xvfb,
-      ['-displayfd', '3', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp', '-noreset'],
-      {stdio: ['ignore', 'ignore', 'pipe', 'pipe'], detached: true},
-    );
-    this.xvfb = proc;
-    if (proc.pid) this.track([proc.pid]);
-    let stderr = '';
-    proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    const display = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      const t = setTimeout(() => reject(new Error(`Xvfb did not start: ${stderr}`)), 15_000);
-      proc.stdio[3]!.on('data', (d: Buffer) => {
-        out += d.toString();
-        if (out.includes('\n')) {
-          clearTimeout(t);
-          resolve(`:${out.trim()}`);
-        }
-      });
-      proc.once('exit', (code) => {
-        clearTimeout(t);
-        reject(new Error(`Xvfb exited with ${code}: ${stderr}`));
-      });
-    });
-    proc.removeAllListeners('exit');
-    proc.unref();
-    this.display = display;
-  }
-
   protected async doLaunch(): Promise<void> {
     requireBinary(BINARIES.webkitDriver, 'WebKitWebDriver');
     requireBinary(BINARIES.miniBrowser, 'MiniBrowser (libwebkit2gtk-4.1-0)');
     const dir = this.profileDir('tu-webkit-');
-    await this.startXvfb();
+    const xvfb = await startXvfb((pid) => this.track([pid]));
+    this.xvfb = xvfb.proc;
+    this.display = xvfb.display;
     const port = await freePort();
     const env: NodeJS.ProcessEnv = {
       ...process.env,

@@ -1,5 +1,6 @@
-/** Parsing of `Range` headers (single range only). */
+/** `Range` (single range only) and `If-Range`, evaluated against a file's size and validators. */
 
+/** A request header as one string (repeated headers joined with `, `). */
 export function headerValue(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v.join(', ') : v;
 }
@@ -23,4 +24,21 @@ export function parseRange(header: string, size: number): ParsedRange {
   if (start >= size) return 'unsatisfiable';
   if (end >= size) end = size - 1;
   return {start, end};
+}
+
+/**
+ * Whether an `If-Range` value lets the Range apply (RFC 9110 §13.1.5): an
+ * ETag by strong comparison (a weak validator never matches), else an exact
+ * `Last-Modified` date.
+ */
+export function ifRangeMatches(
+  ifRange: string,
+  validators: {etag: string | false; lastModified: string | false},
+): boolean {
+  const v = ifRange.trim();
+  const {etag, lastModified} = validators;
+  if (v.startsWith('"') || v.startsWith('W/')) {
+    return !!etag && !v.startsWith('W/') && !etag.startsWith('W/') && v === etag;
+  }
+  return !!lastModified && v === lastModified;
 }
