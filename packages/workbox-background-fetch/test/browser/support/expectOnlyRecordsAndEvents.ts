@@ -2,7 +2,7 @@ import {storageInventory} from '@workbox-background-fetch/test-utils';
 import type {EngineSession} from '@workbox-background-fetch/test-utils';
 
 /**
- * For the fallback suites (page helpers of fixtures/fallback/site): once a
+ * For the fallback suites (the 'fallback' worker, page helpers `fb`): once a
  * job's record and chunks are gone (the last step of its end, after its
  * event), the origin holds the records cache `recordsCache`, the test's
  * event log and the download library's entries (the suites' jobs succeed),
@@ -24,7 +24,7 @@ export async function expectOnlyRecordsAndEvents(
   });
   expect(Object.keys(await storageInventory(browser)).sort()).toEqual(
     [
-      'cache:fallback-test-events',
+      'cache:test-events',
       `cache:${recordsCache}`,
       'idb:workbox-background-fetch-library/entries',
     ].sort(),

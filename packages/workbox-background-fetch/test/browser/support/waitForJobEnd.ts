@@ -1,8 +1,8 @@
 import type {EngineSession, TestServer} from '@workbox-background-fetch/test-utils';
 
 /**
- * For the fallback suites (page helpers of fixtures/fallback/site): resolves
- * with the end event the test worker logged for job `id`. When none comes
+ * For the fallback suites (the 'fallback' worker, page helpers `fb`):
+ * resolves with the end event the test worker logged for job `id`. When none comes
  * within `timeout`, fails with what explains it: the job's snapshot from the
  * worker (or why there is none) and every request the server got for the
  * job's URLs (those containing `urlPart`, by default `/<id>/`; the last 20).
