@@ -1,5 +1,5 @@
 /*
-  Builds the same small app (fixtures/site: a page that downloads
+  Builds the same small app (support/site: a page that downloads
   /media/talk.wav through workbox-background-fetch-window) with a service
   worker made each of the ways a user can: this package's generateSW(),
   backgroundFetchPlugin() in a plain workbox-build config, and the CLI's
@@ -78,7 +78,7 @@ function cli(project: string, ...args: string[]): string {
 export async function buildSite(way: Way): Promise<{publicDir: string; output: string}> {
   const project = mkdtempSync(join(tmpdir(), 'wbf-three-ways-'));
   const publicDir = join(project, 'public');
-  cpSync(join(__dirname, '..', 'fixtures', 'site'), publicDir, {recursive: true});
+  cpSync(join(__dirname, 'site'), publicDir, {recursive: true});
   const precache = {globPatterns: ['*.{html,js}'], globIgnores: ['probe.js']};
   let output = '';
   switch (way) {
