@@ -20,9 +20,11 @@ import type {
 
 /** Root pids of every live session, for the exit hook. */
 export const liveRoots = new Set<number>();
+/** Every session launched and not yet closed, for {@link closeAllEngines} and the exit hook. */
 export const liveSessions = new Set<SessionImpl>();
 let exitHookInstalled = false;
 
+/** Once per process: on `exit`, SIGKILLs every live process tree and removes the profiles sessions made. */
 export function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
@@ -40,6 +42,7 @@ export function serialized<T>(fn: () => Promise<T>): Promise<T> {
   return run;
 }
 
+/** The base of every engine's session: see the module comment. */
 export abstract class SessionImpl implements EngineSessionBase {
   readonly consoleLog: string[] = [];
   launchMs = 0;

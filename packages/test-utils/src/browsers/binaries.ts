@@ -10,6 +10,7 @@ export const BINARIES = {
   xvfb: '/usr/bin/Xvfb',
 } as const;
 
+/** Throws, naming the install script, when `file` (the binary of `what`) is missing. */
 export function requireBinary(file: string, what: string): void {
   if (!fs.existsSync(file)) {
     throw new Error(

@@ -17,6 +17,7 @@ import {childrenOf} from './processes';
 import {SessionImpl} from './SessionImpl';
 import type {ChromiumSession} from './session';
 
+/** The {@link ChromiumSession} of `chromium` and `chromium-persistent`. */
 export class ChromiumImpl extends SessionImpl implements ChromiumSession {
   declare readonly name: 'chromium' | 'chromium-persistent';
   private _context: PwContext | null = null;

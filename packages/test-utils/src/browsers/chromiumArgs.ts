@@ -14,6 +14,7 @@ export const CHROMIUM_ARGS: readonly string[] = [
   '--disable-sync',
 ];
 
+/** The Chromium switches of which only the last one counts (see {@link mergeChromiumFeatureArgs}). */
 export const FEATURE_SWITCHES = [
   '--enable-features',
   '--disable-features',

@@ -6,6 +6,7 @@ import {sleep} from './processes';
 import {SessionImpl} from './SessionImpl';
 import type {FirefoxSession, StopWorkersOptions} from './session';
 
+/** The {@link FirefoxSession}. */
 export class FirefoxImpl extends SessionImpl implements FirefoxSession {
   declare readonly name: 'firefox';
   private _browser: PptrBrowser | null = null;

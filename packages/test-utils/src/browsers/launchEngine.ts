@@ -14,7 +14,7 @@ import type {
 import {WebKitImpl} from './webkit';
 
 /**
- * Launches one engine with a blank page (see the module comment for the
+ * Launches one engine with a blank page (see `index.ts` for the
  * engine table and measured launch times). Throws, telling to run
  * `bash scripts/install-browsers.sh`, when a binary is missing.
  */

@@ -5,6 +5,7 @@
  */
 import type {EngineName, JSONable, PageFunction} from './session';
 
+/** Copies the page's console calls into `window.__tuConsole` (WebKit: its driver shows no console). */
 export const CONSOLE_HOOK = `(() => {
   if (window.__tuConsole) return;
   const buf = (window.__tuConsole = []);
@@ -46,6 +47,7 @@ ${src}
 })()`;
 }
 
+/** What a wrapped script resolves with in the page. */
 export interface WrappedResult {
   ok: boolean;
   json?: string | null;
@@ -56,7 +58,7 @@ export interface WrappedResult {
   console?: string[];
 }
 
-export const BUILTIN_ERRORS: Record<string, new (m: string) => Error> = {
+const BUILTIN_ERRORS: Record<string, new (m: string) => Error> = {
   TypeError,
   RangeError,
   SyntaxError,
@@ -73,6 +75,7 @@ export interface PageError extends Error {
   engine: EngineName;
 }
 
+/** The page's error as a {@link PageError} of the same built-in class when there is one. */
 export function toPageError(r: WrappedResult, engine: EngineName): PageError {
   const name = r.name ?? 'Error';
   const Ctor = BUILTIN_ERRORS[name] ?? Error;

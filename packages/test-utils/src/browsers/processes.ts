@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 
-export function readPpid(pid: number): number | undefined {
+function readPpid(pid: number): number | undefined {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -15,13 +15,14 @@ export function readPpid(pid: number): number | undefined {
   }
 }
 
-export function allPids(): number[] {
+function allPids(): number[] {
   return fs
     .readdirSync('/proc')
     .filter((d) => /^\d+$/.test(d))
     .map(Number);
 }
 
+/** The direct children of `ppid`. */
 export function childrenOf(ppid: number): number[] {
   return allPids().filter((p) => readPpid(p) === ppid);
 }
@@ -49,6 +50,7 @@ export function processTree(pid: number): number[] {
   return out;
 }
 
+/** Whether `pid` exists and is not a zombie. */
 export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -83,6 +85,7 @@ export function killTreesSync(roots: number[]): void {
   }
 }
 
+/** Resolves true once none of `pids` is alive, false after `ms`. */
 export async function waitDead(pids: number[], ms: number): Promise<boolean> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
@@ -92,10 +95,12 @@ export async function waitDead(pids: number[], ms: number): Promise<boolean> {
   return !pids.some(alive);
 }
 
+/** Resolves after `ms`. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
+/** A TCP port free on 127.0.0.1 now. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();

@@ -10,6 +10,7 @@ import {SessionImpl} from './SessionImpl';
 import type {StopWorkersOptions, WebKitSession} from './session';
 import {startXvfb} from './xvfb';
 
+/** The {@link WebKitSession}. */
 export class WebKitImpl extends SessionImpl implements WebKitSession {
   declare readonly name: 'webkit';
   private _driver: WebDriver | null = null;

@@ -1,7 +1,7 @@
 /** `Content-Type` by file extension. */
 import * as path from 'node:path';
 
-export const CONTENT_TYPES: Record<string, string> = {
+const CONTENT_TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8',
   '.html': 'text/html; charset=utf-8',

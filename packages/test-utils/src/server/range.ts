@@ -5,6 +5,7 @@ export function headerValue(v: string | string[] | undefined): string | undefine
   return Array.isArray(v) ? v.join(', ') : v;
 }
 
+/** A satisfiable range, `unsatisfiable` (416), or null: ignore the header. */
 export type ParsedRange = {start: number; end: number} | 'unsatisfiable' | null;
 
 /** Parses a single-range `Range` header against `size`; null = ignore the header. */
