@@ -248,19 +248,19 @@ export async function buildWay2(dir: string, tarballs: Tarballs): Promise<Site> 
     dir,
     tarballs,
   );
-  return buildWithScript(dir, tarballs, 'way2-generate-sw');
+  return buildWithScript(dir, tarballs, docBlock('README.md', 'way2-generate-sw'));
 }
 
 /** README way 2's backgroundFetchPlugin() two-liner in a plain workbox-build script (in the way 2 app). */
 export async function buildTwoLiner(dir: string, tarballs: Tarballs): Promise<Site> {
   mkdirSync(dir, {recursive: true});
-  return buildWithScript(dir, tarballs, 'way2-two-liner');
+  return buildWithScript(dir, tarballs, docBlock('README.md', 'way2-two-liner'));
 }
 
-/** Way 1's page bundled into dist/, then README block `blockId` as build-sw.js, run with node. */
-async function buildWithScript(dir: string, tarballs: Tarballs, blockId: string): Promise<Site> {
+/** Way 1's page bundled into dist/, then `script` (a README block) as build-sw.js, run with node. */
+async function buildWithScript(dir: string, tarballs: Tarballs, script: string): Promise<Site> {
   await bundleWay1Page(dir, 'dist', tarballs);
-  write(join(dir, 'build-sw.js'), docBlock('README.md', blockId));
+  write(join(dir, 'build-sw.js'), script);
   await sh('node build-sw.js', dir);
   return talkSite(join(dir, 'dist'));
 }
