@@ -7,7 +7,7 @@
     tsconfig.json                             Node: tests, test-utils, scripts, example tests (+ DOM for page.evaluate)
     packages/workbox-background-fetch/test/unit     Node + WebWorker: the runtime's unit tests
     packages/workbox-background-fetch-window/test/unit  Node + DOM: the page package's unit tests
-    packages/workbox-background-fetch/test/browser/fixtures   WebWorker: the suites' service workers
+    packages/workbox-background-fetch/test/browser/support/workers   WebWorker: the suites' service workers
     bench, bench/fixtures, bench/fixtures/tsconfig.page.json  Node driver, worker, page
     examples, examples/tsconfig.worker.json   the examples' pages (DOM) and workers (WebWorker)
 
@@ -26,7 +26,7 @@ const runs = [
   ['-p', 'tsconfig.json'],
   ['-p', 'packages/workbox-background-fetch/test/unit'],
   ['-p', 'packages/workbox-background-fetch-window/test/unit'],
-  ['-p', 'packages/workbox-background-fetch/test/browser/fixtures'],
+  ['-p', 'packages/workbox-background-fetch/test/browser/support/workers'],
   ['-p', 'bench'],
   ['-p', 'bench/fixtures'],
   ['-p', 'bench/fixtures/tsconfig.page.json'],

@@ -177,6 +177,18 @@ function newApp(dir: string, extra: Record<string, unknown> = {}): void {
   );
 }
 
+/** The talk app of ways 1 and 2 (and examples/vite) served from `root`: the README's page and file. */
+function talkSite(root: string, readyFlag = false): Site {
+  return {
+    root,
+    media: '/media/talk-1.mp4',
+    cacheName: 'media',
+    start: 'click',
+    readyFlag,
+    videoOnSuccess: true,
+  };
+}
+
 /** Way 1's page HTML, given inline in the README. */
 const way1Html = () => inlineCodeAfter('README.md', '`public/index.html`: ');
 
@@ -203,14 +215,7 @@ export async function buildWay1(
   write(join(dir, 'src/page.js'), docBlock('README.md', 'way1-page'));
   write(join(dir, 'public/index.html'), way1Html());
   await runShellBlock(docBlock('README.md', 'way1-bundle'), dir, tarballs);
-  return {
-    root: join(dir, 'public'),
-    media: '/media/talk-1.mp4',
-    cacheName: 'media',
-    start: 'click',
-    readyFlag: false,
-    videoOnSuccess: true,
-  };
+  return talkSite(join(dir, 'public'));
 }
 
 /** The pinned app's install: way 1's command with workbox 7.3.0. */
@@ -243,33 +248,21 @@ export async function buildWay2(dir: string, tarballs: Tarballs): Promise<Site> 
     dir,
     tarballs,
   );
-  await bundleWay1Page(dir, 'dist', tarballs);
-  write(join(dir, 'build-sw.js'), docBlock('README.md', 'way2-generate-sw'));
-  await sh('node build-sw.js', dir);
-  return {
-    root: join(dir, 'dist'),
-    media: '/media/talk-1.mp4',
-    cacheName: 'media',
-    start: 'click',
-    readyFlag: false,
-    videoOnSuccess: true,
-  };
+  return buildWithScript(dir, tarballs, docBlock('README.md', 'way2-generate-sw'));
 }
 
 /** README way 2's backgroundFetchPlugin() two-liner in a plain workbox-build script (in the way 2 app). */
 export async function buildTwoLiner(dir: string, tarballs: Tarballs): Promise<Site> {
   mkdirSync(dir, {recursive: true});
+  return buildWithScript(dir, tarballs, docBlock('README.md', 'way2-two-liner'));
+}
+
+/** Way 1's page bundled into dist/, then `script` (a README block) as build-sw.js, run with node. */
+async function buildWithScript(dir: string, tarballs: Tarballs, script: string): Promise<Site> {
   await bundleWay1Page(dir, 'dist', tarballs);
-  write(join(dir, 'build-sw.js'), docBlock('README.md', 'way2-two-liner'));
+  write(join(dir, 'build-sw.js'), script);
   await sh('node build-sw.js', dir);
-  return {
-    root: join(dir, 'dist'),
-    media: '/media/talk-1.mp4',
-    cacheName: 'media',
-    start: 'click',
-    readyFlag: false,
-    videoOnSuccess: true,
-  };
+  return talkSite(join(dir, 'dist'));
 }
 
 /** README way 3: the CLI's init → copyLibraries → generateSW, and the plain-script page. */
@@ -317,15 +310,10 @@ export async function buildVite(
     }
     renameSync(join(dir, 'dist'), join(dir, outputs[i]));
   });
-  const site = (root: string): Site => ({
-    root: join(dir, root),
-    media: '/media/talk-1.mp4',
-    cacheName: 'media',
-    start: 'click',
-    readyFlag: true,
-    videoOnSuccess: true,
-  });
-  return {injectManifest: site(outputs[0]), generateSW: site(outputs[1])};
+  return {
+    injectManifest: talkSite(join(dir, outputs[0]), true),
+    generateSW: talkSite(join(dir, outputs[1]), true),
+  };
 }
 
 /**

@@ -1,27 +1,31 @@
 /*
   The examples serve files with the project's own test server
-  (packages/test-utils/src/server.ts: Range, If-Range, strong ETags, a global
+  (packages/test-utils/src/server/: Range, If-Range, strong ETags, a global
   throttle, "offline" that destroys every socket, a request log). It is
   TypeScript, so it is compiled once with esbuild into build/ and imported
-  from there; the compiled file is rebuilt whenever the source is newer.
+  from there; the compiled file is rebuilt whenever a source file is newer.
 */
-import {existsSync, statSync} from 'node:fs';
+import {existsSync, readdirSync, statSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 import * as esbuild from 'esbuild';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = join(here, '..', '..', '..');
-const source = join(repoRoot, 'packages', 'test-utils', 'src', 'server.ts');
+const sourceDir = join(repoRoot, 'packages', 'test-utils', 'src', 'server');
+const source = join(sourceDir, 'index.ts');
 const compiled = join(here, '..', 'build', 'test-server.mjs');
 
 /**
  * Imports `startTestServer` and friends from packages/test-utils.
  *
- * @returns {Promise<typeof import('../../../packages/test-utils/src/server')>}
+ * @returns {Promise<typeof import('../../../packages/test-utils/src/server/index')>}
  */
 export async function loadTestServer() {
-  const stale = !existsSync(compiled) || statSync(compiled).mtimeMs < statSync(source).mtimeMs;
+  const newestSource = Math.max(
+    ...readdirSync(sourceDir).map((name) => statSync(join(sourceDir, name)).mtimeMs),
+  );
+  const stale = !existsSync(compiled) || statSync(compiled).mtimeMs < newestSource;
   if (stale) {
     await esbuild.build({
       entryPoints: [source],

@@ -96,7 +96,7 @@ describe.each(ENGINE_NAMES)('%s', (name: EngineName) => {
 
   beforeAll(async () => {
     s = await launchEngine(name, {shortWorkerLifetime: true});
-    // Launch times are in the JSDoc of browsers.ts; print them for reference.
+    // Launch times are in the JSDoc of src/browsers/index.ts; print them for reference.
     console.log(`${name}: launched in ${s.launchMs} ms`);
   }, 120_000);
 

@@ -15,8 +15,8 @@ import {
   startTestServer,
 } from '@workbox-background-fetch/test-utils';
 import type {EngineName, EngineSession, TestServer} from '@workbox-background-fetch/test-utils';
-import {assertBuilt, buildSite, wav, windowIifeDir} from './helpers/build-site';
-import type {Way} from './helpers/build-site';
+import {assertBuilt, buildSite, wav, windowIifeDir} from './support/build-site';
+import type {Way} from './support/build-site';
 
 jest.setTimeout(120_000);
 

@@ -12,7 +12,7 @@ import type {EngineSession, TestServer} from '@workbox-background-fetch/test-uti
 jest.setTimeout(90_000);
 
 const repo = join(__dirname, '..', '..', '..', '..');
-const site = join(repo, 'packages/workbox-background-fetch/test/browser/fixtures/site');
+const site = join(repo, 'packages/workbox-background-fetch/test/browser/support/site');
 const windowIife = join(repo, 'packages/workbox-background-fetch-window/dist/iife');
 const RUNTIME = 'workbox-background-fetch-v0.1.0/workbox-background-fetch.prod.js';
 

@@ -8,9 +8,7 @@
     package (what a symlinked install or a pinned workbox version gives):
     the queue cannot see the app's routes, and says so.
 */
-import * as esbuild from 'esbuild';
-import {cpSync, mkdtempSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {cpSync} from 'node:fs';
 import {join} from 'node:path';
 import {
   closeAllEngines,
@@ -20,45 +18,40 @@ import {
   startTestServer,
 } from '@workbox-background-fetch/test-utils';
 import type {ChromiumSession, TestServer} from '@workbox-background-fetch/test-utils';
-import {serveTestSite} from './helpers/buildTestSite';
+import {serveSite} from './support/serveSite';
 
 jest.setTimeout(120_000);
 
 const repo = join(__dirname, '..', '..', '..', '..');
-const fixtures = join(__dirname, 'fixtures');
-const windowIife = join(repo, 'packages/workbox-background-fetch-window/dist/iife');
 const EPISODE = generateBytes(256 * 1024, 'dev-warnings');
 
 /** The test site, its worker's own `workbox-routing` imports resolved to a copy of the package. */
-async function serveTwoCopiesSite(server: TestServer): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'wbf-two-routings-'));
-  cpSync(join(fixtures, 'site'), dir, {recursive: true});
-  const copy = join(dir, 'second-copy', 'workbox-routing');
-  cpSync(join(repo, 'node_modules', 'workbox-routing'), copy, {
-    recursive: true,
-    filter: (source) => !source.endsWith('tsconfig.json'), // it extends a file outside the package
+function serveTwoCopiesSite(server: TestServer): Promise<string> {
+  return serveSite(server, {
+    worker: 'routes',
+    buildOptions: (dir) => {
+      const copy = join(dir, 'second-copy', 'workbox-routing');
+      cpSync(join(repo, 'node_modules', 'workbox-routing'), copy, {
+        recursive: true,
+        filter: (source) => !source.endsWith('tsconfig.json'), // it extends a file outside the package
+      });
+      return {
+        nodePaths: [join(repo, 'node_modules')],
+        plugins: [
+          {
+            name: 'second-workbox-routing',
+            setup(build) {
+              build.onResolve({filter: /^workbox-routing$/}, (args) =>
+                args.importer.endsWith(join('workers', 'routes.ts'))
+                  ? {path: join(copy, 'index.mjs')}
+                  : undefined,
+              );
+            },
+          },
+        ],
+      };
+    },
   });
-  await esbuild.build({
-    entryPoints: [join(fixtures, 'test-worker.ts')],
-    bundle: true,
-    format: 'iife',
-    outfile: join(dir, 'sw.js'),
-    define: {'process.env.NODE_ENV': '"development"', TEST_QUEUE_OPTIONS: '{}'},
-    nodePaths: [join(repo, 'node_modules')],
-    plugins: [
-      {
-        name: 'second-workbox-routing',
-        setup(build) {
-          build.onResolve({filter: /^workbox-routing$/}, (args) =>
-            args.importer.endsWith('test-worker.ts') ? {path: join(copy, 'index.mjs')} : undefined,
-          );
-        },
-      },
-    ],
-    logLevel: 'warning',
-  });
-  server.serveDir('/lib/', windowIife);
-  server.serveDir('/', dir);
 }
 
 describe('development warnings of the worker (Chromium)', () => {
@@ -68,12 +61,12 @@ describe('development warnings of the worker (Chromium)', () => {
 
   const download = async (server: TestServer, id: string, path: string) => {
     await browser.goto(server.url('/index.html'));
-    await browser.evaluate('() => testHelpers.registerWorker("/sw.js")');
+    await browser.evaluate('() => fb.registerWorker("/sw.js")');
     await browser.evaluate(
-      `() => testHelpers.startJob('episodes', ${JSON.stringify(id)}, [${JSON.stringify(path)}])`,
+      `() => fb.startJob('episodes', ${JSON.stringify(id)}, [${JSON.stringify(path)}])`,
     );
     return browser.waitFor<{result: string}>(
-      `(id) => window.jobs && window.jobs[id] && window.jobs[id].result && window.jobs[id]`,
+      `(id) => fb.jobs && fb.jobs[id] && fb.jobs[id].result && fb.jobs[id]`,
       {args: [id], timeout: 60_000, interval: 250},
     );
   };
@@ -87,7 +80,7 @@ describe('development warnings of the worker (Chromium)', () => {
       server.addFile('/media/ep.bin', EPISODE, {contentType: 'audio/mpeg'});
       server.addFile('/media/small.bin', generateBytes(1024, 'small'), {contentType: 'audio/mpeg'});
     }
-    await serveTestSite(single);
+    await serveSite(single, {worker: 'routes'});
     await serveTwoCopiesSite(double);
     browser = await launchEngine('chromium');
   });
@@ -118,11 +111,11 @@ describe('development warnings of the worker (Chromium)', () => {
     // The symptom the warning explains: the file is not in the route's cache.
     const url = double.url('/media/ep.bin');
     expect(
-      await browser.evaluate(`() => testHelpers.cachedHash('media-route', ${JSON.stringify(url)})`),
+      await browser.evaluate(`() => fb.hash('media-route', ${JSON.stringify(url)})`),
     ).toBeNull();
     expect(
       await browser.evaluate(
-        `() => testHelpers.cachedHash('workbox-background-fetch-episodes', ${JSON.stringify(url)})`,
+        `() => fb.hash('workbox-background-fetch-episodes', ${JSON.stringify(url)})`,
       ),
     ).toBe(sha256(EPISODE));
     const warnings = workerWarnings().join('\n');

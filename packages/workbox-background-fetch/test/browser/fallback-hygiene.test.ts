@@ -26,8 +26,8 @@ import type {
   StorageInventory,
   TestServer,
 } from '@workbox-background-fetch/test-utils';
-import {serveFallbackSite} from './fixtures/fallback/serveFallbackSite';
-import {waitForJobEnd} from './helpers/waitForJobEnd';
+import {serveSite} from './support/serveSite';
+import {waitForJobEnd} from './support/waitForJobEnd';
 
 jest.setTimeout(90_000);
 
@@ -35,7 +35,7 @@ const KiB = 1024;
 const MiB = 1024 * KiB;
 const CHUNK = 256 * KiB;
 const RECORDS = 'cache:workbox-background-fetch-dl';
-const EVENTS = 'cache:fallback-test-events';
+const EVENTS = 'cache:test-events';
 const JOBS = 'idb:workbox-background-fetch/jobs';
 /** The download library's store: one entry per successful job. */
 const LIBRARY = 'idb:workbox-background-fetch-library/entries';
@@ -181,7 +181,10 @@ describe.each(ENGINES)('fallback storage hygiene, concurrency and quota on %s', 
 
   beforeAll(async () => {
     server = await startTestServer();
-    await serveFallbackSite(server, {forceFallback: true, fallback: OPTIONS});
+    await serveSite(server, {
+      worker: 'fallback',
+      options: {forceFallback: true, fallback: OPTIONS},
+    });
     browser = await launchEngine(engine, {
       // A fresh profile whose origins get 20 MiB each.
       prefs: {'dom.quotaManager.temporaryStorage.fixedLimit': FIREFOX_LIMIT_KIB},

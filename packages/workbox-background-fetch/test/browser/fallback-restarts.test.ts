@@ -12,8 +12,8 @@ import {
   startTestServer,
 } from '@workbox-background-fetch/test-utils';
 import type {EngineName, EngineSession, TestServer} from '@workbox-background-fetch/test-utils';
-import {serveFallbackSite} from './fixtures/fallback/serveFallbackSite';
-import {expectOnlyRecordsAndEvents} from './helpers/expectOnlyRecordsAndEvents';
+import {serveSite} from './support/serveSite';
+import {expectOnlyRecordsAndEvents} from './support/expectOnlyRecordsAndEvents';
 
 jest.setTimeout(120_000);
 
@@ -69,7 +69,10 @@ describe.each(ENGINES)('fallback downloads across worker stops on %s', (engine) 
 
   beforeAll(async () => {
     server = await startTestServer();
-    await serveFallbackSite(server, {forceFallback: true, fallback: OPTIONS});
+    await serveSite(server, {
+      worker: 'fallback',
+      options: {forceFallback: true, fallback: OPTIONS},
+    });
     // Firefox stops workers only with short idle timeouts, which also stop
     // busy ones after ~3 s: a download there is cut by stops on its own.
     browser = await session(server, engine as EngineName, engine === 'firefox');
@@ -152,7 +155,10 @@ describe.each(
 
   beforeAll(async () => {
     server = await startTestServer();
-    await serveFallbackSite(server, {forceFallback: true, fallback: OPTIONS});
+    await serveSite(server, {
+      worker: 'fallback',
+      options: {forceFallback: true, fallback: OPTIONS},
+    });
     browser = await session(server, engine as EngineName);
   });
 

@@ -12,8 +12,8 @@ import {
   startTestServer,
 } from '@workbox-background-fetch/test-utils';
 import type {EngineSession, TestServer} from '@workbox-background-fetch/test-utils';
-import {serveFallbackSite} from './fixtures/fallback/serveFallbackSite';
-import {expectOnlyRecordsAndEvents} from './helpers/expectOnlyRecordsAndEvents';
+import {serveSite} from './support/serveSite';
+import {expectOnlyRecordsAndEvents} from './support/expectOnlyRecordsAndEvents';
 
 jest.setTimeout(90_000);
 
@@ -24,7 +24,7 @@ describe('WebKitGTK with --features=+BackgroundFetchAPI', () => {
 
   beforeAll(async () => {
     server = await startTestServer();
-    await serveFallbackSite(server, {fallback: {chunkSize: 256 * 1024}});
+    await serveSite(server, {worker: 'fallback', options: {fallback: {chunkSize: 256 * 1024}}});
     browser = await launchEngine('webkit', {args: ['--features=+BackgroundFetchAPI']});
     await browser.goto(server.url('/index.html'));
     await browser.evaluate('() => fb.registerWorker()');

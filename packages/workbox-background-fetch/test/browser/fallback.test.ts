@@ -23,8 +23,8 @@ import type {
   StorageInventory,
   TestServer,
 } from '@workbox-background-fetch/test-utils';
-import {serveFallbackSite} from './fixtures/fallback/serveFallbackSite';
-import {waitForJobEnd} from './helpers/waitForJobEnd';
+import {serveSite} from './support/serveSite';
+import {waitForJobEnd} from './support/waitForJobEnd';
 
 jest.setTimeout(90_000);
 
@@ -123,7 +123,7 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
     expect(await leftovers()).toEqual(nothingLeft);
     const expected: StorageInventory = {};
     if (records) expected[`cache:${RECORDS_CACHE}`] = records;
-    if (events) expected['cache:fallback-test-events'] = events;
+    if (events) expected['cache:test-events'] = events;
     if (entries) expected[LIBRARY_ENTRIES] = entries;
     expect(storageChange(before, await storageInventory(browser))).toEqual(expected);
   };
@@ -152,7 +152,10 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
 
   beforeAll(async () => {
     server = await startTestServer();
-    await serveFallbackSite(server, {forceFallback: true, fallback: OPTIONS});
+    await serveSite(server, {
+      worker: 'fallback',
+      options: {forceFallback: true, fallback: OPTIONS},
+    });
     browser = await launchEngine(engine, {grantNotificationsFor: server.origin});
     await browser.goto(server.url('/index.html'));
     await page('() => fb.registerWorker()');

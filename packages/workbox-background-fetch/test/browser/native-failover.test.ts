@@ -14,7 +14,7 @@ import {
   startTestServer,
 } from '@workbox-background-fetch/test-utils';
 import type {ChromiumSession, TestServer} from '@workbox-background-fetch/test-utils';
-import {serveTestSite} from './helpers/buildTestSite';
+import {serveSite} from './support/serveSite';
 
 jest.setTimeout(120_000);
 
@@ -31,17 +31,17 @@ function pageTools(getBrowser: () => ChromiumSession) {
   const page = <T>(fn: string, ...args: unknown[]) =>
     getBrowser().evaluate<T>(fn, ...(args as never[]));
   const endEvents = async (id: string) =>
-    (await page<WorkerEvent[]>('() => testHelpers.workerEvents()')).filter(
+    (await page<WorkerEvent[]>('() => fb.events()')).filter(
       (e) => e.id === id && ['success', 'fail', 'abort'].includes(e.type),
     );
   const waitForWorkerEvent = (id: string, type: string, timeout = 90_000) =>
     getBrowser().waitFor<WorkerEvent>(
-      `async ([id, type]) => (await testHelpers.workerEvents()).find((e) => e.id === id && e.type === type)`,
+      `async ([id, type]) => (await fb.events()).find((e) => e.id === id && e.type === type)`,
       {args: [[id, type]], timeout, interval: 250},
     );
   const waitForEnd = (id: string, timeout = 90_000) =>
     getBrowser().waitFor<WorkerEvent>(
-      `async (id) => (await testHelpers.workerEvents()).find((e) => e.id === id && ['success', 'fail', 'abort'].includes(e.type))`,
+      `async (id) => (await fb.events()).find((e) => e.id === id && ['success', 'fail', 'abort'].includes(e.type))`,
       {args: [id], timeout, interval: 250},
     );
   const waitForPageResult = (id: string, timeout = 90_000) =>
@@ -50,10 +50,11 @@ function pageTools(getBrowser: () => ChromiumSession) {
       failureReason: string;
       backend: string;
       downloaded: number;
-    }>(
-      `(id) => window.jobs[id].result && {...window.jobs[id], backend: window.registrations[id].backend}`,
-      {args: [id], timeout, interval: 250},
-    );
+    }>(`(id) => fb.jobs[id].result && {...fb.jobs[id], backend: fb.registrations[id].backend}`, {
+      args: [id],
+      timeout,
+      interval: 250,
+    });
   return {page, endEvents, waitForWorkerEvent, waitForEnd, waitForPageResult};
 }
 
@@ -74,7 +75,7 @@ async function expectProgressAfterReload(
   server.addFile(url, body);
   server.throttle(512 * 1024);
   try {
-    await browser.evaluate(`(id, url) => testHelpers.startJob('episodes', id, [url], {})`, id, url);
+    await browser.evaluate(`(id, url) => fb.startJob('episodes', id, [url], {})`, id, url);
     await server.waitForRequest((r) => r.path === url && r.bytesSent > 64 * 1024, {
       timeout: 60_000,
     });
@@ -106,9 +107,7 @@ async function expectProgressAfterReload(
   } finally {
     server.throttle(null);
   }
-  expect(await browser.evaluate('(url) => testHelpers.cachedHash("media-route", url)', url)).toBe(
-    sha256(body),
-  );
+  expect(await browser.evaluate('(url) => fb.hash("media-route", url)', url)).toBe(sha256(body));
 }
 
 describe('native failures taken over by the fallback (chromium, incognito-like)', () => {
@@ -120,10 +119,10 @@ describe('native failures taken over by the fallback (chromium, incognito-like)'
 
   beforeAll(async () => {
     server = await startTestServer();
-    await serveTestSite(server);
+    await serveSite(server, {worker: 'routes'});
     browser = await launchEngine('chromium');
     await browser.goto(server.url('/index.html'));
-    await page('() => testHelpers.registerWorker("/sw.js")');
+    await page('() => fb.registerWorker("/sw.js")');
   });
 
   afterAll(async () => {
@@ -137,9 +136,7 @@ describe('native failures taken over by the fallback (chromium, incognito-like)'
   async function expectTakenOver(id: string, url: string, body: Buffer): Promise<void> {
     const event = await waitForEnd(id);
     expect(event).toMatchObject({type: 'success', result: 'success', backend: 'fallback'});
-    expect(await page(`(url) => testHelpers.cachedHash("media-route", url)`, url)).toBe(
-      sha256(body),
-    );
+    expect(await page(`(url) => fb.hash("media-route", url)`, url)).toBe(sha256(body));
     // The page's registration followed the fallback to the end.
     const pageJob = await waitForPageResult(id);
     expect(pageJob).toMatchObject({
@@ -156,7 +153,7 @@ describe('native failures taken over by the fallback (chromium, incognito-like)'
     server.addFile('/media/drop-cl.bin', body);
     server.fault('/media/drop-cl.bin', {cutAfterBytes: 256 * 1024, times: 1});
     const started = await page<{backend: string}>(
-      `() => testHelpers.startJob('episodes', 'drop-cl', ['/media/drop-cl.bin'], {title: 'Dropped'})`,
+      `() => fb.startJob('episodes', 'drop-cl', ['/media/drop-cl.bin'], {title: 'Dropped'})`,
     );
     expect(started.backend).toBe('native');
     await expectTakenOver('drop-cl', '/media/drop-cl.bin', body);
@@ -174,9 +171,7 @@ describe('native failures taken over by the fallback (chromium, incognito-like)'
       cutAfterBytes: 200 * 1024,
       times: 1,
     });
-    await page(
-      `() => testHelpers.startJob('episodes', 'drop-chunked', ['/media/drop-chunked.bin'], {})`,
-    );
+    await page(`() => fb.startJob('episodes', 'drop-chunked', ['/media/drop-chunked.bin'], {})`);
     await expectTakenOver('drop-chunked', '/media/drop-chunked.bin', body);
   });
 
@@ -187,9 +182,7 @@ describe('native failures taken over by the fallback (chromium, incognito-like)'
     );
     server.addFile('/media/level.json.bin', level, {gzip: true, contentType: 'application/json'});
     server.fault('/media/level.json.bin', {cutAfterBytes: 16 * 1024, times: 1});
-    await page(
-      `() => testHelpers.startJob('episodes', 'drop-gzip', ['/media/level.json.bin'], {})`,
-    );
+    await page(`() => fb.startJob('episodes', 'drop-gzip', ['/media/level.json.bin'], {})`);
     await expectTakenOver('drop-gzip', '/media/level.json.bin', level);
     // The native request really was gzip-encoded and cut.
     const first = server.requests.find((r) => r.path === '/media/level.json.bin')!;
@@ -203,8 +196,8 @@ describe('native failures taken over by the fallback (chromium, incognito-like)'
     const port = later.port;
     await later.close();
     const url = `http://127.0.0.1:${port}/media/refused.bin`;
-    await page(`(url) => testHelpers.startJob('episodes', 'refused', [url], {})`, url);
-    await browser.waitFor(`() => window.registrations['refused'].backend === 'fallback'`, {
+    await page(`(url) => fb.startJob('episodes', 'refused', [url], {})`, url);
+    await browser.waitFor(`() => fb.registrations['refused'].backend === 'fallback'`, {
       timeout: 60_000,
     });
     const body = generateBytes(512 * 1024, 'refused');
@@ -213,9 +206,7 @@ describe('native failures taken over by the fallback (chromium, incognito-like)'
       revived.addFile('/media/refused.bin', body);
       const event = await waitForEnd('refused');
       expect(event).toMatchObject({type: 'success', backend: 'fallback'});
-      expect(await page(`(url) => testHelpers.cachedHash("media-route", url)`, url)).toBe(
-        sha256(body),
-      );
+      expect(await page(`(url) => fb.hash("media-route", url)`, url)).toBe(sha256(body));
       expect(await waitForPageResult('refused')).toMatchObject({
         result: 'success',
         backend: 'fallback',
@@ -230,14 +221,12 @@ describe('native failures taken over by the fallback (chromium, incognito-like)'
     const body = generateBytes(300 * 1024, 'hold-fallback');
     server.addFile('/media/hold-fallback.bin', body);
     server.fault('/media/hold-fallback.bin', {cutAfterBytes: 64 * 1024, times: 1});
-    await page(
-      `() => testHelpers.startJob('episodes', 'hold-fallback', ['/media/hold-fallback.bin'], {})`,
-    );
+    await page(`() => fb.startJob('episodes', 'hold-fallback', ['/media/hold-fallback.bin'], {})`);
     expect(await waitForWorkerEvent('hold-fallback', 'holding')).toMatchObject({
       backend: 'fallback',
     });
     const read = await page<{count: number; hash: string}>(`async () => {
-      const registration = window.registrations['hold-fallback'];
+      const registration = fb.registrations['hold-fallback'];
       const records = await registration.matchAll();
       const one = await registration.match('/media/hold-fallback.bin');
       const bytes = await (await one.responseReady).arrayBuffer();
@@ -245,7 +234,7 @@ describe('native failures taken over by the fallback (chromium, incognito-like)'
       return {count: records.length, hash: [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')};
     }`);
     expect(read).toEqual({count: 1, hash: sha256(body)});
-    await page(`() => testHelpers.askWorker({test: 'release', id: 'hold-fallback'})`);
+    await page(`() => fb.ask({test: 'release', id: 'hold-fallback'})`);
     expect(await waitForEnd('hold-fallback')).toMatchObject({type: 'success'});
   });
 
@@ -257,7 +246,7 @@ describe('native failures taken over by the fallback (chromium, incognito-like)'
   test('with nativeFailover: false a dropped connection keeps native semantics: fetch-error, nothing cached', async () => {
     const optOut = await startTestServer();
     try {
-      await serveTestSite(optOut, {nativeFailover: false});
+      await serveSite(optOut, {worker: 'routes', options: {nativeFailover: false}});
       const body = generateBytes(512 * 1024, 'opt-out');
       optOut.addFile('/media/opt-out.bin', body);
       optOut.fault('/media/opt-out.bin', {
@@ -266,16 +255,14 @@ describe('native failures taken over by the fallback (chromium, incognito-like)'
         times: 1,
       });
       await browser.goto(optOut.url('/index.html'));
-      await page('() => testHelpers.registerWorker("/sw.js")');
-      await page(`() => testHelpers.startJob('episodes', 'opt-out', ['/media/opt-out.bin'], {})`);
+      await page('() => fb.registerWorker("/sw.js")');
+      await page(`() => fb.startJob('episodes', 'opt-out', ['/media/opt-out.bin'], {})`);
       expect(await waitForEnd('opt-out')).toMatchObject({
         type: 'fail',
         failureReason: 'fetch-error',
         backend: 'native',
       });
-      expect(
-        await page('() => testHelpers.cachedHash("media-route", "/media/opt-out.bin")'),
-      ).toBeNull();
+      expect(await page('() => fb.hash("media-route", "/media/opt-out.bin")')).toBeNull();
       expect(await waitForPageResult('opt-out')).toMatchObject({
         result: 'failure',
         failureReason: 'fetch-error',
@@ -296,10 +283,10 @@ describe('native jobs in a Chromium profile (chromium-persistent)', () => {
 
   beforeAll(async () => {
     server = await startTestServer();
-    await serveTestSite(server);
+    await serveSite(server, {worker: 'routes'});
     browser = await launchEngine('chromium-persistent');
     await browser.goto(server.url('/index.html'));
-    await page('() => testHelpers.registerWorker("/sw.js")');
+    await page('() => fb.registerWorker("/sw.js")');
   });
 
   afterAll(async () => {
@@ -320,28 +307,26 @@ describe('native jobs in a Chromium profile (chromium-persistent)', () => {
     server.addFile('/media/persistent-drop.bin', body);
     server.fault('/media/persistent-drop.bin', {cutAfterBytes: 256 * 1024, times: 1});
     await page(
-      `() => testHelpers.startJob('episodes', 'persistent-drop', ['/media/persistent-drop.bin'], {})`,
+      `() => fb.startJob('episodes', 'persistent-drop', ['/media/persistent-drop.bin'], {})`,
     );
     expect(await waitForEnd('persistent-drop')).toMatchObject({type: 'success', backend: 'native'});
-    expect(
-      await page('() => testHelpers.cachedHash("media-route", "/media/persistent-drop.bin")'),
-    ).toBe(sha256(body));
+    expect(await page('() => fb.hash("media-route", "/media/persistent-drop.bin")')).toBe(
+      sha256(body),
+    );
   });
 
   test('records of a native job are readable from the page while it settles', async () => {
     const body = generateBytes(200 * 1024, 'hold-native');
     server.addFile('/media/hold-native.bin', body);
-    await page(
-      `() => testHelpers.startJob('episodes', 'hold-native', ['/media/hold-native.bin'], {})`,
-    );
+    await page(`() => fb.startJob('episodes', 'hold-native', ['/media/hold-native.bin'], {})`);
     expect(await waitForWorkerEvent('hold-native', 'holding')).toMatchObject({backend: 'native'});
     const hash = await page<string>(`async () => {
-      const one = await window.registrations['hold-native'].match('/media/hold-native.bin');
+      const one = await fb.registrations['hold-native'].match('/media/hold-native.bin');
       const digest = await crypto.subtle.digest('SHA-256', await (await one.responseReady).arrayBuffer());
       return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
     }`);
     expect(hash).toBe(sha256(body));
-    await page(`() => testHelpers.askWorker({test: 'release', id: 'hold-native'})`);
+    await page(`() => fb.ask({test: 'release', id: 'hold-native'})`);
     expect(await waitForEnd('hold-native')).toMatchObject({type: 'success'});
     expect((await waitForPageResult('hold-native')).result).toBe('success');
   });

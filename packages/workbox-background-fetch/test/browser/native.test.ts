@@ -13,7 +13,7 @@ import {
   startTestServer,
 } from '@workbox-background-fetch/test-utils';
 import type {ChromiumSession, TestServer} from '@workbox-background-fetch/test-utils';
-import {serveTestSite} from './helpers/buildTestSite';
+import {serveSite} from './support/serveSite';
 
 jest.setTimeout(120_000);
 
@@ -38,15 +38,15 @@ describe.each(['chromium', 'chromium-persistent'] as const)(
 
     const page = <T>(fn: string, ...args: unknown[]) =>
       browser.evaluate<T>(fn, ...(args as never[]));
-    const workerEvents = () => page<WorkerEvent[]>('() => testHelpers.workerEvents()');
+    const workerEvents = () => page<WorkerEvent[]>('() => fb.events()');
     const waitForWorkerEvent = (id: string, timeout = 60_000) =>
       browser.waitFor<WorkerEvent>(
-        `async (id) => (await testHelpers.workerEvents()).find((e) => e.id === id && e.type !== 'started-in-worker' && e.type !== 'dispatched')`,
+        `async (id) => (await fb.events()).find((e) => e.id === id && e.type !== 'started-in-worker' && e.type !== 'dispatched')`,
         {args: [id], timeout, interval: 250},
       );
     const waitForPageResult = (id: string, timeout = 60_000) =>
       browser.waitFor<{result: string; failureReason: string; progress: number}>(
-        `(id) => window.jobs && window.jobs[id] && window.jobs[id].result && window.jobs[id]`,
+        `(id) => fb.jobs && fb.jobs[id] && fb.jobs[id].result && fb.jobs[id]`,
         {args: [id], timeout, interval: 250},
       );
 
@@ -55,10 +55,10 @@ describe.each(['chromium', 'chromium-persistent'] as const)(
       server.addFile('/media/ep-5.bin', EPISODE, {contentType: 'audio/mpeg'});
       server.addFile('/media/ep-5-art.png', ART, {contentType: 'image/png'});
       server.addFile('/media/small.bin', generateBytes(64 * 1024, 'small'));
-      await serveTestSite(server);
+      await serveSite(server, {worker: 'routes'});
       browser = await launchEngine(engine, {grantNotificationsFor: server.origin});
       await browser.goto(server.url('/index.html'));
-      await page('() => testHelpers.registerWorker("/sw.js")');
+      await page('() => fb.registerWorker("/sw.js")');
     });
 
     afterAll(async () => {
@@ -70,7 +70,7 @@ describe.each(['chromium', 'chromium-persistent'] as const)(
 
     test('a job started from the page ends in onSuccess with every record cached, bytes equal to the source', async () => {
       const started = await page<{backend: string}>(
-        `() => testHelpers.startJob('episodes', 'ep-5', ['/media/ep-5.bin', '/media/ep-5-art.png'], {title: 'Episode 5', downloadTotal: ${EPISODE.length + ART.length}})`,
+        `() => fb.startJob('episodes', 'ep-5', ['/media/ep-5.bin', '/media/ep-5-art.png'], {title: 'Episode 5', downloadTotal: ${EPISODE.length + ART.length}})`,
       );
       expect(started.backend).toBe('native');
 
@@ -93,13 +93,9 @@ describe.each(['chromium', 'chromium-persistent'] as const)(
       );
 
       // Routed by the CacheFirst route's cacheName; the other one in the queue's default cache.
-      expect(await page('() => testHelpers.cachedHash("media-route", "/media/ep-5.bin")')).toBe(
-        sha256(EPISODE),
-      );
+      expect(await page('() => fb.hash("media-route", "/media/ep-5.bin")')).toBe(sha256(EPISODE));
       expect(
-        await page(
-          '() => testHelpers.cachedHash("workbox-background-fetch-episodes", "/media/ep-5-art.png")',
-        ),
+        await page('() => fb.hash("workbox-background-fetch-episodes", "/media/ep-5-art.png")'),
       ).toBe(sha256(ART));
 
       // Gone from the manager once ended.
@@ -117,7 +113,7 @@ describe.each(['chromium', 'chromium-persistent'] as const)(
 
     test('a 404 among the requests ends in onFail with failureReason bad-status', async () => {
       await page(
-        `() => testHelpers.startJob('episodes', 'missing', ['/media/small.bin', '/media/nope.bin'], {})`,
+        `() => fb.startJob('episodes', 'missing', ['/media/small.bin', '/media/nope.bin'], {})`,
       );
       const event = await waitForWorkerEvent('missing');
       expect(event).toMatchObject({
@@ -131,21 +127,19 @@ describe.each(['chromium', 'chromium-persistent'] as const)(
 
     test('a downloadTotal too small ends in onFail with download-total-exceeded', async () => {
       await page(
-        `() => testHelpers.startJob('episodes', 'too-big', ['/media/ep-5.bin'], {downloadTotal: 1024})`,
+        `() => fb.startJob('episodes', 'too-big', ['/media/ep-5.bin'], {downloadTotal: 1024})`,
       );
       const event = await waitForWorkerEvent('too-big');
       expect(event).toMatchObject({type: 'fail', failureReason: 'download-total-exceeded'});
-      expect(
-        await page('() => testHelpers.cachedHash("media-route", "/media/slow.bin")'),
-      ).toBeNull();
+      expect(await page('() => fb.hash("media-route", "/media/slow.bin")')).toBeNull();
     });
 
     test('abort() of an active job resolves true and ends in onAbort with failureReason aborted', async () => {
       server.addFile('/media/slow.bin', generateBytes(4 * 1024 * 1024, 'slow'));
       server.fault('/media/slow.bin', {hang: true});
-      await page(`() => testHelpers.startJob('episodes', 'aborted', ['/media/slow.bin'], {})`);
+      await page(`() => fb.startJob('episodes', 'aborted', ['/media/slow.bin'], {})`);
       await server.waitForRequest((r) => r.path === '/media/slow.bin');
-      expect(await page(`() => window.registrations['aborted'].abort()`)).toBe(true);
+      expect(await page(`() => fb.registrations['aborted'].abort()`)).toBe(true);
       const event = await waitForWorkerEvent('aborted');
       expect(event).toMatchObject({
         type: 'abort',
@@ -153,13 +147,13 @@ describe.each(['chromium', 'chromium-persistent'] as const)(
         updateUI: 'not called',
       });
       expect((await waitForPageResult('aborted')).failureReason).toBe('aborted');
-      expect(await page(`() => window.registrations['aborted'].abort()`)).toBe(false);
+      expect(await page(`() => fb.registrations['aborted'].abort()`)).toBe(false);
     });
 
     test('bad arguments are refused with a TypeError naming the problem, before Chromium sees them', async () => {
       server.addFile('/media/hold.bin', generateBytes(1024 * 1024, 'hold'));
       server.fault('/media/hold.bin', {hang: true});
-      await page(`() => testHelpers.startJob('episodes', 'held', ['/media/hold.bin'], {})`);
+      await page(`() => fb.startJob('episodes', 'held', ['/media/hold.bin'], {})`);
       const attempt = (args: string) =>
         page<string>(
           `async () => { const m = await workbox.backgroundFetchWindow.backgroundFetchManager({queue: 'episodes'}); try { await m.fetch(${args}); return 'resolved'; } catch (e) { return e.name + ': ' + e.message; } }`,
@@ -179,7 +173,7 @@ describe.each(['chromium', 'chromium-persistent'] as const)(
       );
       // The page is alive (an empty id crashes Chromium's renderer when it reaches it).
       expect(await page('() => 1 + 1')).toBe(2);
-      await page(`() => window.registrations['held'].abort()`);
+      await page(`() => fb.registrations['held'].abort()`);
       await waitForWorkerEvent('held');
     });
 
@@ -188,7 +182,7 @@ describe.each(['chromium', 'chromium-persistent'] as const)(
       server.addFile('/media/stopped.bin', body);
       server.throttle(4 * 1024 * 1024);
       try {
-        await page(`() => testHelpers.startJob('episodes', 'stopped', ['/media/stopped.bin'], {})`);
+        await page(`() => fb.startJob('episodes', 'stopped', ['/media/stopped.bin'], {})`);
         await server.waitForRequest(
           (r) => r.path === '/media/stopped.bin' && r.bytesSent >= 1024 * 1024,
         );
@@ -198,9 +192,7 @@ describe.each(['chromium', 'chromium-persistent'] as const)(
       } finally {
         server.throttle(null);
       }
-      expect(await page('() => testHelpers.cachedHash("media-route", "/media/stopped.bin")')).toBe(
-        sha256(body),
-      );
+      expect(await page('() => fb.hash("media-route", "/media/stopped.bin")')).toBe(sha256(body));
     });
 
     test('a body cut short is never cached short: the browser resumes it (profile) or the fallback takes the job over (incognito)', async () => {
@@ -208,7 +200,7 @@ describe.each(['chromium', 'chromium-persistent'] as const)(
       server.addFile('/media/cut.bin', body);
       // Once: Chromium's Download Service (persistent profile) retries and resumes.
       server.fault('/media/cut.bin', {cutAfterBytes: 300 * 1024, times: 1});
-      await page(`() => testHelpers.startJob('episodes', 'cut', ['/media/cut.bin'], {})`);
+      await page(`() => fb.startJob('episodes', 'cut', ['/media/cut.bin'], {})`);
       const event = await waitForWorkerEvent('cut', 90_000);
       // Incognito-like contexts report the cut as a success with an empty
       // body: the queue must not trust it, and its fallback finishes the job.
@@ -216,19 +208,17 @@ describe.each(['chromium', 'chromium-persistent'] as const)(
         type: 'success',
         backend: engine === 'chromium' ? 'fallback' : 'native',
       });
-      expect(await page('() => testHelpers.cachedHash("media-route", "/media/cut.bin")')).toBe(
-        sha256(body),
-      );
+      expect(await page('() => fb.hash("media-route", "/media/cut.bin")')).toBe(sha256(body));
     });
 
     test('queue.fetch() inside the worker starts the job natively through an open page', async () => {
       const value = await page<{backend: string}>(
-        `() => testHelpers.askWorker({test: 'queue-fetch', id: 'from-worker', urls: ['/media/small.bin'], options: {title: 'From the worker'}})`,
+        `() => fb.ask({test: 'queue-fetch', id: 'from-worker', urls: ['/media/small.bin'], options: {title: 'From the worker'}})`,
       );
       expect(value.backend).toBe('native');
       const event = await waitForWorkerEvent('from-worker');
       expect(event).toMatchObject({type: 'success', backend: 'native'});
-      expect(await page('() => testHelpers.cachedHash("media-route", "/media/small.bin")')).toBe(
+      expect(await page('() => fb.hash("media-route", "/media/small.bin")')).toBe(
         sha256(generateBytes(64 * 1024, 'small')),
       );
     });
@@ -249,13 +239,11 @@ describe.each(['chromium', 'chromium-persistent'] as const)(
       await browser.goto(server.url('/index.html'));
       const event = await waitForWorkerEvent('no-page');
       expect(event).toMatchObject({type: 'success', backend: 'fallback'});
-      expect(await page('() => testHelpers.cachedHash("media-route", "/media/no-page.bin")')).toBe(
-        sha256(body),
-      );
+      expect(await page('() => fb.hash("media-route", "/media/no-page.bin")')).toBe(sha256(body));
     });
 
     test('bad input to the queue and the plugin gets a clear error in development builds', async () => {
-      const messages = await page<string[]>(`() => testHelpers.askWorker({test: 'bad-queue'})`);
+      const messages = await page<string[]>(`() => fb.ask({test: 'bad-queue'})`);
       expect(messages[0]).toMatch(
         /TypeError: A BackgroundFetchQueue needs a non-empty string name, got 42/,
       );
@@ -272,24 +260,18 @@ describe.each(['chromium', 'chromium-persistent'] as const)(
     test("records are written through the route strategy's plugins (cacheKeyWillBeUsed)", async () => {
       const body = generateBytes(256 * 1024, 'keyed');
       server.addFile('/keyed/level.bin', body);
-      await page(`() => testHelpers.startJob('episodes', 'keyed', ['/keyed/level.bin'], {})`);
+      await page(`() => fb.startJob('episodes', 'keyed', ['/keyed/level.bin'], {})`);
       expect(await waitForWorkerEvent('keyed')).toMatchObject({type: 'success'});
-      expect(
-        await page('() => testHelpers.cachedHash("keyed-route", "/keyed/level.bin?v=2")'),
-      ).toBe(sha256(body));
-      expect(
-        await page('() => testHelpers.cachedHash("keyed-route", "/keyed/level.bin")'),
-      ).toBeNull();
+      expect(await page('() => fb.hash("keyed-route", "/keyed/level.bin?v=2")')).toBe(sha256(body));
+      expect(await page('() => fb.hash("keyed-route", "/keyed/level.bin")')).toBeNull();
     });
 
     test('a queue given a custom Router routes its records by that router', async () => {
       const body = generateBytes(128 * 1024, 'custom');
       server.addFile('/custom/map.bin', body);
-      await page(`() => testHelpers.startJob('custom', 'map', ['/custom/map.bin'], {})`);
+      await page(`() => fb.startJob('custom', 'map', ['/custom/map.bin'], {})`);
       expect(await waitForWorkerEvent('map')).toMatchObject({type: 'success'});
-      expect(await page('() => testHelpers.cachedHash("custom-route", "/custom/map.bin")')).toBe(
-        sha256(body),
-      );
+      expect(await page('() => fb.hash("custom-route", "/custom/map.bin")')).toBe(sha256(body));
     });
 
     test('with several queues, backgroundFetchManager() without a queue name says which to pick', async () => {
@@ -332,9 +314,7 @@ describe.each(['chromium', 'chromium-persistent'] as const)(
       const id = server.url('/handoff/ep-9.bin');
       const event = await waitForWorkerEvent(id);
       expect(event).toMatchObject({type: 'success', backend: 'native'});
-      expect(await page('() => testHelpers.cachedHash("handoff-route", "/handoff/ep-9.bin")')).toBe(
-        sha256(body),
-      );
+      expect(await page('() => fb.hash("handoff-route", "/handoff/ep-9.bin")')).toBe(sha256(body));
       // Now served from the cache by the route.
       expect(await page(`async () => (await fetch('/handoff/ep-9.bin')).status`)).toBe(200);
     });
@@ -368,7 +348,7 @@ describe.each(['chromium', 'chromium-persistent'] as const)(
       // The worker's witness logs the end event after every queue's listener
       // ran: none of them took it (no waitUntil), so no handler can follow.
       const dispatched = await browser.waitFor<{waitUntilCalls: number}>(
-        `async () => (await testHelpers.workerEvents()).find((e) => e.type === 'dispatched' && e.id === 'foreign-job')`,
+        `async () => (await fb.events()).find((e) => e.type === 'dispatched' && e.id === 'foreign-job')`,
         {timeout: 30_000},
       );
       expect(dispatched.waitUntilCalls).toBe(0);

@@ -42,7 +42,7 @@ describe.each(['chromium', 'firefox', 'webkit'] as EngineName[])(
     beforeAll(async () => {
       server = await startTestServer();
       server.serveDir('/iife/', join(root, 'packages/workbox-background-fetch/dist/iife'));
-      server.serveDir('/', join(__dirname, 'fixtures/polyfill'));
+      server.serveDir('/', join(__dirname, 'support/polyfill'));
       server.addFile('/files/a.bin', generateBytes(300 * 1024 + 5, 'polyfill-a'));
       server.addFile('/files/b.bin', generateBytes(1000, 'polyfill-b'));
       server.addFile('/files/stuck.bin', generateBytes(1024 * 1024, 'polyfill-stuck'));
