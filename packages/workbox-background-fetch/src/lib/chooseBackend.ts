@@ -1,7 +1,5 @@
-import type {BackgroundFetchBackend} from './BackgroundFetchBackend.js';
 import type {RecordProblem} from './native/verifyRecordBodies.js';
-import type {SnapshotRegistration} from './SnapshotRegistration.js';
-import type {BackgroundFetchFailureReason, BackgroundFetchOptions} from '../types.js';
+import type {BackgroundFetchFailureReason} from '../types.js';
 
 /**
  * The one place that decides which engine runs a job: whether native is
@@ -34,41 +32,6 @@ export function usesNative<Manager extends object>(
  */
 export function startsWithFallback(error: unknown): boolean {
   return (error as Error | null)?.name === 'NotAllowedError';
-}
-
-/**
- * Starts a job on the first of `backends` (in order: native first where the
- * queue has it) that takes it. A native backend refused as
- * `startsWithFallback()` says passes the job on to the next backend (after
- * `onRefused`); any other error is the caller's.
- *
- * @example
- * await startOnBackends([native, fallback], 'ep-5', requests, {});
- * // native's registration, or fallback's when native was not allowed
- *
- * @private
- */
-export async function startOnBackends(
-  backends: readonly [BackgroundFetchBackend, ...BackgroundFetchBackend[]],
-  id: string,
-  requests: Request[],
-  options: BackgroundFetchOptions,
-  onRefused?: (error: Error) => void,
-): Promise<SnapshotRegistration> {
-  let refusal: unknown;
-  for (const backend of backends) {
-    try {
-      return await backend.fetch(id, requests, options);
-    } catch (error) {
-      if (backend.kind !== 'native' || !startsWithFallback(error)) {
-        throw error;
-      }
-      onRefused?.(error as Error);
-      refusal = error;
-    }
-  }
-  // Native backends only, each refused: the refusal is the caller's.
-  throw refusal;
 }
 
 /** How a native job ended, as its end event and records show it. */

@@ -1,9 +1,5 @@
-import {
-  decideNativeEnd,
-  startOnBackends,
-  startsWithFallback,
-  usesNative,
-} from '../../src/lib/chooseBackend';
+import {decideNativeEnd, startsWithFallback, usesNative} from '../../src/lib/chooseBackend';
+import {startOnBackends} from '../../src/lib/startOnBackends';
 import type {NativeOutcome} from '../../src/lib/chooseBackend';
 import type {BackgroundFetchBackend} from '../../src/lib/BackgroundFetchBackend';
 import type {SnapshotRegistration} from '../../src/lib/SnapshotRegistration';
