@@ -1,0 +1,425 @@
+/*
+  BackgroundFetchQueue in Node, as an app's worker uses it: a queue with
+  `forceFallback` runs the chunked fallback on real IndexedDB
+  (fake-indexeddb), Cache Storage in memory and a fake `fetch` with Range
+  support (test/unit/support). Finished records go through Workbox's real
+  `registerRoute()` and `CacheFirst`. What a user sees: the bytes in the
+  destination cache, one callback with the registration, get()/getIds(),
+  the errors that say what to fix, and the download library's entry.
+*/
+import {CHANNEL_NAME} from '../../src/protocol';
+import {bytes} from './fallback/simulateDownload';
+import {listenOn} from './support/fakeBroadcastChannel';
+import {fakeFetch} from './support/fakeFetch';
+import {expectBytes} from './support/expectBytes';
+import {storedChunkKeys, storedJobs, firstChunkStored} from './support/storedState';
+import {
+  FakeExtendableEvent,
+  WORKER_ORIGIN,
+  installWorkerGlobals,
+  loadWorkerModule,
+  removeWorkerGlobals,
+} from './support/workerGlobals';
+import type {WorkerWorld} from './support/workerGlobals';
+import type {FakeAnswer} from './fallback/simulateDownload';
+import type {SeenFetch} from './support/fakeFetch';
+import type * as QueueModule from '../../src/BackgroundFetchQueue';
+import type * as RegisterRouteModule from 'workbox-routing/registerRoute.js';
+import type * as CacheFirstModule from 'workbox-strategies/CacheFirst.js';
+import type {
+  BackgroundFetchQueueEvent,
+  BackgroundFetchQueueOptions,
+} from '../../src/BackgroundFetchQueue';
+import type {FallbackBackendOptions} from '../../src/lib/fallback/FallbackBackend';
+
+const KiB = 1024;
+const FILM = `${WORKER_ORIGIN}/media/film.mp4`;
+const POSTER = `${WORKER_ORIGIN}/img/poster.jpg`;
+const MISSING = `${WORKER_ORIGIN}/media/missing.mp4`;
+const FILES = {[FILM]: bytes(1200 * KiB + 17, 3), [POSTER]: bytes(10 * KiB, 5)};
+
+/** Several Range requests per file, one at a time, quick retries, no notifications. */
+const FALLBACK: FallbackBackendOptions = {
+  chunkSize: 256 * KiB,
+  maxInFlight: 1,
+  maxAttempts: 2,
+  backoff: {initialDelay: 1, maxDelay: 5},
+  notifications: false,
+  chunkStorage: 'indexeddb',
+};
+
+/** `FallbackBackend`'s grace before `keepAlive()` looks for work. */
+const KEEP_ALIVE_GRACE_MS = 1000;
+
+type Kind = 'success' | 'fail' | 'abort';
+
+interface Calls {
+  /** Every callback call, in order. */
+  all: Array<{kind: Kind; event: BackgroundFetchQueueEvent}>;
+  /** Resolves with the first call for job `id`. */
+  of(id: string): Promise<{kind: Kind; event: BackgroundFetchQueueEvent}>;
+}
+
+let world: WorkerWorld;
+let server: ReturnType<typeof fakeFetch>;
+let modules: typeof QueueModule & typeof RegisterRouteModule & typeof CacheFirstModule;
+
+/** A fresh worker whose fetch serves FILES (`fault` answers first), with the runtime and Workbox loaded. */
+function startWorker(fault?: (seen: SeenFetch, index: number) => FakeAnswer | undefined): void {
+  server = fakeFetch(FILES, {fault});
+  world = installWorkerGlobals(server.fetch);
+  modules = loadWorkerModule(() => ({
+    ...(require('../../src/BackgroundFetchQueue') as typeof QueueModule),
+    ...(require('workbox-routing/registerRoute.js') as typeof RegisterRouteModule),
+    ...(require('workbox-strategies/CacheFirst.js') as typeof CacheFirstModule),
+  }));
+}
+
+/** A forceFallback queue whose callbacks are recorded; `options` override. */
+function createQueue(
+  name = 'films',
+  options: BackgroundFetchQueueOptions = {},
+  during: (kind: Kind, event: BackgroundFetchQueueEvent) => Promise<void> = async () => undefined,
+) {
+  const calls: Calls['all'] = [];
+  const waiting: Array<() => void> = [];
+  const record = (kind: Kind) => async (event: BackgroundFetchQueueEvent) => {
+    await during(kind, event);
+    calls.push({kind, event});
+    for (const wake of waiting.splice(0)) {
+      wake();
+    }
+  };
+  const queue = new modules.BackgroundFetchQueue(name, {
+    forceFallback: true,
+    fallback: FALLBACK,
+    onSuccess: record('success'),
+    onFail: record('fail'),
+    onAbort: record('abort'),
+    ...options,
+  });
+  const of = async (id: string) => {
+    for (;;) {
+      const call = calls.find(({event}) => event.registration.id === id);
+      if (call) {
+        return call;
+      }
+      await new Promise<void>((resolve) => waiting.push(resolve));
+    }
+  };
+  return {queue, calls: {all: calls, of} as Calls};
+}
+
+/**
+ * Wakes the worker with an event (as the browser does) and waits until the
+ * queue's jobs let it stop: the keep-alive grace passes on a fake clock,
+ * the stores' I/O stays real.
+ */
+async function untilIdle(): Promise<void> {
+  jest.useFakeTimers({
+    doNotFake: ['setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask', 'Date'],
+  });
+  try {
+    const event = new FakeExtendableEvent('activate');
+    world.self.dispatchEvent(event);
+    const idle = Promise.all(event.extensions);
+    await jest.advanceTimersByTimeAsync(KEEP_ALIVE_GRACE_MS);
+    await idle;
+  } finally {
+    jest.useRealTimers();
+  }
+}
+
+/** The bytes cache `cacheName` holds for `url` (undefined when absent). */
+async function cachedBytes(cacheName: string, url: string): Promise<Uint8Array | undefined> {
+  if (!(await world.caches.has(cacheName))) {
+    return undefined;
+  }
+  const response = await (await world.caches.open(cacheName)).match(url);
+  return response && new Uint8Array(await response.arrayBuffer());
+}
+
+/** No job record and no chunk is left in the stores. */
+async function expectNothingStored(): Promise<void> {
+  expect(await storedJobs(world)).toEqual([]);
+  expect(await storedChunkKeys(world)).toEqual([]);
+}
+
+/** Stalls the second request (one at a time: the job is mid-download and stays so). */
+const stallSecond = (_: SeenFetch, index: number): FakeAnswer | undefined =>
+  index === 1 ? {stall: true} : undefined;
+
+afterEach(removeWorkerGlobals);
+
+describe('a job from fetch() to onSuccess', () => {
+  test("the records are in the route's cache, byte for byte, before onSuccess runs once with the registration", async () => {
+    startWorker();
+    modules.registerRoute(
+      ({url}) => url.pathname.startsWith('/media/'),
+      new modules.CacheFirst({cacheName: 'media'}),
+    );
+    const seenInCallback: Array<Uint8Array | undefined> = [];
+    const {queue, calls} = createQueue('films', {}, async (kind, {registration}) => {
+      if (kind === 'success' && registration.id === 'film') {
+        seenInCallback.push(await cachedBytes('media', FILM));
+      }
+    });
+    const page = listenOn(CHANNEL_NAME);
+    const registration = await queue.fetch('film', [FILM, POSTER], {title: 'The film'});
+    expect(registration).toMatchObject({id: 'film', backend: 'fallback'});
+
+    const call = await calls.of('film');
+    expect(call.kind).toBe('success');
+    expect(call.event.registration).toMatchObject({
+      id: 'film',
+      result: 'success',
+      failureReason: '',
+      downloaded: FILES[FILM].length + FILES[POSTER].length,
+    });
+    expect(call.event.event).toBeInstanceOf(FakeExtendableEvent);
+    // onSuccess found the film already cached.
+    expectBytes(seenInCallback[0], FILES[FILM]);
+    // /media/ went through the route's CacheFirst, the rest to the queue's default cache.
+    expectBytes(await cachedBytes('media', FILM), FILES[FILM]);
+    expectBytes(await cachedBytes('workbox-background-fetch-films', POSTER), FILES[POSTER]);
+    expect(world.caches.urls('media')).toEqual([FILM]);
+    // The film came in several Range requests.
+    const forFilm = server.seen.filter(({url}) => url === FILM);
+    expect(forFilm.length).toBeGreaterThan(2);
+
+    await untilIdle();
+    expect(calls.all.map(({kind}) => kind)).toEqual(['success']);
+    expect(await queue.get('film')).toBeUndefined();
+    expect(await queue.getIds()).toEqual([]);
+    await expectNothingStored();
+    const settled = (page.messages as Array<{type: string; event?: string; snapshot: {id: string}}>)
+      .filter(({type}) => type === 'WBF_SETTLED')
+      .map(({event, snapshot}) => [event, snapshot.id]);
+    expect(settled).toEqual([['success', 'film']]);
+  });
+
+  test("queue.library has the finished download: title, each record's cache and size", async () => {
+    startWorker();
+    modules.registerRoute(
+      ({url}) => url.pathname.startsWith('/media/'),
+      new modules.CacheFirst({cacheName: 'media'}),
+    );
+    const {queue, calls} = createQueue();
+    expect(await queue.library.get('film')).toBeUndefined();
+    await queue.fetch('film', [FILM, POSTER], {title: 'The film'});
+    await calls.of('film');
+    const entry = await queue.library.get('film');
+    expect(entry).toMatchObject({
+      id: 'film',
+      title: 'The film',
+      missing: false,
+      bytes: FILES[FILM].length + FILES[POSTER].length,
+    });
+    expect(entry?.records.map(({url, cacheName, bytes: size}) => [url, cacheName, size])).toEqual([
+      [FILM, 'media', FILES[FILM].length],
+      [POSTER, 'workbox-background-fetch-films', FILES[POSTER].length],
+    ]);
+    expect((await queue.library.list()).map(({id}) => id)).toEqual(['film']);
+    await untilIdle();
+  });
+
+  test("the queue's cacheName takes every record; library: false writes no entry", async () => {
+    startWorker();
+    const {queue, calls} = createQueue('films', {cacheName: 'downloads', library: false});
+    await queue.fetch('poster', POSTER);
+    expect((await calls.of('poster')).kind).toBe('success');
+    expectBytes(await cachedBytes('downloads', POSTER), FILES[POSTER]);
+    expect(await queue.library.list()).toEqual([]);
+    await untilIdle();
+  });
+});
+
+describe('jobs that do not succeed', () => {
+  test('a 404 calls onFail once with failureReason bad-status: nothing cached, no library entry', async () => {
+    startWorker();
+    const {queue, calls} = createQueue();
+    await queue.fetch('broken', [POSTER, MISSING], {title: 'Broken'});
+    const call = await calls.of('broken');
+    expect(call.kind).toBe('fail');
+    expect(call.event.registration).toMatchObject({
+      id: 'broken',
+      result: 'failure',
+      failureReason: 'bad-status',
+    });
+    await untilIdle();
+    expect(calls.all).toHaveLength(1);
+    expect(await world.caches.keys()).not.toContain('workbox-background-fetch-films');
+    expect(await queue.library.get('broken')).toBeUndefined();
+    await expectNothingStored();
+  });
+
+  test('abort() calls onAbort once with failureReason aborted; the id is free again', async () => {
+    startWorker(stallSecond);
+    const {queue, calls} = createQueue();
+    const registration = await queue.fetch('film', FILM);
+    await server.arrived(1);
+    expect(await registration.abort()).toBe(true);
+    const call = await calls.of('film');
+    expect(call.kind).toBe('abort');
+    expect(call.event.registration).toMatchObject({result: 'failure', failureReason: 'aborted'});
+    await untilIdle();
+    expect(calls.all).toHaveLength(1);
+    expect(await queue.getIds()).toEqual([]);
+    expect(await queue.library.get('film')).toBeUndefined();
+    await expectNothingStored();
+  });
+
+  test('records that cannot be cached (origin full) turn the success into onFail with quota-exceeded', async () => {
+    startWorker();
+    world.caches.failPuts = new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    const {queue, calls} = createQueue();
+    await queue.fetch('poster', POSTER);
+    const call = await calls.of('poster');
+    expect(call.kind).toBe('fail');
+    expect(call.event.registration).toMatchObject({
+      result: 'failure',
+      failureReason: 'quota-exceeded',
+    });
+    await untilIdle();
+    expect(calls.all).toHaveLength(1);
+    expect(await queue.library.get('poster')).toBeUndefined();
+  });
+
+  test('a callback that throws does not stop the job from ending: the id is free again', async () => {
+    startWorker();
+    const entered: string[] = [];
+    const {queue, calls} = createQueue('films', {}, async (kind, {registration}) => {
+      entered.push(`${kind} ${registration.id}`);
+      throw new Error('the app broke');
+    });
+    const page = listenOn(CHANNEL_NAME);
+    await queue.fetch('poster', POSTER);
+    await untilIdle();
+    expect(entered).toEqual(['success poster']);
+    expect(calls.all).toEqual([]);
+    // Pages still learn that the job ended.
+    expect(page.messages).toContainEqual(
+      expect.objectContaining({type: 'WBF_SETTLED', event: 'success'}),
+    );
+    expect(await queue.getIds()).toEqual([]);
+    expectBytes(await cachedBytes('workbox-background-fetch-films', POSTER), FILES[POSTER]);
+  });
+});
+
+describe('get(), getIds() and the duplicate id', () => {
+  test('an active job is listed and found; a second fetch() of its id rejects with duplicate-id', async () => {
+    startWorker(stallSecond);
+    const {queue, calls} = createQueue();
+    const other = createQueue('posters');
+    await queue.fetch('film', FILM, {title: 'Film'});
+    expect(await queue.getIds()).toEqual(['film']);
+    const found = await queue.get('film');
+    expect(found).toMatchObject({id: 'film', backend: 'fallback', result: ''});
+    expect(await queue.get('nope')).toBeUndefined();
+    // Another queue does not see it.
+    expect(await other.queue.getIds()).toEqual([]);
+    expect(await other.queue.get('film')).toBeUndefined();
+
+    const second = queue.fetch('film', POSTER);
+    await expect(second).rejects.toBeInstanceOf(TypeError);
+    await expect(second).rejects.toMatchObject({
+      code: 'duplicate-id',
+      message: expect.stringContaining('"film" is still active'),
+    });
+    // The refused call did not disturb the running job.
+    expect(await queue.getIds()).toEqual(['film']);
+    await queue._discardAll();
+    await untilIdle();
+    expect(calls.all).toEqual([]);
+  });
+});
+
+describe('bad input gets an error that says what to fix', () => {
+  beforeEach(() => startWorker());
+
+  test.each([
+    [
+      'an unknown option',
+      {onSucess: () => undefined},
+      'unknown-option',
+      /"?onSucess"?.*Known options: .*onSuccess/,
+    ],
+    [
+      'a wrongly typed option',
+      {forceFallback: 'yes'},
+      'invalid-option-type',
+      /forceFallback.*must be a boolean/,
+    ],
+  ])('%s in the options', (_, options, code, message) => {
+    expect(
+      () => new modules.BackgroundFetchQueue('films', options as BackgroundFetchQueueOptions),
+    ).toThrow(
+      expect.objectContaining({name: 'TypeError', code, message: expect.stringMatching(message)}),
+    );
+  });
+
+  test('an empty name, then a name used twice', () => {
+    expect(() => new modules.BackgroundFetchQueue('')).toThrow(
+      expect.objectContaining({name: 'TypeError', code: 'invalid-queue-name'}),
+    );
+    createQueue('films');
+    expect(() => new modules.BackgroundFetchQueue('films')).toThrow(
+      expect.objectContaining({
+        code: 'duplicate-queue-name',
+        message: expect.stringContaining('Create each queue once'),
+      }),
+    );
+  });
+
+  test('fetch() with no request, a no-cors request or an empty id rejects with a TypeError and starts nothing', async () => {
+    const {queue} = createQueue();
+    await expect(queue.fetch('film', [])).rejects.toMatchObject({
+      name: 'TypeError',
+      code: 'empty-requests',
+    });
+    await expect(queue.fetch('film', new Request(FILM, {mode: 'no-cors'}))).rejects.toMatchObject({
+      name: 'TypeError',
+      code: 'no-cors-request',
+    });
+    await expect(queue.fetch('', FILM)).rejects.toMatchObject({
+      name: 'TypeError',
+      code: 'invalid-id',
+    });
+    expect(server.seen).toEqual([]);
+    expect(await queue.getIds()).toEqual([]);
+  });
+});
+
+describe('the extensions pages use: _setPaused and _discardAll', () => {
+  test('_setPaused pauses and resumes an active job (false for an unknown id); it then succeeds with the source bytes', async () => {
+    startWorker(stallSecond);
+    const {queue, calls} = createQueue();
+    const registration = await queue.fetch('film', FILM);
+    await server.arrived(1);
+    await firstChunkStored(world);
+    expect(await queue._setPaused('film', true)).toBe(true);
+    expect(registration.snapshot()).toMatchObject({paused: true});
+    expect((await storedJobs(world))[0].state).toBe('paused');
+    expect(await queue._setPaused('nope', true)).toBe(false);
+    expect(await queue._setPaused('film', false)).toBe(true);
+    const call = await calls.of('film');
+    expect(call.kind).toBe('success');
+    expectBytes(await cachedBytes('workbox-background-fetch-films', FILM), FILES[FILM]);
+    await untilIdle();
+    expect(calls.all).toHaveLength(1);
+  });
+
+  test('_discardAll ends every job without a callback and leaves no record or chunk', async () => {
+    startWorker(stallSecond);
+    const {queue, calls} = createQueue();
+    await queue.fetch('film', FILM);
+    await server.arrived(1);
+    await firstChunkStored(world);
+    expect((await storedChunkKeys(world)).length).toBeGreaterThan(0);
+    await queue._discardAll();
+    expect(await queue.getIds()).toEqual([]);
+    await expectNothingStored();
+    await untilIdle();
+    expect(calls.all).toEqual([]);
+  });
+});
