@@ -116,11 +116,19 @@ function createQueue(
  * the stores' I/O stays real.
  */
 async function untilIdle(): Promise<void> {
+  await dispatchAndWait(new FakeExtendableEvent('activate'));
+}
+
+/**
+ * Dispatches `event` on the worker and waits for its `waitUntil()`
+ * promises; the keep-alive grace every waking event starts passes on a
+ * fake clock (the stores' I/O stays real).
+ */
+async function dispatchAndWait(event: FakeExtendableEvent): Promise<void> {
   jest.useFakeTimers({
     doNotFake: ['setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask', 'Date'],
   });
   try {
-    const event = new FakeExtendableEvent('activate');
     world.self.dispatchEvent(event);
     const idle = Promise.all(event.extensions);
     await jest.advanceTimersByTimeAsync(KEEP_ALIVE_GRACE_MS);
@@ -421,5 +429,112 @@ describe('the extensions pages use: _setPaused and _discardAll', () => {
     await expectNothingStored();
     await untilIdle();
     expect(calls.all).toEqual([]);
+  });
+});
+
+/** A click on the last notification shown with tag `tag` (the browser's notificationclick). */
+function clickNotification(tag: string) {
+  const shown = world.notifications.filter(({options}) => options.tag === tag).at(-1);
+  expect(shown).toBeDefined();
+  const event = Object.assign(new FakeExtendableEvent('notificationclick'), {
+    notification: {
+      tag,
+      data: shown!.options.data,
+      close: () => {
+        shown!.closed = true;
+      },
+    },
+  });
+  return {shown: shown!, handled: dispatchAndWait(event)};
+}
+
+describe('the UI of fallback jobs (notifications)', () => {
+  test('updateUI() in onSuccess retitles the notification; in onAbort it rejects with InvalidStateError', async () => {
+    startWorker((seen) => (seen.url === FILM ? {stall: true} : undefined));
+    const outcomes: string[] = [];
+    const {queue, calls} = createQueue(
+      'films',
+      {fallback: {...FALLBACK, notifications: true}},
+      async (kind, {updateUI}) => {
+        await updateUI({title: `${kind}: done`}).then(
+          () => outcomes.push(`${kind} updated`),
+          (error: Error & {code?: string}) => outcomes.push(`${kind} ${error.name} ${error.code}`),
+        );
+      },
+    );
+    await queue.fetch('poster', POSTER, {title: 'Poster'});
+    await calls.of('poster');
+    const film = await queue.fetch('film', FILM, {title: 'Film'});
+    await server.arrived(1);
+    await film.abort();
+    await calls.of('film');
+    expect(outcomes).toEqual(['success updated', 'abort InvalidStateError update-ui-not-allowed']);
+    await untilIdle();
+    const poster = world.notifications.filter(({options}) => options.tag?.includes('poster'));
+    expect(poster.at(-1)?.title).toBe('success: done');
+  });
+
+  test("a click on a finished job's notification calls onClick with its registration and closes the notification", async () => {
+    startWorker();
+    const clicks: Array<{id: string; result: string; recordsAvailable: boolean}> = [];
+    const {queue, calls} = createQueue('films', {
+      fallback: {...FALLBACK, notifications: true},
+      onClick: async ({registration}) => {
+        clicks.push({
+          id: registration.id,
+          result: registration.result,
+          recordsAvailable: registration.recordsAvailable,
+        });
+      },
+    });
+    await queue.fetch('poster', POSTER, {title: 'Poster'});
+    await calls.of('poster');
+    await untilIdle();
+    const tag = world.notifications.at(-1)!.options.tag!;
+    expect(world.notifications.at(-1)?.options.body).toBe('Download complete');
+    const {shown, handled} = clickNotification(tag);
+    await handled;
+    expect(clicks).toEqual([{id: 'poster', result: 'success', recordsAvailable: false}]);
+    expect(shown.closed).toBe(true);
+    // A click is not an end: no second success.
+    expect(calls.all.map(({kind}) => kind)).toEqual(['success']);
+  });
+});
+
+describe('what pages reach (the page protocol) and a Chromium worker', () => {
+  test('_fetchWithFallback starts a fallback job whose stored state _activeFallbackJobs lists; _info says forceFallback', async () => {
+    startWorker(stallSecond);
+    const {queue} = createQueue('films', {forceFallback: false});
+    expect(queue._info()).toEqual({name: 'films', forceFallback: false});
+    await queue._fetchWithFallback('film', [new Request(FILM)], {title: 'Film'});
+    await expect(queue._fetchWithFallback('film', [new Request(POSTER)], {})).rejects.toMatchObject(
+      {code: 'duplicate-id'},
+    );
+    const active = await queue._activeFallbackJobs();
+    expect(active.map(({files}) => files.map(({request}) => request.url))).toEqual([[FILM]]);
+    await queue._discardAll();
+    expect(await queue._activeFallbackJobs()).toEqual([]);
+    await untilIdle();
+  });
+
+  test('native refused in the worker with no page open: the job runs on the fallback, the source bytes are cached', async () => {
+    startWorker();
+    const asked: string[] = [];
+    (world.self.registration as Record<string, unknown>).backgroundFetch = {
+      async fetch(id: string) {
+        asked.push(id);
+        throw new DOMException('Not allowed in service workers.', 'NotAllowedError');
+      },
+      get: async () => undefined,
+      getIds: async () => [],
+    };
+    world.self.clients = {matchAll: async () => []};
+    const {queue, calls} = createQueue('films', {forceFallback: false});
+    const registration = await queue.fetch('poster', POSTER);
+    expect(asked).toHaveLength(1);
+    expect(registration.backend).toBe('fallback');
+    expect((await calls.of('poster')).kind).toBe('success');
+    expectBytes(await cachedBytes('workbox-background-fetch-films', POSTER), FILES[POSTER]);
+    await untilIdle();
   });
 });

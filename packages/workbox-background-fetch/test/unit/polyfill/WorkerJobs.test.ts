@@ -24,6 +24,8 @@ import {
 import type {WorkerWorld} from '../support/workerGlobals';
 import type {FakeAnswer} from '../fallback/simulateDownload';
 import type {SeenFetch} from '../support/fakeFetch';
+import type * as RegistryModule from '../../../src/lib/queueRegistry';
+import {POLYFILL_QUEUE} from '../../../src/protocol';
 import type {
   BackgroundFetchManager,
   BackgroundFetchRegistration,
@@ -57,6 +59,8 @@ type BackgroundFetchEventLike = Event & {
 };
 
 let world: WorkerWorld;
+/** The worker's queue registry, through which pages reach the polyfill's jobs. */
+let registry: typeof RegistryModule;
 let server: ReturnType<typeof fakeFetch>;
 
 /**
@@ -89,7 +93,10 @@ function startWorker({
   saveGlobals(...POLYFILL_GLOBALS);
   defineGlobal('ServiceWorkerGlobalScope', ServiceWorkerGlobalScope);
   defineGlobal('ServiceWorkerRegistration', ServiceWorkerRegistration);
-  loadWorkerModule(() => require('../../../src/polyfill'));
+  registry = loadWorkerModule(() => {
+    require('../../../src/polyfill');
+    return require('../../../src/lib/queueRegistry') as typeof RegistryModule;
+  });
   return registration.backgroundFetch as BackgroundFetchManager;
 }
 
@@ -103,7 +110,7 @@ function globalClass(name: string): abstract new (...args: never[]) => unknown {
  * `handle` runs inside `waitUntil()`, as an app's handler does.
  */
 function listen<T>(
-  type: 'success' | 'fail' | 'abort',
+  type: 'success' | 'fail' | 'abort' | 'click',
   handle: (event: BackgroundFetchEventLike) => Promise<T>,
 ): {events: BackgroundFetchEventLike[]; handled: Promise<T>} {
   const events: BackgroundFetchEventLike[] = [];
@@ -123,11 +130,15 @@ function listen<T>(
 
 /** Wakes the worker with an event and waits until its jobs let it stop (grace on a fake clock). */
 async function untilIdle(): Promise<void> {
+  await dispatchAndWait(new FakeExtendableEvent('activate'));
+}
+
+/** Dispatches `event` on the worker and waits for its `waitUntil()` promises (keep-alive grace on a fake clock). */
+async function dispatchAndWait(event: FakeExtendableEvent): Promise<void> {
   jest.useFakeTimers({
     doNotFake: ['setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask', 'Date'],
   });
   try {
-    const event = new FakeExtendableEvent('activate');
     world.self.dispatchEvent(event);
     const idle = Promise.all(event.extensions);
     await jest.advanceTimersByTimeAsync(KEEP_ALIVE_GRACE_MS);
@@ -279,24 +290,84 @@ describe('an engine without native Background Fetch', () => {
   });
 });
 
+describe('the notification of a fallback job', () => {
+  test('a click on it fires backgroundfetchclick on self with the registration, and closes it', async () => {
+    const manager = startWorker();
+    const success = listen('success', async () => undefined);
+    const click = listen('click', async (event) => ({
+      id: event.registration.id,
+      result: event.registration.result,
+    }));
+    await manager.fetch('poster', POSTER, {title: 'Poster'});
+    await success.handled;
+    await untilIdle();
+    const shown = world.notifications.at(-1)!;
+    expect(shown.options.body).toBe('Download complete');
+    const event = Object.assign(new FakeExtendableEvent('notificationclick'), {
+      notification: {
+        tag: shown.options.tag,
+        data: shown.options.data,
+        close: () => {
+          shown.closed = true;
+        },
+      },
+    });
+    await dispatchAndWait(event);
+    expect(await click.handled).toEqual({id: 'poster', result: 'success'});
+    expect(click.events).toHaveLength(1);
+    expect(click.events[0]).toBeInstanceOf(globalClass('BackgroundFetchEvent'));
+    expect(shown.closed).toBe(true);
+  });
+});
+
+describe('what pages reach through the page protocol', () => {
+  test('the hidden queue: _info, _fetchWithFallback, get, _withRecords, _setPaused, _discardAll', async () => {
+    const manager = startWorker({fault: () => ({stall: true})});
+    const jobs = registry.findQueue(POLYFILL_QUEUE)!;
+    // Hidden: not among the queues a page lists.
+    expect(registry.listedQueues()).not.toContain(jobs);
+    expect(jobs._info()).toEqual({name: POLYFILL_QUEUE, forceFallback: true});
+    const started = await jobs._fetchWithFallback('film', [new Request(FILM)], {});
+    await expect(jobs._fetchWithFallback('film', [new Request(POSTER)], {})).rejects.toMatchObject({
+      name: 'TypeError',
+      code: 'duplicate-id',
+    });
+    expect(await jobs.get('film')).toBe(started);
+    expect(await jobs._withRecords?.('film')).toBe(started);
+    // The worker's manager sees the job a page started.
+    expect(await manager.getIds()).toEqual(['film']);
+    expect(await jobs._setPaused('film', true)).toBe(true);
+    expect(started.snapshot()).toMatchObject({paused: true});
+    expect(await jobs._setPaused('film', false)).toBe(true);
+    expect(await jobs._setPaused('nope', true)).toBe(false);
+    await jobs._discardAll();
+    expect(await manager.getIds()).toEqual([]);
+    expect(await jobs._withRecords?.('film')).toBeUndefined();
+    await expectNothingStored();
+    await untilIdle();
+  });
+});
+
 describe('a Chromium engine', () => {
-  /** The browser's manager: `fetch()` answers with `start`; `ids` are its jobs. */
+  /** The browser's manager: `fetch()` answers with `start`; the jobs it started are active. */
   function nativeManager(
     start: () => Promise<BackgroundFetchRegistration>,
-    ids: string[] = [],
   ): BackgroundFetchManager & {started: string[]} {
     const started: string[] = [];
+    const active = new Map<string, BackgroundFetchRegistration>();
     return {
       started,
       async fetch(id) {
         started.push(id);
-        return start();
+        const registration = await start();
+        active.set(id, registration);
+        return registration;
       },
-      async get() {
-        return undefined;
+      async get(id) {
+        return active.get(id);
       },
       async getIds() {
-        return ids;
+        return [...active.keys()];
       },
     };
   }
@@ -316,13 +387,25 @@ describe('a Chromium engine', () => {
     expect(success.events).toHaveLength(1);
   });
 
-  test("a job native starts is the browser's registration, unchanged; getIds() lists native and fallback jobs", async () => {
+  test("a job native starts is the browser's registration, unchanged; get() and getIds() list native and fallback jobs", async () => {
     const browsers = Object.assign(new EventTarget(), {id: 'native-job'}) as never;
-    const native = nativeManager(async () => browsers, ['native-job']);
-    const manager = startWorker({native});
+    let refuse = false;
+    const native = nativeManager(async () => {
+      if (refuse) {
+        throw new DOMException('Not allowed.', 'NotAllowedError');
+      }
+      return browsers;
+    });
+    const manager = startWorker({native, fault: () => ({stall: true})});
     expect(await manager.fetch('native-job', FILM)).toBe(browsers);
-    expect(await manager.getIds()).toEqual(['native-job']);
     expect(server.seen).toEqual([]);
+    refuse = true;
+    const fallback = await manager.fetch('film', FILM);
+    expect(await manager.getIds()).toEqual(['native-job', 'film']);
+    expect(await manager.get('native-job')).toBe(browsers);
+    expect(await manager.get('film')).toBe(fallback);
+    await expect(manager.fetch('native-job', POSTER)).rejects.toMatchObject({code: 'duplicate-id'});
+    await fallback.abort();
     await untilIdle();
   });
 
