@@ -538,3 +538,55 @@ describe('what pages reach (the page protocol) and a Chromium worker', () => {
     await untilIdle();
   });
 });
+
+/** The browser's registration of native job `jobId` (an EventTarget with the spec's fields); `failed`: it ended with fetch-error. */
+function browserRegistration(jobId: string, url: string, failed = false) {
+  return Object.assign(new EventTarget(), {
+    id: jobId,
+    uploadTotal: 0,
+    uploaded: 0,
+    downloadTotal: 0,
+    downloaded: 0,
+    result: failed ? 'failure' : '',
+    failureReason: failed ? 'fetch-error' : '',
+    recordsAvailable: true,
+    abort: async () => false,
+    matchAll: async () => {
+      const responseReady = Promise.reject(new TypeError('Failed to fetch'));
+      responseReady.catch(() => undefined);
+      return [{request: new Request(url), responseReady}];
+    },
+  });
+}
+
+describe('a native job the fallback takes over (nativeFailover)', () => {
+  test('a native fetch-error continues on the fallback under the same id: one onSuccess, the source bytes cached', async () => {
+    startWorker();
+    const nativeIds: string[] = [];
+    (world.self.registration as Record<string, unknown>).backgroundFetch = {
+      async fetch(jobId: string) {
+        nativeIds.push(jobId);
+        return browserRegistration(jobId, POSTER);
+      },
+      get: async () => undefined,
+      getIds: async () => [],
+    };
+    const {queue, calls} = createQueue('films', {forceFallback: false});
+    const started = await queue.fetch('poster', POSTER, {title: 'Poster'});
+    expect(started.backend).toBe('native');
+    expect(nativeIds).toHaveLength(1);
+    // The browser ends the job: the connection dropped.
+    const failed = Object.assign(new FakeExtendableEvent('backgroundfetchfail'), {
+      registration: browserRegistration(nativeIds[0], POSTER, true),
+      updateUI: async () => undefined,
+    });
+    await dispatchAndWait(failed);
+    const call = await calls.of('poster');
+    expect(call.kind).toBe('success');
+    expect(call.event.registration).toMatchObject({id: 'poster', backend: 'fallback'});
+    expectBytes(await cachedBytes('workbox-background-fetch-films', POSTER), FILES[POSTER]);
+    await untilIdle();
+    expect(calls.all).toHaveLength(1);
+    expect(server.seen.map(({url}) => url)).toEqual([POSTER]);
+  });
+});
