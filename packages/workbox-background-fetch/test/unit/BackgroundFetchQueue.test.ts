@@ -11,8 +11,14 @@ import {CHANNEL_NAME} from '../../src/protocol';
 import {bytes} from './fallback/simulateDownload';
 import {listenOn} from './support/fakeBroadcastChannel';
 import {fakeFetch} from './support/fakeFetch';
+import {dispatchAndWait, untilIdle} from './support/wakeWorker';
 import {expectBytes} from './support/expectBytes';
-import {storedChunkKeys, storedJobs, firstChunkStored} from './support/storedState';
+import {
+  expectNothingStored,
+  firstChunkStored,
+  storedChunkKeys,
+  storedJobs,
+} from './support/storedState';
 import {
   FakeExtendableEvent,
   WORKER_ORIGIN,
@@ -47,9 +53,6 @@ const FALLBACK: FallbackBackendOptions = {
   notifications: false,
   chunkStorage: 'indexeddb',
 };
-
-/** `FallbackBackend`'s grace before `keepAlive()` looks for work. */
-const KEEP_ALIVE_GRACE_MS = 1000;
 
 type Kind = 'success' | 'fail' | 'abort';
 
@@ -110,34 +113,6 @@ function createQueue(
   return {queue, calls: {all: calls, of} as Calls};
 }
 
-/**
- * Wakes the worker with an event (as the browser does) and waits until the
- * queue's jobs let it stop: the keep-alive grace passes on a fake clock,
- * the stores' I/O stays real.
- */
-async function untilIdle(): Promise<void> {
-  await dispatchAndWait(new FakeExtendableEvent('activate'));
-}
-
-/**
- * Dispatches `event` on the worker and waits for its `waitUntil()`
- * promises; the keep-alive grace every waking event starts passes on a
- * fake clock (the stores' I/O stays real).
- */
-async function dispatchAndWait(event: FakeExtendableEvent): Promise<void> {
-  jest.useFakeTimers({
-    doNotFake: ['setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask', 'Date'],
-  });
-  try {
-    world.self.dispatchEvent(event);
-    const idle = Promise.all(event.extensions);
-    await jest.advanceTimersByTimeAsync(KEEP_ALIVE_GRACE_MS);
-    await idle;
-  } finally {
-    jest.useRealTimers();
-  }
-}
-
 /** The bytes cache `cacheName` holds for `url` (undefined when absent). */
 async function cachedBytes(cacheName: string, url: string): Promise<Uint8Array | undefined> {
   if (!(await world.caches.has(cacheName))) {
@@ -145,12 +120,6 @@ async function cachedBytes(cacheName: string, url: string): Promise<Uint8Array |
   }
   const response = await (await world.caches.open(cacheName)).match(url);
   return response && new Uint8Array(await response.arrayBuffer());
-}
-
-/** No job record and no chunk is left in the stores. */
-async function expectNothingStored(): Promise<void> {
-  expect(await storedJobs(world)).toEqual([]);
-  expect(await storedChunkKeys(world)).toEqual([]);
 }
 
 /** Stalls the second request (one at a time: the job is mid-download and stays so). */
@@ -195,11 +164,11 @@ describe('a job from fetch() to onSuccess', () => {
     const forFilm = server.seen.filter(({url}) => url === FILM);
     expect(forFilm.length).toBeGreaterThan(2);
 
-    await untilIdle();
+    await untilIdle(world);
     expect(calls.all.map(({kind}) => kind)).toEqual(['success']);
     expect(await queue.get('film')).toBeUndefined();
     expect(await queue.getIds()).toEqual([]);
-    await expectNothingStored();
+    await expectNothingStored(world);
     const settled = (page.messages as Array<{type: string; event?: string; snapshot: {id: string}}>)
       .filter(({type}) => type === 'WBF_SETTLED')
       .map(({event, snapshot}) => [event, snapshot.id]);
@@ -228,7 +197,7 @@ describe('a job from fetch() to onSuccess', () => {
       [POSTER, 'workbox-background-fetch-films', FILES[POSTER].length],
     ]);
     expect((await queue.library.list()).map(({id}) => id)).toEqual(['film']);
-    await untilIdle();
+    await untilIdle(world);
   });
 
   test("the queue's cacheName takes every record; library: false writes no entry", async () => {
@@ -238,7 +207,7 @@ describe('a job from fetch() to onSuccess', () => {
     expect((await calls.of('poster')).kind).toBe('success');
     expectBytes(await cachedBytes('downloads', POSTER), FILES[POSTER]);
     expect(await queue.library.list()).toEqual([]);
-    await untilIdle();
+    await untilIdle(world);
   });
 });
 
@@ -254,11 +223,11 @@ describe('jobs that do not succeed', () => {
       result: 'failure',
       failureReason: 'bad-status',
     });
-    await untilIdle();
+    await untilIdle(world);
     expect(calls.all).toHaveLength(1);
     expect(await world.caches.keys()).not.toContain('workbox-background-fetch-films');
     expect(await queue.library.get('broken')).toBeUndefined();
-    await expectNothingStored();
+    await expectNothingStored(world);
   });
 
   test('abort() calls onAbort once with failureReason aborted; the id is free again', async () => {
@@ -270,11 +239,11 @@ describe('jobs that do not succeed', () => {
     const call = await calls.of('film');
     expect(call.kind).toBe('abort');
     expect(call.event.registration).toMatchObject({result: 'failure', failureReason: 'aborted'});
-    await untilIdle();
+    await untilIdle(world);
     expect(calls.all).toHaveLength(1);
     expect(await queue.getIds()).toEqual([]);
     expect(await queue.library.get('film')).toBeUndefined();
-    await expectNothingStored();
+    await expectNothingStored(world);
   });
 
   test('records that cannot be cached (origin full) turn the success into onFail with quota-exceeded', async () => {
@@ -288,7 +257,7 @@ describe('jobs that do not succeed', () => {
       result: 'failure',
       failureReason: 'quota-exceeded',
     });
-    await untilIdle();
+    await untilIdle(world);
     expect(calls.all).toHaveLength(1);
     expect(await queue.library.get('poster')).toBeUndefined();
   });
@@ -302,7 +271,7 @@ describe('jobs that do not succeed', () => {
     });
     const page = listenOn(CHANNEL_NAME);
     await queue.fetch('poster', POSTER);
-    await untilIdle();
+    await untilIdle(world);
     expect(entered).toEqual(['success poster']);
     expect(calls.all).toEqual([]);
     // Pages still learn that the job ended.
@@ -337,7 +306,7 @@ describe('get(), getIds() and the duplicate id', () => {
     // The refused call did not disturb the running job.
     expect(await queue.getIds()).toEqual(['film']);
     await queue._discardAll();
-    await untilIdle();
+    await untilIdle(world);
     expect(calls.all).toEqual([]);
   });
 });
@@ -413,7 +382,7 @@ describe('the extensions pages use: _setPaused and _discardAll', () => {
     const call = await calls.of('film');
     expect(call.kind).toBe('success');
     expectBytes(await cachedBytes('workbox-background-fetch-films', FILM), FILES[FILM]);
-    await untilIdle();
+    await untilIdle(world);
     expect(calls.all).toHaveLength(1);
   });
 
@@ -426,8 +395,8 @@ describe('the extensions pages use: _setPaused and _discardAll', () => {
     expect((await storedChunkKeys(world)).length).toBeGreaterThan(0);
     await queue._discardAll();
     expect(await queue.getIds()).toEqual([]);
-    await expectNothingStored();
-    await untilIdle();
+    await expectNothingStored(world);
+    await untilIdle(world);
     expect(calls.all).toEqual([]);
   });
 });
@@ -445,7 +414,7 @@ function clickNotification(tag: string) {
       },
     },
   });
-  return {shown: shown!, handled: dispatchAndWait(event)};
+  return {shown: shown!, handled: dispatchAndWait(world, event)};
 }
 
 describe('the UI of fallback jobs (notifications)', () => {
@@ -469,7 +438,7 @@ describe('the UI of fallback jobs (notifications)', () => {
     await film.abort();
     await calls.of('film');
     expect(outcomes).toEqual(['success updated', 'abort InvalidStateError update-ui-not-allowed']);
-    await untilIdle();
+    await untilIdle(world);
     const poster = world.notifications.filter(({options}) => options.tag?.includes('poster'));
     expect(poster.at(-1)?.title).toBe('success: done');
   });
@@ -489,7 +458,7 @@ describe('the UI of fallback jobs (notifications)', () => {
     });
     await queue.fetch('poster', POSTER, {title: 'Poster'});
     await calls.of('poster');
-    await untilIdle();
+    await untilIdle(world);
     const tag = world.notifications.at(-1)!.options.tag!;
     expect(world.notifications.at(-1)?.options.body).toBe('Download complete');
     const {shown, handled} = clickNotification(tag);
@@ -514,7 +483,7 @@ describe('what pages reach (the page protocol) and a Chromium worker', () => {
     expect(active.map(({files}) => files.map(({request}) => request.url))).toEqual([[FILM]]);
     await queue._discardAll();
     expect(await queue._activeFallbackJobs()).toEqual([]);
-    await untilIdle();
+    await untilIdle(world);
   });
 
   test('native refused in the worker with no page open: the job runs on the fallback, the source bytes are cached', async () => {
@@ -535,7 +504,7 @@ describe('what pages reach (the page protocol) and a Chromium worker', () => {
     expect(registration.backend).toBe('fallback');
     expect((await calls.of('poster')).kind).toBe('success');
     expectBytes(await cachedBytes('workbox-background-fetch-films', POSTER), FILES[POSTER]);
-    await untilIdle();
+    await untilIdle(world);
   });
 });
 
@@ -580,12 +549,12 @@ describe('a native job the fallback takes over (nativeFailover)', () => {
       registration: browserRegistration(nativeIds[0], POSTER, true),
       updateUI: async () => undefined,
     });
-    await dispatchAndWait(failed);
+    await dispatchAndWait(world, failed);
     const call = await calls.of('poster');
     expect(call.kind).toBe('success');
     expect(call.event.registration).toMatchObject({id: 'poster', backend: 'fallback'});
     expectBytes(await cachedBytes('workbox-background-fetch-films', POSTER), FILES[POSTER]);
-    await untilIdle();
+    await untilIdle(world);
     expect(calls.all).toHaveLength(1);
     expect(server.seen.map(({url}) => url)).toEqual([POSTER]);
   });

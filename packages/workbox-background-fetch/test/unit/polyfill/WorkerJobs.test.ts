@@ -11,9 +11,10 @@ import {CHANNEL_NAME} from '../../../src/protocol';
 import {bytes} from '../fallback/simulateDownload';
 import {listenOn} from '../support/fakeBroadcastChannel';
 import {fakeFetch} from '../support/fakeFetch';
+import {dispatchAndWait, untilIdle} from '../support/wakeWorker';
 import {expectBytes} from '../support/expectBytes';
 import {defineGlobal, saveGlobals} from '../support/globals';
-import {storedChunkKeys, storedJobs} from '../support/storedState';
+import {expectNothingStored} from '../support/storedState';
 import {
   FakeExtendableEvent,
   WORKER_ORIGIN,
@@ -37,9 +38,6 @@ const FILM = `${WORKER_ORIGIN}/media/film.mp4`;
 const POSTER = `${WORKER_ORIGIN}/img/poster.jpg`;
 const MISSING = `${WORKER_ORIGIN}/media/missing.mp4`;
 const FILES = {[FILM]: bytes(300 * KiB + 7, 3), [POSTER]: bytes(10 * KiB, 5)};
-
-/** `FallbackBackend`'s grace before `keepAlive()` looks for work. */
-const KEEP_ALIVE_GRACE_MS = 1000;
 
 /** What the polyfill defines on the global object (put back after each test). */
 const POLYFILL_GLOBALS = [
@@ -128,26 +126,6 @@ function listen<T>(
   return {events, handled};
 }
 
-/** Wakes the worker with an event and waits until its jobs let it stop (grace on a fake clock). */
-async function untilIdle(): Promise<void> {
-  await dispatchAndWait(new FakeExtendableEvent('activate'));
-}
-
-/** Dispatches `event` on the worker and waits for its `waitUntil()` promises (keep-alive grace on a fake clock). */
-async function dispatchAndWait(event: FakeExtendableEvent): Promise<void> {
-  jest.useFakeTimers({
-    doNotFake: ['setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask', 'Date'],
-  });
-  try {
-    world.self.dispatchEvent(event);
-    const idle = Promise.all(event.extensions);
-    await jest.advanceTimersByTimeAsync(KEEP_ALIVE_GRACE_MS);
-    await idle;
-  } finally {
-    jest.useRealTimers();
-  }
-}
-
 /** Each record's URL, status and bytes, read as an app's handler reads them. */
 async function readRecords(registration: BackgroundFetchRegistration) {
   const records = await registration.matchAll();
@@ -161,11 +139,6 @@ async function readRecords(registration: BackgroundFetchRegistration) {
       };
     }),
   );
-}
-
-async function expectNothingStored(): Promise<void> {
-  expect(await storedJobs(world)).toEqual([]);
-  expect(await storedChunkKeys(world)).toEqual([]);
 }
 
 afterEach(removeWorkerGlobals);
@@ -207,14 +180,14 @@ describe('an engine without native Background Fetch', () => {
     });
     expect(world.notifications.at(-1)?.title).toBe('Film ready');
 
-    await untilIdle();
+    await untilIdle(world);
     expect(success.events).toHaveLength(1);
     // The records were readable until the handler's waitUntil() settled, not after.
     expect(registration.recordsAvailable).toBe(false);
     await expect(registration.matchAll()).rejects.toMatchObject({name: 'InvalidStateError'});
     expect(await manager.get('film')).toBeUndefined();
     expect(await manager.getIds()).toEqual([]);
-    await expectNothingStored();
+    await expectNothingStored(world);
     expect(page.messages).toContainEqual(
       expect.objectContaining({
         type: 'WBF_SETTLED',
@@ -238,9 +211,9 @@ describe('an engine without native Background Fetch', () => {
       [POSTER, 200],
       [MISSING, 404],
     ]);
-    await untilIdle();
+    await untilIdle(world);
     expect(fail.events).toHaveLength(1);
-    await expectNothingStored();
+    await expectNothingStored(world);
   });
 
   test('abort() fires backgroundfetchabort (no updateUI) with failureReason aborted', async () => {
@@ -254,10 +227,10 @@ describe('an engine without native Background Fetch', () => {
     expect(event).toBeInstanceOf(globalClass('BackgroundFetchEvent'));
     expect(event).not.toBeInstanceOf(globalClass('BackgroundFetchUpdateUIEvent'));
     expect(event.registration).toMatchObject({result: 'failure', failureReason: 'aborted'});
-    await untilIdle();
+    await untilIdle(world);
     expect(abort.events).toHaveLength(1);
     expect(await manager.getIds()).toEqual([]);
-    await expectNothingStored();
+    await expectNothingStored(world);
   });
 
   test('get() and getIds() list the active job; its id again rejects with duplicate-id', async () => {
@@ -273,7 +246,7 @@ describe('an engine without native Background Fetch', () => {
       message: expect.stringContaining('"film" is still active'),
     });
     await registration.abort();
-    await untilIdle();
+    await untilIdle(world);
   });
 
   test('without an active worker fetch() rejects with a TypeError that says to wait for it', async () => {
@@ -286,7 +259,7 @@ describe('an engine without native Background Fetch', () => {
     });
     expect(server.seen).toEqual([]);
     expect(await manager.getIds()).toEqual([]);
-    await untilIdle();
+    await untilIdle(world);
   });
 });
 
@@ -300,7 +273,7 @@ describe('the notification of a fallback job', () => {
     }));
     await manager.fetch('poster', POSTER, {title: 'Poster'});
     await success.handled;
-    await untilIdle();
+    await untilIdle(world);
     const shown = world.notifications.at(-1)!;
     expect(shown.options.body).toBe('Download complete');
     const event = Object.assign(new FakeExtendableEvent('notificationclick'), {
@@ -312,7 +285,7 @@ describe('the notification of a fallback job', () => {
         },
       },
     });
-    await dispatchAndWait(event);
+    await dispatchAndWait(world, event);
     expect(await click.handled).toEqual({id: 'poster', result: 'success'});
     expect(click.events).toHaveLength(1);
     expect(click.events[0]).toBeInstanceOf(globalClass('BackgroundFetchEvent'));
@@ -343,8 +316,8 @@ describe('what pages reach through the page protocol', () => {
     await jobs._discardAll();
     expect(await manager.getIds()).toEqual([]);
     expect(await jobs._withRecords?.('film')).toBeUndefined();
-    await expectNothingStored();
-    await untilIdle();
+    await expectNothingStored(world);
+    await untilIdle(world);
   });
 });
 
@@ -383,7 +356,7 @@ describe('a Chromium engine', () => {
     const records = await success.handled;
     expectBytes(records[0].bytes, FILES[POSTER]);
     expect(success.events[0].registration).toBe(registration);
-    await untilIdle();
+    await untilIdle(world);
     expect(success.events).toHaveLength(1);
   });
 
@@ -406,7 +379,7 @@ describe('a Chromium engine', () => {
     expect(await manager.get('film')).toBe(fallback);
     await expect(manager.fetch('native-job', POSTER)).rejects.toMatchObject({code: 'duplicate-id'});
     await fallback.abort();
-    await untilIdle();
+    await untilIdle(world);
   });
 
   test('any other native error is the caller’s: no fallback job starts', async () => {
@@ -417,6 +390,6 @@ describe('a Chromium engine', () => {
     await expect(manager.fetch('film', FILM)).rejects.toThrow('bad request');
     expect(server.seen).toEqual([]);
     expect(await manager.getIds()).toEqual([]);
-    await untilIdle();
+    await untilIdle(world);
   });
 });
