@@ -135,10 +135,12 @@ describe('a job from fetch() to onSuccess', () => {
       ({url}) => url.pathname.startsWith('/media/'),
       new modules.CacheFirst({cacheName: 'media'}),
     );
-    const seenInCallback: Array<Uint8Array | undefined> = [];
-    const {queue, calls} = createQueue('films', {}, async (kind, {registration}) => {
+    const seenInCallback: Array<{urls: string[]; film?: Uint8Array}> = [];
+    const {queue, calls} = createQueue('films', {library: false}, async (kind, {registration}) => {
       if (kind === 'success' && registration.id === 'film') {
-        seenInCallback.push(await cachedBytes('media', FILM));
+        // What the cache holds as the callback starts, before it awaits anything.
+        const urls = world.caches.urls('media');
+        seenInCallback.push({urls, film: await cachedBytes('media', FILM)});
       }
     });
     const page = listenOn(CHANNEL_NAME);
@@ -155,7 +157,8 @@ describe('a job from fetch() to onSuccess', () => {
     });
     expect(call.event.event).toBeInstanceOf(FakeExtendableEvent);
     // onSuccess found the film already cached.
-    expectBytes(seenInCallback[0], FILES[FILM]);
+    expect(seenInCallback[0].urls).toEqual([FILM]);
+    expectBytes(seenInCallback[0].film, FILES[FILM]);
     // /media/ went through the route's CacheFirst, the rest to the queue's default cache.
     expectBytes(await cachedBytes('media', FILM), FILES[FILM]);
     expectBytes(await cachedBytes('workbox-background-fetch-films', POSTER), FILES[POSTER]);

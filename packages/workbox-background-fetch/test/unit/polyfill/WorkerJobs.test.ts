@@ -149,19 +149,25 @@ describe('an engine without native Background Fetch', () => {
     expect(manager).toBeInstanceOf(globalClass('BackgroundFetchManager'));
     const page = listenOn(CHANNEL_NAME);
     const success = listen('success', async (event) => {
+      // A page asking for the records while the event runs gets them (the job is no longer active).
+      const forPages = await registry.findQueue(POLYFILL_QUEUE)!._withRecords?.('film');
+      const active = await manager.get('film');
       const records = await readRecords(event.registration);
       await event.updateUI!({title: 'Film ready'});
       const again = await event.updateUI!({title: 'again'}).then(
         () => 'updated twice',
         (error: Error) => error.name,
       );
-      return {records, again};
+      return {records, again, forPages, active};
     });
     const registration = await manager.fetch('film', [FILM, POSTER], {title: 'Film'});
     expect(registration).toBeInstanceOf(globalClass('BackgroundFetchRegistration'));
     expect(registration.id).toBe('film');
 
-    const {records, again} = await success.handled;
+    const {records, again, forPages, active} = await success.handled;
+    expect(active).toBeUndefined();
+    expect(forPages?.id).toBe('film');
+    expect(forPages?.recordsAvailable).toBe(true);
     expect(records.map(({url, status}) => [url, status])).toEqual([
       [FILM, 200],
       [POSTER, 200],
