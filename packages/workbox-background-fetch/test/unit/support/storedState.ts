@@ -46,3 +46,9 @@ export async function firstChunkStored(world: WorkerWorld): Promise<void> {
   }
   throw new Error('No chunk of the first file was stored: the job never wrote one.');
 }
+
+/** Nothing of any fallback job is left: no job record, no chunk. */
+export async function expectNothingStored(world: WorkerWorld): Promise<void> {
+  expect(await storedJobs(world)).toEqual([]);
+  expect(await storedChunkKeys(world)).toEqual([]);
+}
