@@ -117,7 +117,12 @@ export class JobNotifier {
         silent: true,
         data,
       });
-      await Promise.race([shown, delay(SHOW_TIMEOUT_MS)]);
+      // Some engines never settle showNotification(): give up after a while,
+      // and clear the timer once it did settle.
+      const timeout = new AbortController();
+      await Promise.race([shown, delay(SHOW_TIMEOUT_MS, timeout.signal)]).finally(() =>
+        timeout.abort(),
+      );
     } catch (error) {
       if (process.env.NODE_ENV !== 'production') {
         logger.warn(`Could not show the notification of ${this._jobId}:`, error);

@@ -11,7 +11,12 @@ import {listenOn} from '../support/fakeBroadcastChannel';
 import {fakeFetch} from '../support/fakeFetch';
 import {startFallbackWorker} from '../support/fallbackWorker';
 import {expectBytes} from '../support/expectBytes';
-import {firstChunkStored, storedChunkKeys, storedJobs} from '../support/storedState';
+import {
+  expectNothingStored,
+  firstChunkStored,
+  storedChunkKeys,
+  storedJobs,
+} from '../support/storedState';
 import {WORKER_ORIGIN, installWorkerGlobals, removeWorkerGlobals} from '../support/workerGlobals';
 import type {RegistrationSnapshot} from '../../../src/protocol';
 import type {SnapshotRegistration} from '../../../src/lib/SnapshotRegistration';
@@ -43,12 +48,6 @@ function setUp(
   const world = installWorkerGlobals(server.fetch);
   const worker = startFallbackWorker(options);
   return {server, world, worker};
-}
-
-/** Nothing of any job is left: no record, no chunk. */
-async function expectNothingStored(world: ReturnType<typeof installWorkerGlobals>): Promise<void> {
-  expect(await storedJobs(world)).toEqual([]);
-  expect(await storedChunkKeys(world)).toEqual([]);
 }
 
 /** The first byte a request asks for (0 without Range). */
