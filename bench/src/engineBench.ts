@@ -7,22 +7,8 @@ import {generateBytes, launchEngine} from '@workbox-background-fetch/test-utils'
 import type {EngineSession, TestServer} from '@workbox-background-fetch/test-utils';
 import type {MemorySample, MemorySampler} from './memorySampler';
 import type {Options} from './options';
-import type {Engine, Results, RunRecord, Variant} from './types';
+import type {Engine, PageOutcome, Results, RunRecord, Variant} from './types';
 import {MiB, idleTime, log, maxPerSecond, median, medianRange, sleep, withTimeout} from './util';
-
-interface PageOutcome {
-  variant: string;
-  id: string;
-  t0: number;
-  tStarted: number;
-  tLanded: number;
-  tPage: number;
-  result: string;
-  failureReason: string;
-  backend: string;
-  progressEvents: number;
-  progressTimes: number[];
-}
 
 interface ProbeEntry {
   kind: 'cache-put' | 'idb-put';

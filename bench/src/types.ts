@@ -17,6 +17,21 @@ export interface Variant {
 }
 
 /** One timed download. */
+/** What the benchmark page reports for one run (`window.bench.run`), before the driver adds its own figures. */
+export interface PageOutcome {
+  variant: string;
+  id: string;
+  t0: number;
+  tStarted: number;
+  tLanded: number;
+  tPage: number;
+  result: string;
+  failureReason: string;
+  backend: string;
+  progressEvents: number;
+  progressTimes: number[];
+}
+
 export interface RunRecord {
   engine: Engine;
   variant: string;
