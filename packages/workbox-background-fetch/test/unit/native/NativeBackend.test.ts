@@ -15,15 +15,8 @@ import type {
   BackgroundFetchResult,
 } from '../../../src/types';
 
-// workbox-core's logger is an ES module jest cannot load; the logs are not under test.
-jest.mock('../../../src/lib/logger', () => ({
-  logger: {
-    debug: () => undefined,
-    log: () => undefined,
-    warn: () => undefined,
-    error: () => undefined,
-  },
-}));
+// The logs are not under test.
+jest.mock('../../../src/lib/logger', () => jest.requireActual('../support/silentLogger'));
 
 const QUEUE = 'episodes';
 const URL_A = 'https://example.com/media/a.bin';

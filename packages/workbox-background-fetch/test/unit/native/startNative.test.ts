@@ -7,15 +7,8 @@
 */
 import {startNative} from '../../../src/lib/native/startNative';
 
-// workbox-core's logger is an ES module jest cannot load; the debug line is not under test.
-jest.mock('../../../src/lib/logger', () => ({
-  logger: {
-    debug: () => undefined,
-    log: () => undefined,
-    warn: () => undefined,
-    error: () => undefined,
-  },
-}));
+// The logs are not under test.
+jest.mock('../../../src/lib/logger', () => jest.requireActual('../support/silentLogger'));
 import type {BackgroundFetchManager, BackgroundFetchRegistration} from '../../../src/types';
 
 type Reply = {ok: true; value: null} | {ok: false; error: {name: string; message: string}};
