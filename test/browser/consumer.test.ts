@@ -215,6 +215,8 @@ describe('consumers type-check strictly against the installed packages', () => {
   ) {
     const dir = join(work, app, `types-${name}`);
     mkdirSync(dir, {recursive: true});
+    // An ES-module app (page and worker files are ES modules under node16).
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({type: 'module'}));
     for (const [file, text] of Object.entries(files)) {
       writeFileSync(join(dir, file), text);
     }
@@ -251,14 +253,23 @@ describe('consumers type-check strictly against the installed packages', () => {
     return errors.filter((line) => !upstream.test(line));
   }
 
-  test('a page, with only the DOM lib', async () => {
-    await site('way 1');
-    await typeCheck(
-      'way1',
-      'page',
-      {
-        'page.ts': `import {backgroundFetchManager} from 'workbox-background-fetch-window';
-import type {BackgroundFetchRegistration} from 'workbox-background-fetch-window';
+  /** Module settings of a bundled app, and of an ES-module app resolved the Node way. */
+  const RESOLUTIONS = [
+    ['bundler', {module: 'ESNext', moduleResolution: 'Bundler'}],
+    ['node16, "type": "module"', {module: 'Node16', moduleResolution: 'Node16'}],
+  ] as const;
+
+  test.each(RESOLUTIONS)(
+    'a page, with only the DOM lib (the polyfill entry too; %s)',
+    async (kind, resolution) => {
+      await site('way 1');
+      await typeCheck(
+        'way1',
+        `page-${kind.split(',')[0]}`,
+        {
+          'page.ts': `import 'workbox-background-fetch-window/polyfill';
+import {backgroundFetchManager} from 'workbox-background-fetch-window';
+import type {BackgroundFetchRegistration, DownloadLibraryChangeEvent} from 'workbox-background-fetch-window';
 
 const manager = await backgroundFetchManager({queue: 'downloads', serviceWorker: '/sw.js'});
 const registration: BackgroundFetchRegistration = await manager.fetch('talk-1', ['/media/talk-1.mp4'], {title: 'Talk 1'});
@@ -266,33 +277,43 @@ registration.addEventListener('progress', () => {
   const done: boolean = registration.result === 'success';
   console.log(registration.downloaded / registration.downloadTotal, done, registration.failureReason);
 });
+// The library's change event is typed (README: event.id, event.change).
+manager.library.addEventListener('change', (event) => {
+  const typed: DownloadLibraryChangeEvent = event;
+  console.log(typed.id, event.change === 'added');
+});
 export {};
 `,
-      },
-      {module: 'ESNext', moduleResolution: 'Bundler', lib: ['ES2022', 'DOM'], types: []},
-    );
-  });
+        },
+        {...resolution, lib: ['ES2022', 'DOM'], types: []},
+      );
+    },
+  );
 
-  test("a worker, with only the WebWorker lib (README way 1's src/sw.js as TypeScript)", async () => {
-    await site('way 1');
-    await typeCheck(
-      'way1',
-      'worker',
-      {
-        'sw.ts':
-          'declare const self: ServiceWorkerGlobalScope;\n' +
-          docBlock('README.md', 'way1-sw') +
-          `
+  test.each(RESOLUTIONS)(
+    "a worker, with only the WebWorker lib (README way 1's src/sw.js as TypeScript, the polyfill entry too; %s)",
+    async (kind, resolution) => {
+      await site('way 1');
+      await typeCheck(
+        'way1',
+        `worker-${kind.split(',')[0]}`,
+        {
+          'sw.ts':
+            'declare const self: ServiceWorkerGlobalScope;\n' +
+            docBlock('README.md', 'way1-sw') +
+            `
+import 'workbox-background-fetch/polyfill';
 import {backgroundFetchRecipe} from 'workbox-background-fetch';
 backgroundFetchRecipe({queue: 'podcasts', urlPattern: /\\/podcasts\\//, cacheName: 'podcasts'});
 self.addEventListener('backgroundfetchsuccess', (event) => {
   event.waitUntil(event.updateUI({title: event.registration.id}));
 });
 `,
-      },
-      {module: 'ESNext', moduleResolution: 'Bundler', lib: ['ES2022', 'WebWorker'], types: []},
-    );
-  });
+        },
+        {...resolution, lib: ['ES2022', 'WebWorker'], types: []},
+      );
+    },
+  );
 
   const nodeConsumer = `import {backgroundFetchPlugin, copyBackgroundFetchLibraries, generateSW, injectManifest} from 'workbox-background-fetch-build';
 import type {GenerateSWConfig} from 'workbox-background-fetch-build';

@@ -22,3 +22,9 @@ export class DownloadLibraryChangeEvent extends Event {
     this.change = change;
   }
 }
+
+/** The events of `manager.library` ({@link WindowDownloadLibrary}), by type. */
+export interface WindowDownloadLibraryEventMap {
+  /** An entry was added or removed. */
+  change: DownloadLibraryChangeEvent;
+}

@@ -1,6 +1,7 @@
 import {LIBRARY_CHANNEL_NAME} from 'workbox-background-fetch/internal';
 import type {DownloadEntry, LibraryChangeMessage} from 'workbox-background-fetch/internal';
 import {DownloadLibraryChangeEvent} from './DownloadLibraryChangeEvent.js';
+import type {WindowDownloadLibraryEventMap} from './DownloadLibraryChangeEvent.js';
 import {messageWorker} from './messageWorker.js';
 
 /**
@@ -41,6 +42,57 @@ export class WindowDownloadLibrary extends EventTarget {
         }
       };
     }
+  }
+
+  /**
+   * Listens for `change` (a {@link DownloadLibraryChangeEvent}, typed as
+   * such in TypeScript) or any other event type.
+   *
+   * @param type The event type, `'change'`.
+   * @param listener Called with the event.
+   * @param options As for `EventTarget.addEventListener()`.
+   */
+  override addEventListener<K extends keyof WindowDownloadLibraryEventMap>(
+    type: K,
+    listener: (this: WindowDownloadLibrary, event: WindowDownloadLibraryEventMap[K]) => unknown,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  override addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  override addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void {
+    super.addEventListener(type, listener, options);
+  }
+
+  /**
+   * Removes a listener added with {@link WindowDownloadLibrary.addEventListener}.
+   *
+   * @param type The event type, `'change'`.
+   * @param listener The listener given to `addEventListener()`.
+   * @param options As for `EventTarget.removeEventListener()`.
+   */
+  override removeEventListener<K extends keyof WindowDownloadLibraryEventMap>(
+    type: K,
+    listener: (this: WindowDownloadLibrary, event: WindowDownloadLibraryEventMap[K]) => unknown,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  override removeEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  override removeEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | EventListenerOptions,
+  ): void {
+    super.removeEventListener(type, listener, options);
   }
 
   /** Every finished download of the queue, newest first (`missing` checked now). */

@@ -6,6 +6,7 @@ export {WindowBackgroundFetchManager} from './WindowBackgroundFetchManager.js';
 export {WindowRegistration} from './WindowRegistration.js';
 export {WindowDownloadLibrary} from './WindowDownloadLibrary.js';
 export {DownloadLibraryChangeEvent} from './DownloadLibraryChangeEvent.js';
+export type {WindowDownloadLibraryEventMap} from './DownloadLibraryChangeEvent.js';
 export type {WindowBackgroundFetchOptions} from './WindowBackgroundFetchManager.js';
 export type {DownloadEntry, DownloadEntryRecord} from 'workbox-background-fetch/internal';
 export type {BackgroundFetchManagerOptions} from './backgroundFetchManager.js';
