@@ -315,6 +315,39 @@ self.addEventListener('backgroundfetchsuccess', (event) => {
     },
   );
 
+  test('a worker under exactOptionalPropertyTypes: BackgroundFetchPlugin is a WorkboxPlugin', async () => {
+    // (workbox-range-requests' own RangeRequestsPlugin is not, under this
+    // flag: upstream's, so this worker does not use it.)
+    await site('way 1');
+    await typeCheck(
+      'way1',
+      'worker-exact-optional',
+      {
+        'sw.ts': `import {registerRoute} from 'workbox-routing';
+import {CacheFirst} from 'workbox-strategies';
+import {BackgroundFetchPlugin, BackgroundFetchQueue, backgroundFetchRecipe} from 'workbox-background-fetch';
+
+const queue = new BackgroundFetchQueue('downloads');
+registerRoute(
+  ({url}) => url.pathname.startsWith('/media/'),
+  new CacheFirst({cacheName: 'media', plugins: [new BackgroundFetchPlugin(queue)]}),
+);
+backgroundFetchRecipe({queue: 'podcasts', urlPattern: /\\/podcasts\\//, cacheName: 'podcasts', rangeRequests: false});
+`,
+      },
+      {
+        module: 'ESNext',
+        moduleResolution: 'Bundler',
+        lib: ['ES2022', 'WebWorker'],
+        types: [],
+        exactOptionalPropertyTypes: true,
+        noUncheckedIndexedAccess: true,
+        noImplicitOverride: true,
+        verbatimModuleSyntax: true,
+      },
+    );
+  });
+
   const nodeConsumer = `import {backgroundFetchPlugin, copyBackgroundFetchLibraries, generateSW, injectManifest} from 'workbox-background-fetch-build';
 import type {GenerateSWConfig} from 'workbox-background-fetch-build';
 import {run} from 'workbox-background-fetch-cli';

@@ -1,5 +1,10 @@
 import {logger} from './lib/logger.js';
-import type {WorkboxPlugin} from 'workbox-core/types.js';
+import type {
+  CachedResponseWillBeUsedCallback,
+  FetchDidFailCallback,
+  HandlerDidErrorCallback,
+  WorkboxPlugin,
+} from 'workbox-core/types.js';
 import type {BackgroundFetchQueue} from './BackgroundFetchQueue.js';
 import {getQueue} from './lib/queueRegistry.js';
 import {createError} from './lib/models/createError.js';
@@ -92,7 +97,7 @@ export class BackgroundFetchPlugin implements WorkboxPlugin {
    * When nothing is cached: a 206 from the stored bytes of an active
    * fallback download that cover the request's `Range`.
    */
-  cachedResponseWillBeUsed: WorkboxPlugin['cachedResponseWillBeUsed'] = async ({
+  cachedResponseWillBeUsed: CachedResponseWillBeUsedCallback = async ({
     request,
     cachedResponse,
   }) => {
@@ -118,7 +123,7 @@ export class BackgroundFetchPlugin implements WorkboxPlugin {
   };
 
   /** Hands a failed GET to the queue. */
-  fetchDidFail: WorkboxPlugin['fetchDidFail'] = async ({originalRequest, event}) => {
+  fetchDidFail: FetchDidFailCallback = async ({originalRequest, event}) => {
     if (originalRequest.method !== 'GET' || this._options.handOff === false) {
       return;
     }
@@ -152,7 +157,7 @@ export class BackgroundFetchPlugin implements WorkboxPlugin {
   };
 
   /** Answers with `responseWhileQueued`, when given. */
-  handlerDidError: WorkboxPlugin['handlerDidError'] = async ({request, error}) => {
+  handlerDidError: HandlerDidErrorCallback = async ({request, error}) => {
     const {responseWhileQueued} = this._options;
     if (!responseWhileQueued || request.method !== 'GET') {
       return undefined;
