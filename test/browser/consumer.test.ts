@@ -201,6 +201,25 @@ describe('the apps as built', () => {
       expect([way, /\.dev\.js/.test(sw)]).toEqual([way, false]);
     }
   });
+
+  test.each([
+    ['way 2 generateSW', 'node build-sw.js'],
+    ['way 2 two-liner', 'node build-sw.js'],
+    ['way 3 CLI', 'npx workbox-background-fetch generateSW'],
+  ] as const)(
+    '%s: building again precaches the same URLs (the copied runtime stays out)',
+    async (way, command) => {
+      const {root} = await site(way);
+      const precached = () =>
+        [...readFileSync(join(root, 'sw.js'), 'utf8').matchAll(/url:"([^"]+)"/g)]
+          .map((m) => m[1])
+          .sort();
+      const first = precached();
+      expect(first).toContain('index.html');
+      await sh(command, join(root, '..'));
+      expect(precached()).toEqual(first);
+    },
+  );
 });
 
 describe('consumers type-check strictly against the installed packages', () => {
