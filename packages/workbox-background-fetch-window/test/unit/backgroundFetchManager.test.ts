@@ -175,6 +175,20 @@ describe('waiting for an active worker', () => {
     );
   });
 
+  test('{serviceWorker}: a script that throws while starting is named, with where to read the error', async () => {
+    world.serve = () =>
+      new Response('throw new Error("boom");', {headers: {'content-type': 'text/javascript'}});
+    world.register = async () => {
+      throw new TypeError('ServiceWorker script evaluation failed');
+    };
+    const error = await rejectionAfter(0, {serviceWorker: '/sw.js'});
+    expect(error.code).toBe('worker-install-failed');
+    expect(error.message).toBe(
+      `The service worker ${SCRIPT} failed to install: ServiceWorker script evaluation failed: ` +
+        "it threw while starting; the worker's console shows the error.",
+    );
+  });
+
   test('{serviceWorker, scope}: resolves once the registered worker activates', async () => {
     const installing = new FakeServiceWorker(SCRIPT, 'installing', (message) =>
       message.type === 'WBF_HELLO' ? HELLO : null,
