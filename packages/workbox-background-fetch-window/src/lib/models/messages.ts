@@ -38,7 +38,9 @@ export const messages = {
     // The browser's reason may end with its own period.
     `${String(cause || "it threw while starting, or its install event failed (e.g. a precached URL answered 404); see the worker's console").replace(/\.$/, '')}` +
     // A script that throws at its top level: the browser says only that.
-    (/evaluation failed/i.test(String(cause)) ? ": it threw while starting; the worker's console shows the error." : '.'),
+    (/evaluation failed/i.test(String(cause))
+      ? ": it threw while starting; the worker's console shows the error."
+      : '.'),
   'worker-not-activated': ({url, state, timeout}) =>
     `The service worker ${String(url)} is still ${String(state)} after ` +
     `${seconds(timeout)}. If its install event precaches a lot, pass a larger ` +
