@@ -204,6 +204,22 @@ export class FallbackBackend implements BackgroundFetchBackend {
     event.waitUntil(this._whenIdle());
   }
 
+  /**
+   * A newer worker version is about to activate: every active job stops
+   * its requests without an event or a state change (as if this worker were
+   * killed) and is forgotten, so this worker goes idle and the new one
+   * resumes the jobs from their stored state. A later wake of this worker
+   * loads them again.
+   */
+  handOver(): void {
+    for (const job of this._jobs) {
+      if (job.active && job.suspend()) {
+        this._jobs.delete(job);
+      }
+    }
+    this._loaded = null;
+  }
+
   private async _whenIdle(): Promise<void> {
     await this._load();
     await delay(KEEP_ALIVE_GRACE_MS);
