@@ -17,7 +17,7 @@ const CHANNEL = 'workbox-background-fetch-handover';
  * @private
  */
 export function handOverOnUpdate(handOver: () => void): void {
-  if (typeof BroadcastChannel === 'undefined') {
+  if (typeof BroadcastChannel === 'undefined' || typeof self.skipWaiting !== 'function') {
     return;
   }
   const channel = new BroadcastChannel(CHANNEL);
