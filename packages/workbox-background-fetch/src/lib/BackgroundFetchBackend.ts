@@ -88,6 +88,11 @@ export interface BackgroundFetchBackend {
    */
   discardAll?(): Promise<void>;
   /**
+   * Stops every active job's requests without ending it, leaving its
+   * stored state for the next worker version to resume (fallback).
+   */
+  handOver?(): void;
+  /**
    * The stored state of the active jobs whose bytes this backend keeps,
    * which `BackgroundFetchPlugin` plays while they download (fallback).
    */

@@ -123,6 +123,8 @@ export class FallbackBackend implements BackgroundFetchBackend {
   private readonly _creating = new Set<string>();
   private readonly _busy = new Set<Promise<unknown>>();
   private _loaded: Promise<void> | null = null;
+  /** A newer worker took the stored jobs over (`handOver()`): none starts here. */
+  private _handedOver = false;
 
   /**
    * @param context The queue: its name namespaces job ids, `onSettled`
@@ -204,6 +206,24 @@ export class FallbackBackend implements BackgroundFetchBackend {
     event.waitUntil(this._whenIdle());
   }
 
+  /**
+   * A newer worker version is about to activate: every active job stops
+   * its requests without an event or a state change (as if this worker were
+   * killed) and is forgotten, so this worker goes idle and the new one
+   * resumes the jobs from their stored state. This worker does not load
+   * them again (it would run them beside the new one); should the new
+   * version fail to install, the next start of a worker resumes them.
+   */
+  handOver(): void {
+    this._handedOver = true;
+    this._loaded ??= Promise.resolve();
+    for (const job of this._jobs) {
+      if (job.active && job.suspend()) {
+        this._jobs.delete(job);
+      }
+    }
+  }
+
   private async _whenIdle(): Promise<void> {
     await this._load();
     await delay(KEEP_ALIVE_GRACE_MS);
@@ -227,7 +247,7 @@ export class FallbackBackend implements BackgroundFetchBackend {
     this._loaded ??= loadJobsAfterSweep().then(
       (records) => {
         for (const record of records) {
-          if (record.queue === this._context.queueName) {
+          if (record.queue === this._context.queueName && !this._handedOver) {
             this._startJob(record, true);
           }
         }

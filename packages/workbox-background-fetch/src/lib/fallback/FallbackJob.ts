@@ -68,6 +68,8 @@ export class FallbackJob implements FallbackJobControl {
   private readonly _purgeDone = new Promise<void>((resolve) => (this._purgeEnded = resolve));
   /** Resolves the promise that keeps the worker alive while the job runs. */
   private _release: (() => void) | null = null;
+  /** Handed over to a newer worker: nothing of this copy runs any more. */
+  private _suspended = false;
 
   /**
    * @param record The job's record, new or loaded from IndexedDB.
@@ -133,6 +135,28 @@ export class FallbackJob implements FallbackJobControl {
   }
 
   /**
+   * Stops the job's requests and timers without an event or a state change,
+   * as a killed worker would, for a newer worker to resume it from its
+   * stored state. False (nothing done) once the job is settling.
+   */
+  suspend(): boolean {
+    if (!this.active || this.record.settled) {
+      return false;
+    }
+    this._suspended = true;
+    clearTimeout(this._wakeTimer);
+    this._onlineWait?.abort();
+    this._throttle.cancel();
+    for (const io of this._io.values()) {
+      clearTimeout(io.timer);
+      io.controller.abort();
+    }
+    this._release?.();
+    this._release = null;
+    return true;
+  }
+
+  /**
    * Ends an active job without an event and deletes its chunks and record
    * once no request of it is in flight (its worker was unregistered).
    * Resolves when that is done; at once when the job already has a result
@@ -167,6 +191,9 @@ export class FallbackJob implements FallbackJobControl {
 
   /** Applies `event` (after any being applied) and carries out the commands. */
   private _dispatch(event: DownloadEvent): boolean {
+    if (this._suspended) {
+      return false;
+    }
     if (this._dispatching) {
       this._queue.push(event);
       return true;

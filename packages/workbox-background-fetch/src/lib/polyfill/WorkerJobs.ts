@@ -11,6 +11,7 @@ import {startNative} from '../native/startNative.js';
 import {addQueue, hasQueue} from '../queueRegistry.js';
 import {listenForPageMessages} from '../listenForPageMessages.js';
 import {dispatchBackgroundFetchEvent} from './BackgroundFetchEvent.js';
+import {handOverOnUpdate} from './handOverOnUpdate.js';
 import {toPolyfillRegistration} from './PolyfillRegistration.js';
 import type {BackgroundFetchBackend, JobSettlement} from '../BackgroundFetchBackend.js';
 import type {NormalizedFetchArguments} from '../normalizeFetchArguments.js';
@@ -54,6 +55,7 @@ export class WorkerJobs implements RegisteredQueue {
       addQueue(this, false);
     }
     listenForPageMessages();
+    handOverOnUpdate(() => this._fallback.handOver?.());
     // Resume fallback jobs left unfinished on every event that wakes the worker.
     for (const type of ['activate', 'fetch', 'sync', 'periodicsync', 'push', 'notificationclick']) {
       self.addEventListener(type, (event) => this._keepAlive(event as ExtendableEvent));

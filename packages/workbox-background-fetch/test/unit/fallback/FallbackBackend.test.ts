@@ -349,11 +349,28 @@ describe('a worker killed mid-download', () => {
     return {
       server,
       world,
+      worker,
       storedEnd,
       before: server.seen.length,
       after: () => worker.backend.discardAll(),
     };
   }
+
+  test('handOver() (a new version activates): the old worker cancels its requests and goes idle without a settlement; the new one resumes from the stored chunks', async () => {
+    const {server, world, worker, storedEnd, before} = await killMidDownload();
+    worker.backend.handOver();
+    await worker.untilIdle();
+    expect(await worker.backend.getIds()).toEqual([]);
+    const restarted = startFallbackWorker(OPTIONS);
+    expect(await restarted.backend.getIds()).toEqual(['film']);
+    const settled = await restarted.settlementOf('film');
+    expect(settled.type).toBe('success');
+    expectBytes(settled.records[0].bytes, FILES[BIG]);
+    expect(server.seen.slice(before).every((seen) => rangeStart(seen) >= storedEnd)).toBe(true);
+    await restarted.untilIdle();
+    expect(worker.settled).toHaveLength(0);
+    await expectNothingStored(world);
+  });
 
   test("the next worker's first event resumes it from the chunks it stored", async () => {
     const {server, world, storedEnd, before, after} = await killMidDownload();
