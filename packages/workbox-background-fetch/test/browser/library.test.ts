@@ -233,6 +233,41 @@ describe.each(ENGINES)('download library on %s', (engine) => {
       expect(await page(`() => fb.libraryKeys(${js(queue)})`)).toEqual([]);
     });
 
+    test('remove() of one download keeps a file that another download of the same URL lists: cached, whole, not missing', async () => {
+      const path = `${pathOf(queue)}${queue}-shared.mp3`;
+      const body = file(path, 96 * KiB + 5, 'audio/mpeg');
+      for (const copy of ['a', 'b']) {
+        await page(
+          `() => fb.startJob(${js(queue)}, ${js(`${queue}-shared-${copy}`)}, ${js([path])}, {title: 'Shared'})`,
+        );
+        expect(await waitForEnd(`${queue}-shared-${copy}`)).toMatchObject({type: 'success'});
+      }
+      expect(await page(`() => fb.libraryRemove(${js(queue)}, ${js(`${queue}-shared-a`)})`)).toBe(
+        true,
+      );
+      expect(
+        await page<Entry>(`() => fb.libraryGet(${js(queue)}, ${js(`${queue}-shared-b`)})`),
+      ).toMatchObject({
+        missing: false,
+        bytes: body.length,
+      });
+      expect(
+        await page(`() => fb.hash(${js(queue)}, ${js(server.url(path))}, {ignoreVary: true})`),
+      ).toBe(sha256(body));
+      expect(await page(`() => fb.libraryRemove(${js(queue)}, ${js(`${queue}-shared-b`)})`)).toBe(
+        true,
+      );
+      expect(
+        await page(`() => fb.libraryLeftovers(${js(queue)}, ${js([server.url(path)])})`),
+      ).toEqual({
+        cached: [],
+        libraryKeys: [],
+        jobRecords: 0,
+        idbChunks: 0,
+        cacheChunks: 0,
+      });
+    });
+
     const playback = engine !== 'chromium' || queue === 'forced' ? test : test.skip;
     const title =
       queue === 'episodes' && engine === 'chromium'
