@@ -16,7 +16,8 @@ export interface BackgroundFetchPluginOptions {
   /**
    * What the strategy answers when its network fetch failed and the request
    * was handed to the queue (for example a page saying the download goes on
-   * in the background). Without it, the strategy's error stands.
+   * in the background). Without it, the strategy's error stands, as it does
+   * for a `Range` request of a file a fallback job is downloading.
    */
   responseWhileQueued?:
     | Response
@@ -151,10 +152,20 @@ export class BackgroundFetchPlugin implements WorkboxPlugin {
     }
   };
 
-  /** Answers with `responseWhileQueued`, when given. */
+  /**
+   * Answers with `responseWhileQueued`, when given; not a `Range` request
+   * for a file a fallback job downloads (a seek past the part stored so far,
+   * offline): that one was not handed off, and fails as a network error.
+   */
   handlerDidError: WorkboxPlugin['handlerDidError'] = async ({request, error}) => {
     const {responseWhileQueued} = this._options;
     if (!responseWhileQueued || request.method !== 'GET') {
+      return undefined;
+    }
+    if (
+      request.headers.has('range') &&
+      isDownloading(await this._resolveQueue()._activeFallbackJobs(), request.url)
+    ) {
       return undefined;
     }
     return typeof responseWhileQueued === 'function'
