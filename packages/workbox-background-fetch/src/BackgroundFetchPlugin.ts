@@ -9,7 +9,8 @@ import type {BackgroundFetchQueue} from './BackgroundFetchQueue.js';
 import {getQueue} from './lib/queueRegistry.js';
 import {createError} from './lib/models/createError.js';
 import {validateOptions} from './lib/validateOptions.js';
-import {isDownloading, readStoredRange} from './lib/playback/readStoredRange.js';
+import {readStoredRange} from './lib/playback/readStoredRange.js';
+import {queueDownloadsUrl} from './lib/playback/queueDownloadsUrl.js';
 import type {BackgroundFetchOptions} from './types.js';
 
 /** Options of a `BackgroundFetchPlugin`. */
@@ -21,7 +22,8 @@ export interface BackgroundFetchPluginOptions {
   /**
    * What the strategy answers when its network fetch failed and the request
    * was handed to the queue (for example a page saying the download goes on
-   * in the background). Without it, the strategy's error stands.
+   * in the background). Without it, the strategy's error stands, as it does
+   * for a `Range` request of a file a job is downloading.
    */
   responseWhileQueued?:
     | Response
@@ -128,8 +130,8 @@ export class BackgroundFetchPlugin implements WorkboxPlugin {
       return;
     }
     const queue = this._resolveQueue();
-    if (isDownloading(await queue._activeFallbackJobs(), originalRequest.url)) {
-      return; // A range outside the part downloaded so far: the job goes on.
+    if (await queueDownloadsUrl(queue, originalRequest.url)) {
+      return; // A job downloads it already (a seek outside the part stored so far): it goes on.
     }
     // Media elements and images send no-cors requests; background fetch
     // refuses those, and a plain GET of the URL is what is wanted anyway.
@@ -156,10 +158,20 @@ export class BackgroundFetchPlugin implements WorkboxPlugin {
     }
   };
 
-  /** Answers with `responseWhileQueued`, when given. */
+  /**
+   * Answers with `responseWhileQueued`, when given; not a `Range` request
+   * for a file a job downloads (a seek past the part stored so far,
+   * offline): that one was not handed off, and fails as a network error.
+   */
   handlerDidError: HandlerDidErrorCallback = async ({request, error}) => {
     const {responseWhileQueued} = this._options;
     if (!responseWhileQueued || request.method !== 'GET') {
+      return undefined;
+    }
+    if (
+      request.headers.has('range') &&
+      (await queueDownloadsUrl(this._resolveQueue(), request.url))
+    ) {
       return undefined;
     }
     return typeof responseWhileQueued === 'function'

@@ -2,7 +2,14 @@ import {logger} from './lib/logger.js';
 import {broadcast} from './lib/broadcast.js';
 import {LIBRARY_CHANNEL_NAME} from './protocol.js';
 import {deleteRecords, describeCachedRecords, findMissing} from './lib/library/cachedRecords.js';
-import {deleteEntry, loadEntries, loadEntry, saveEntry} from './lib/library/libraryStore.js';
+import {
+  deleteEntry,
+  loadAllEntries,
+  loadEntries,
+  loadEntry,
+  saveEntry,
+} from './lib/library/libraryStore.js';
+import {recordsOnlyIn} from './lib/library/recordsOnlyIn.js';
 import {
   finishedEntry,
   newestFirst,
@@ -73,8 +80,9 @@ export class DownloadLibrary {
   }
 
   /**
-   * Deletes the download of that id: its records from their caches, then
-   * its entry. Resolves `false` when there was no such entry.
+   * Deletes the download of that id: its records from their caches (but
+   * not a file another entry lists too, which stays playable), then its
+   * entry. Resolves `false` when there was no such entry.
    *
    * @param id The id given to `fetch()`.
    */
@@ -83,7 +91,7 @@ export class DownloadLibrary {
     if (!entry) {
       return false;
     }
-    await deleteRecords(entry.records);
+    await deleteRecords(recordsOnlyIn(entry, await loadAllEntries()));
     await deleteEntry('entry', this.queue, id);
     this._announce(id, 'removed');
     return true;

@@ -233,6 +233,78 @@ describe.each(ENGINES)('download library on %s', (engine) => {
       expect(await page(`() => fb.libraryKeys(${js(queue)})`)).toEqual([]);
     });
 
+    test('remove() of one download keeps a file that another download of the same URL lists: cached, whole, not missing', async () => {
+      const path = `${pathOf(queue)}${queue}-shared.mp3`;
+      const body = file(path, 96 * KiB + 5, 'audio/mpeg');
+      for (const copy of ['a', 'b']) {
+        await page(
+          `() => fb.startJob(${js(queue)}, ${js(`${queue}-shared-${copy}`)}, ${js([path])}, {title: 'Shared'})`,
+        );
+        expect(await waitForEnd(`${queue}-shared-${copy}`)).toMatchObject({type: 'success'});
+      }
+      expect(await page(`() => fb.libraryRemove(${js(queue)}, ${js(`${queue}-shared-a`)})`)).toBe(
+        true,
+      );
+      expect(
+        await page<Entry>(`() => fb.libraryGet(${js(queue)}, ${js(`${queue}-shared-b`)})`),
+      ).toMatchObject({
+        missing: false,
+        bytes: body.length,
+      });
+      expect(
+        await page(`() => fb.hash(${js(queue)}, ${js(server.url(path))}, {ignoreVary: true})`),
+      ).toBe(sha256(body));
+      expect(await page(`() => fb.libraryRemove(${js(queue)}, ${js(`${queue}-shared-b`)})`)).toBe(
+        true,
+      );
+      expect(
+        await page(`() => fb.libraryLeftovers(${js(queue)}, ${js([server.url(path)])})`),
+      ).toEqual({
+        cached: [],
+        libraryKeys: [],
+        jobRecords: 0,
+        idbChunks: 0,
+        cacheChunks: 0,
+      });
+    });
+
+    const nativeJob = engine === 'chromium' && queue === 'episodes' ? test : test.skip;
+    nativeJob(
+      engine === 'chromium' && queue === 'episodes'
+        ? 'a seek in a file a native job downloads, with the network failing, is a network error and starts no second download'
+        : 'a seek in a file a native job downloads: skipped, this queue runs no native job here',
+      async () => {
+        const path = `${pathOf(queue)}${queue}-native-seek.mp3`;
+        const body = generateBytes(300 * KiB, path);
+        let requests = 0;
+        server.route(path, (req, res) => {
+          requests += 1;
+          if (requests > 1) {
+            req.socket.destroy(); // Every later request: a network error.
+            return;
+          }
+          // The native job's request: headers and a first part, then nothing (the job stays active).
+          res.writeHead(200, {'Content-Type': 'audio/mpeg', 'Content-Length': String(body.length)});
+          res.write(body.subarray(0, 1000));
+        });
+        const seekId = `${queue}-native-seek`;
+        await page(
+          `() => fb.startJob(${js(queue)}, ${js(seekId)}, ${js([path])}, {title: 'Seek'})`,
+        );
+        await server.waitForRequest((r) => r.path === path && r.bytesSent > 0, {timeout: 60_000});
+        expect(await page(`() => fb.fetchRange(${js(path)}, 'bytes=5000-5999')`)).toEqual({
+          error: 'TypeError',
+        });
+        expect(await page(`async () => (await fb.manager(${js(queue)})).getIds()`)).toEqual([
+          seekId,
+        ]);
+        expect(await page(`() => fb.registrations[${js(seekId)}].abort()`)).toBe(true);
+        expect(await waitForEnd(seekId)).toMatchObject({type: 'abort'});
+        // One request without a Range: the job's (a second download would make another).
+        expect(server.requests.filter((r) => r.path === path && !r.range)).toHaveLength(1);
+      },
+    );
+
     const playback = engine !== 'chromium' || queue === 'forced' ? test : test.skip;
     const title =
       queue === 'episodes' && engine === 'chromium'

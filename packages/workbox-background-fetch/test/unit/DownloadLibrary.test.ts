@@ -124,6 +124,24 @@ describe('DownloadLibrary', () => {
     ]);
   });
 
+  test('remove() keeps a file another entry lists too (any queue): it stays cached and that entry is not missing', async () => {
+    const episodes = new DownloadLibrary('episodes', true);
+    const favourites = new DownloadLibrary('favourites', true);
+    const shared = await cache('media', EPISODE, 'audio', 'audio/mpeg');
+    const cover = await cache('images', COVER, 'jpg', 'image/jpeg');
+    await episodes._add('season', [shared, cover]);
+    await episodes._add('ep-5', [shared]);
+    await favourites._add('fav', [shared]);
+    expect(await episodes.remove('season')).toBe(true);
+    expect(world.caches.urls('images')).toEqual([]);
+    expect(world.caches.urls('media')).toEqual([EPISODE]);
+    expect((await episodes.get('ep-5'))?.missing).toBe(false);
+    expect(await episodes.remove('ep-5')).toBe(true);
+    expect((await favourites.get('fav'))?.missing).toBe(false);
+    expect(await favourites.remove('fav')).toBe(true);
+    expect(world.caches.urls('media')).toEqual([]);
+  });
+
   test('a job that fails to start forgets its title; one that ended at once (InvalidStateError) keeps it for its end', async () => {
     const library = new DownloadLibrary('episodes', true);
     const refused = new TypeError('bad request');

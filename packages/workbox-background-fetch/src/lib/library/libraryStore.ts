@@ -43,3 +43,12 @@ export function loadEntries(queue: string): Promise<StoredEntry[]> {
     promisifyRequest(objectStore.getAll(range) as IDBRequest<StoredEntry[]>),
   );
 }
+
+/** Every finished entry of every queue (records may be shared across queues). @private */
+export function loadAllEntries(): Promise<StoredEntry[]> {
+  // Keys are ['entry', queue, id]: this range holds exactly the entries.
+  const range = IDBKeyRange.bound(['entry'], ['entry', []]);
+  return library()('readonly', (objectStore) =>
+    promisifyRequest(objectStore.getAll(range) as IDBRequest<StoredEntry[]>),
+  );
+}
