@@ -8,6 +8,7 @@ import {EndedRegistration} from './lib/EndedRegistration.js';
 import type {FallbackBackendOptions} from './lib/fallback/FallbackBackend.js';
 import {addQueue, hasQueue} from './lib/queueRegistry.js';
 import {nativeManagerOf} from './lib/polyfill/nativeManager.js';
+import {handOverOnUpdate} from './lib/handOverOnUpdate.js';
 import {listenForPageMessages} from './lib/listenForPageMessages.js';
 import {broadcast} from './lib/broadcast.js';
 import {cacheRecords} from './lib/cacheRecords.js';
@@ -161,6 +162,8 @@ export class BackgroundFetchQueue {
       : [this._fallback];
     addQueue(this);
     listenForPageMessages();
+    // A new worker version that calls skipWaiting() takes the downloads over.
+    handOverOnUpdate(() => this._fallback.handOver?.());
     // Resume fallback jobs left unfinished by a stopped worker or browser
     // on every event that wakes the worker.
     for (const type of ['activate', 'fetch', 'sync', 'periodicsync', 'push', 'notificationclick']) {

@@ -11,7 +11,7 @@ import {startNative} from '../native/startNative.js';
 import {addQueue, hasQueue} from '../queueRegistry.js';
 import {listenForPageMessages} from '../listenForPageMessages.js';
 import {dispatchBackgroundFetchEvent} from './BackgroundFetchEvent.js';
-import {handOverOnUpdate} from './handOverOnUpdate.js';
+import {handOverOnUpdate} from '../handOverOnUpdate.js';
 import {toPolyfillRegistration} from './PolyfillRegistration.js';
 import type {BackgroundFetchBackend, JobSettlement} from '../BackgroundFetchBackend.js';
 import type {NormalizedFetchArguments} from '../normalizeFetchArguments.js';
