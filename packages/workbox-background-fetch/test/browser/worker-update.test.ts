@@ -20,7 +20,7 @@ import {
 } from '@workbox-background-fetch/test-utils';
 import type {EngineName, EngineSession, TestServer} from '@workbox-background-fetch/test-utils';
 
-jest.setTimeout(90_000);
+jest.setTimeout(180_000);
 
 const root = join(__dirname, '../../../..');
 const support = join(__dirname, 'support/worker-update');
@@ -52,6 +52,8 @@ describe.each(['firefox', 'webkit'] as EngineName[])(
       }
       server.addFile(EPISODE, body);
       server.addFile(QUEUED, body);
+      server.addFile('/ping.txt', Buffer.from('pong'));
+      server.addFile('/queue/ping.txt', Buffer.from('pong'));
       browser = await launchEngine(engine);
     });
 
@@ -73,7 +75,9 @@ describe.each(['firefox', 'webkit'] as EngineName[])(
       server.throttle(512 * 1024);
       try {
         await browser.evaluate(start);
-        await server.waitForRequest((r) => r.path === path && r.bytesSent > 256 * 1024);
+        await server.waitForRequest((r) => r.path === path && r.bytesSent > 256 * 1024, {
+          timeout: 30_000,
+        });
         version = 2;
         await browser.evaluate(`async () => (await navigator.serviceWorker.ready).update()`);
         // Version 2 is active while the job still is.
@@ -105,6 +109,8 @@ describe.each(['firefox', 'webkit'] as EngineName[])(
         `async () => {
           const registration = await navigator.serviceWorker.ready;
           await registration.backgroundFetch.fetch('episode', ['${EPISODE}'], {title: 'Episode'});
+          // A request through the worker while it downloads, as any app page makes.
+          void fetch('/ping.txt');
         }`,
         EPISODE,
         `async () => (await navigator.serviceWorker.ready).backgroundFetch.getIds()`,
@@ -119,6 +125,8 @@ describe.each(['firefox', 'webkit'] as EngineName[])(
         `async () => {
           const manager = await ${manager};
           await manager.fetch('queued', ['${QUEUED}'], {title: 'Queued'});
+          // A request through the worker while it downloads, as any app page makes.
+          void fetch('/queue/ping.txt');
         }`,
         QUEUED,
         `async () => (await ${manager}).getIds()`,
