@@ -43,6 +43,11 @@ describe.each(['firefox', 'webkit'] as EngineName[])(
         join(root, 'packages/workbox-background-fetch-window/dist/iife'),
       );
       server.serveDir('/', support);
+      // One page for both workers (it picks by its path).
+      server.route('/queue/index.html', (_req, res) => {
+        res.writeHead(200, {'Content-Type': 'text/html'});
+        res.end(readFileSync(join(support, 'index.html')));
+      });
       for (const path of ['/sw.js', '/queue/sw.js']) {
         const worker = readFileSync(join(support, path), 'utf8');
         server.route(path, (_req, res) => {
