@@ -201,9 +201,15 @@ export class FallbackBackend implements BackgroundFetchBackend {
    * jobs a stopped worker or browser left unfinished; every call keeps
    * `event` alive (`waitUntil`) until no download or settlement is left,
    * after a short grace period for jobs the event itself starts.
+   *
+   * Except `activate`: it only waits for the stored jobs to be loaded and
+   * resumed. A worker stays "activating" while its activate event is
+   * extended, and the browser holds every fetch event of its pages until it
+   * is activated: held for a whole download, pages would wait for it (and a
+   * new registration on Firefox waited ~9 s per unreachable job).
    */
   keepAlive(event: ExtendableEvent): void {
-    event.waitUntil(this._whenIdle());
+    event.waitUntil(event.type === 'activate' ? this._load() : this._whenIdle());
   }
 
   /**

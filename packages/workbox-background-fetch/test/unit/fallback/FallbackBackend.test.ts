@@ -17,7 +17,12 @@ import {
   storedChunkKeys,
   storedJobs,
 } from '../support/storedState';
-import {WORKER_ORIGIN, installWorkerGlobals, removeWorkerGlobals} from '../support/workerGlobals';
+import {
+  FakeExtendableEvent,
+  WORKER_ORIGIN,
+  installWorkerGlobals,
+  removeWorkerGlobals,
+} from '../support/workerGlobals';
 import type {RegistrationSnapshot} from '../../../src/protocol';
 import type {SnapshotRegistration} from '../../../src/lib/SnapshotRegistration';
 import type {FallbackBackendOptions} from '../../../src/lib/fallback/FallbackBackend';
@@ -369,6 +374,25 @@ describe('a worker killed mid-download', () => {
     expect(server.seen.slice(before).every((seen) => rangeStart(seen) >= storedEnd)).toBe(true);
     await restarted.untilIdle();
     expect(worker.settled).toHaveLength(0);
+    await expectNothingStored(world);
+  });
+
+  test("a new worker's activate event waits for the stored jobs to resume, not for them to end (its pages' requests wait while it activates)", async () => {
+    const {world, after} = await killMidDownload();
+    const restarted = startFallbackWorker(OPTIONS);
+    const order: string[] = [];
+    const activate = new FakeExtendableEvent('activate');
+    restarted.backend.keepAlive(activate);
+    const activated = Promise.all(activate.extensions).then(() => {
+      order.push('activated');
+    });
+    const settled = restarted.settlementOf('film').then((settlement) => {
+      order.push(`settled ${settlement.type}`);
+    });
+    await Promise.all([activated, settled]);
+    expect(order).toEqual(['activated', 'settled success']);
+    await restarted.untilIdle();
+    await after();
     await expectNothingStored(world);
   });
 

@@ -29,7 +29,7 @@ export async function dispatchAndWait(
   }
 }
 
-/** Wakes the worker (`activate`) and resolves once its jobs let it stop. */
+/** Wakes the worker (a `sync` event; `activate` waits only for the jobs to load) and resolves once its jobs let it stop. */
 export function untilIdle(world: WorkerWorld): Promise<void> {
-  return dispatchAndWait(world, new FakeExtendableEvent('activate'));
+  return dispatchAndWait(world, new FakeExtendableEvent('sync'));
 }
