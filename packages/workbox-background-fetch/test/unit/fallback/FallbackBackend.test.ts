@@ -337,9 +337,17 @@ describe('a worker killed mid-download', () => {
   /**
    * The first worker stalls on its second request (one at a time): its
    * record says running, with the first chunk listed. Then it "dies": a
-   * new worker loads the same stores. `after` discards the dead one's job
-   * once the test is done (its stalled request would outlive the test).
+   * new worker loads the same stores. The dead one's job is discarded after
+   * each test, passed or failed (its stalled request and its stall timer
+   * would outlive the test, and fire in the next suite of this process).
+   * `after` discards it before the test's own last checks.
    */
+  let discardDead: (() => Promise<void>) | null = null;
+  afterEach(async () => {
+    await discardDead?.();
+    discardDead = null;
+  });
+
   async function killMidDownload() {
     const {server, world, worker} = setUp((_, index) => (index === 1 ? {stall: true} : undefined), {
       ...OPTIONS,
@@ -351,6 +359,7 @@ describe('a worker killed mid-download', () => {
     const [record] = await storedJobs(world);
     expect(record.state).toBe('running');
     const storedEnd = Math.max(...record.files[0].chunks.map(({end}) => end));
+    discardDead = () => worker.backend.discardAll();
     return {
       server,
       world,
