@@ -28,9 +28,10 @@ const POLYFILL_ON_TOP_BUDGET = 2 * KiB;
  * an app that already ships Workbox bundles it), production, min + brotli.
  * Issue 13's goal is 12 KiB; the budget is set just above the size of
  * 2026-11-27 (19030 B) so that it cannot grow unnoticed (BENCHMARKS.md shows
- * the goal and its verdict).
+ * the goal and its verdict). Raised by 512 B for the records written while
+ * they download (EarlyRecords.ts, RecordStream.ts: +~500 B).
  */
-const OWN_CODE_BUDGET = 18.75 * KiB;
+const OWN_CODE_BUDGET = 19.25 * KiB;
 const OWN_CODE_GOAL = 12 * KiB;
 
 /** One IIFE per browser-facing package. */
@@ -40,7 +41,8 @@ export const bundles = [
     entry: 'src/index.ts',
     globalName: 'workbox.backgroundFetch',
     file: 'workbox-background-fetch',
-    budget: 22 * KiB,
+    // 22 KiB until the records written while they download (+~500 B).
+    budget: 22.5 * KiB,
   },
   {
     pkg: 'workbox-background-fetch-window',

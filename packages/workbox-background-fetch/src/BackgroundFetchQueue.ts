@@ -11,9 +11,9 @@ import {nativeManagerOf} from './lib/polyfill/nativeManager.js';
 import {handOverOnUpdate} from './lib/handOverOnUpdate.js';
 import {listenForPageMessages} from './lib/listenForPageMessages.js';
 import {broadcast} from './lib/broadcast.js';
-import {cacheRecords} from './lib/cacheRecords.js';
+import {cacheRecords, startRecordWrite} from './lib/cacheRecords.js';
 import {isQuotaError} from './lib/fallback/quota.js';
-import type {CachedRecord} from './lib/cacheRecords.js';
+import type {CachedRecord, RecordDestinationOptions} from './lib/cacheRecords.js';
 import {DownloadLibrary} from './DownloadLibrary.js';
 import type {StoredJob} from './lib/fallback/StoredJob.js';
 import {createError} from './lib/models/createError.js';
@@ -144,6 +144,12 @@ export class BackgroundFetchQueue {
     const context = {
       queueName: name,
       onSettled: (settlement: JobSettlement) => this._onSettled(settlement),
+      storeEarly: (
+        _registration: SnapshotRegistration,
+        request: Request,
+        response: Response,
+        event: ExtendableEvent,
+      ) => startRecordWrite(request, response, event, this._destination()),
       failover:
         options.nativeFailover === false
           ? undefined
@@ -311,6 +317,15 @@ export class BackgroundFetchQueue {
     await this._onSettled({type: 'click', registration, event});
   }
 
+  /** Where this queue's records go (`resolveRecordDestination`). */
+  private _destination(): RecordDestinationOptions {
+    return {
+      cacheName: this._options.cacheName,
+      defaultCacheName: `workbox-background-fetch-${this.name}`,
+      router: this._options.router,
+    };
+  }
+
   private async _onSettled(settlement: JobSettlement): Promise<void> {
     const {registration, event} = settlement;
     let {type} = settlement;
@@ -319,10 +334,9 @@ export class BackgroundFetchQueue {
     if (type === 'success') {
       try {
         cached = await cacheRecords(await registration.matchAll(), {
+          ...this._destination(),
           event,
-          cacheName: this._options.cacheName,
-          defaultCacheName: `workbox-background-fetch-${this.name}`,
-          router: this._options.router,
+          early: settlement.early,
         });
       } catch (error) {
         const quota = isQuotaError(error);

@@ -1,5 +1,6 @@
 import type {BackendKind} from '../protocol.js';
 import type {BackgroundFetchOptions, BackgroundFetchUIOptions} from '../types.js';
+import type {CachedRecord} from './cacheRecords.js';
 import type {SnapshotRegistration} from './SnapshotRegistration.js';
 import type {StoredJob} from './fallback/StoredJob.js';
 
@@ -18,6 +19,12 @@ export interface JobSettlement {
   event: ExtendableEvent;
   /** Present for success and fail: once, while the settlement is handled. */
   updateUI?: (options?: BackgroundFetchUIOptions) => Promise<void>;
+  /**
+   * Fallback: the writes `BackendContext.storeEarly` started during the
+   * download, by record index (none for a record copied at the end). They
+   * end once the settlement is a success; else they fail, writing nothing.
+   */
+  early?: ReadonlyArray<Promise<CachedRecord | null> | undefined>;
 }
 
 /** What a queue gives its backends. @private */
@@ -28,6 +35,20 @@ export interface BackendContext {
    * until the returned promise settles, then releases them.
    */
   onSettled(settlement: JobSettlement): Promise<void>;
+  /**
+   * Present on queues: starts writing `request`'s record into its
+   * destination cache while the fallback still downloads it. The body of
+   * `response` ends only once the job succeeded; otherwise it errors and the
+   * write leaves nothing. Resolves with where the record went (`null`: a
+   * plugin declined it). Returns `undefined` when the record must be copied
+   * at the end instead.
+   */
+  storeEarly?(
+    registration: SnapshotRegistration,
+    request: Request,
+    response: Response,
+    event: ExtendableEvent,
+  ): Promise<CachedRecord | null> | undefined;
   /**
    * Present unless the queue opted out (`nativeFailover: false`): continues
    * a native job that failed with a network error with the chunked

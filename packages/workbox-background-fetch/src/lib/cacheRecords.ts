@@ -1,4 +1,5 @@
 import {StrategyHandler} from 'workbox-strategies/StrategyHandler.js';
+import {knownBodySize} from './knownBodySize.js';
 import {logger} from './logger.js';
 import {resolveRecordDestination} from './resolveRecordDestination.js';
 import type {Router} from 'workbox-routing/Router.js';
@@ -8,14 +9,32 @@ import type {BackgroundFetchRecord} from '../types.js';
 export interface CachedRecord {
   url: string;
   cacheName: string;
+  /** The body's size, when the writer knew it without reading the body. */
+  bytes?: number;
+  /** Its `Content-Type`, with `bytes`. */
+  contentType?: string;
 }
 
-/** Options of `cacheRecords`. @private */
-export interface CacheRecordsOptions {
-  event: ExtendableEvent;
+/** Where records go (see `resolveRecordDestination`). @private */
+export interface RecordDestinationOptions {
   cacheName?: string;
   defaultCacheName: string;
   router?: Router;
+}
+
+/** Options of `cacheRecords`. @private */
+export interface CacheRecordsOptions extends RecordDestinationOptions {
+  event: ExtendableEvent;
+  /** Writes started during the download, by record index (`JobSettlement.early`). */
+  early?: ReadonlyArray<Promise<CachedRecord | null> | undefined>;
+}
+
+/** What the library lists of a written record, when known without reading the cache (`knownBodySize`). */
+function knownBody(response: Response): Pick<CachedRecord, 'bytes' | 'contentType'> {
+  const bytes = knownBodySize(response);
+  return bytes === undefined
+    ? {}
+    : {bytes, contentType: response.headers.get('content-type') ?? ''};
 }
 
 /** A cache key for a record: the same URL as a plain GET. */
@@ -24,10 +43,95 @@ function cacheKeyOf(request: Request): Request {
 }
 
 /**
+ * Writes one record into its destination: the queue's cache, or through
+ * the route's strategy (its cache name and plugins). Resolves `null` when a
+ * plugin declined it (`cacheWillUpdate`).
+ */
+async function putRecord(
+  request: Request,
+  response: Response,
+  event: ExtendableEvent,
+  options: RecordDestinationOptions,
+): Promise<CachedRecord | null> {
+  const key = cacheKeyOf(request);
+  const destination = resolveRecordDestination(key, event, options);
+  if (destination.kind === 'cache') {
+    await (await self.caches.open(destination.cacheName)).put(key, response);
+    return {url: key.url, cacheName: destination.cacheName, ...knownBody(response)};
+  }
+  const {strategy} = destination;
+  const handler = new StrategyHandler(strategy, {event, request: key});
+  try {
+    const stored = await handler.cachePut(key, response);
+    await handler.doneWaiting();
+    if (stored) {
+      return {url: key.url, cacheName: strategy.cacheName, ...knownBody(response)};
+    }
+    if (process.env.NODE_ENV !== 'production') {
+      logger.warn(
+        `A plugin of the route serving ${key.url} declined to cache it ` +
+          `(cacheWillUpdate); the record was not stored.`,
+      );
+    }
+    return null;
+  } finally {
+    handler.destroy();
+  }
+}
+
+/**
+ * Starts writing a record whose body is still downloading (`RecordStream`)
+ * into its destination, or returns `undefined` when it must wait for the
+ * end: a route whose plugins have `cacheDidUpdate` gets a clone of the
+ * response, and the clone of a stream keeps the whole body in memory.
+ *
+ * @private
+ */
+export function startRecordWrite(
+  request: Request,
+  response: Response,
+  event: ExtendableEvent,
+  options: RecordDestinationOptions,
+): Promise<CachedRecord | null> | undefined {
+  const destination = resolveRecordDestination(cacheKeyOf(request), event, options);
+  if (destination.kind === 'cache') {
+    return writeLeavingNoEmptyCache(destination.cacheName, () =>
+      putRecord(request, response, event, options),
+    );
+  }
+  const {strategy} = destination;
+  if (strategy.plugins.some((plugin) => typeof plugin.cacheDidUpdate === 'function')) {
+    return undefined;
+  }
+  return writeLeavingNoEmptyCache(strategy.cacheName, () =>
+    putRecord(request, response, event, options),
+  );
+}
+
+/**
+ * Runs `write`; when it fails, deletes cache `cacheName` if the write
+ * created it and it is still empty (an early write of a job that then
+ * failed must not leave an empty cache behind).
+ */
+async function writeLeavingNoEmptyCache<T>(cacheName: string, write: () => Promise<T>): Promise<T> {
+  const existed = await self.caches.has(cacheName);
+  try {
+    return await write();
+  } catch (error) {
+    if (!existed && (await (await self.caches.open(cacheName)).keys()).length === 0) {
+      await self.caches.delete(cacheName);
+    }
+    throw error;
+  }
+}
+
+/**
  * Writes every record of a finished job into its destination cache (see
- * `resolveRecordDestination`). All or nothing: when one write fails (quota,
- * a plugin that throws), the entries this call already wrote are deleted
- * and the error is rethrown, so no job leaves half its files behind.
+ * `resolveRecordDestination`), or waits for the write `options.early`
+ * started during the download (a failed one is done again from the
+ * record). All or nothing: when one write fails (quota, a plugin that
+ * throws), the entries this call already wrote are deleted and the error
+ * is rethrown, so no job leaves half its files behind.
  *
  * @private
  */
@@ -35,40 +139,34 @@ export async function cacheRecords(
   records: BackgroundFetchRecord[],
   options: CacheRecordsOptions,
 ): Promise<CachedRecord[]> {
-  const written: Array<CachedRecord & {key: Request}> = [];
+  const written: CachedRecord[] = [];
+  const failed: unknown[] = [];
   try {
-    for (const record of records) {
-      const key = cacheKeyOf(record.request);
-      const response = await record.responseReady;
-      const destination = resolveRecordDestination(key, options.event, options);
-      if (destination.kind === 'cache') {
-        const cache = await self.caches.open(destination.cacheName);
-        await cache.put(key, response);
-        written.push({url: key.url, cacheName: destination.cacheName, key});
-        continue;
+    for (const [index, record] of records.entries()) {
+      const early = options.early?.[index];
+      let result = early
+        ? await early.catch((error: unknown) => void failed.push(error))
+        : undefined;
+      if (result === undefined) {
+        result = await putRecord(
+          record.request,
+          await record.responseReady,
+          options.event,
+          options,
+        );
       }
-      const {strategy} = destination;
-      const handler = new StrategyHandler(strategy, {event: options.event, request: key});
-      try {
-        const stored = await handler.cachePut(key, response);
-        await handler.doneWaiting();
-        if (stored) {
-          written.push({url: key.url, cacheName: strategy.cacheName, key});
-        } else if (process.env.NODE_ENV !== 'production') {
-          logger.warn(
-            `A plugin of the route serving ${key.url} declined to cache it ` +
-              `(cacheWillUpdate); the record was not stored.`,
-          );
-        }
-      } finally {
-        handler.destroy();
+      if (result) {
+        written.push(result);
       }
     }
   } catch (error) {
     await Promise.all(
-      written.map(async ({cacheName, key}) => (await self.caches.open(cacheName)).delete(key)),
+      written.map(async ({cacheName, url}) => (await self.caches.open(cacheName)).delete(url)),
     );
     throw error;
   }
-  return written.map(({url, cacheName}) => ({url, cacheName}));
+  if (process.env.NODE_ENV !== 'production' && failed.length > 0) {
+    logger.debug(`${failed.length} record(s) were copied at the end:`, failed);
+  }
+  return written;
 }

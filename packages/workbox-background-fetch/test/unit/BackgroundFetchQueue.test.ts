@@ -10,7 +10,7 @@
 import {CHANNEL_NAME} from '../../src/protocol';
 import {bytes} from './fallback/simulateDownload';
 import {listenOn} from './support/fakeBroadcastChannel';
-import {fakeFetch} from './support/fakeFetch';
+import {cachedBytesIn, createRecordingQueue, startQueueWorker} from './support/queueWorker';
 import {dispatchAndWait, untilIdle} from './support/wakeWorker';
 import {expectBytes} from './support/expectBytes';
 import {
@@ -19,19 +19,11 @@ import {
   storedChunkKeys,
   storedJobs,
 } from './support/storedState';
-import {
-  FakeExtendableEvent,
-  WORKER_ORIGIN,
-  installWorkerGlobals,
-  loadWorkerModule,
-  removeWorkerGlobals,
-} from './support/workerGlobals';
+import {FakeExtendableEvent, WORKER_ORIGIN, removeWorkerGlobals} from './support/workerGlobals';
 import type {WorkerWorld} from './support/workerGlobals';
 import type {FakeAnswer} from './fallback/simulateDownload';
 import type {SeenFetch} from './support/fakeFetch';
-import type * as QueueModule from '../../src/BackgroundFetchQueue';
-import type * as RegisterRouteModule from 'workbox-routing/registerRoute.js';
-import type * as CacheFirstModule from 'workbox-strategies/CacheFirst.js';
+import type {Kind, QueueWorker} from './support/queueWorker';
 import type {
   BackgroundFetchQueueEvent,
   BackgroundFetchQueueOptions,
@@ -54,72 +46,32 @@ const FALLBACK: FallbackBackendOptions = {
   chunkStorage: 'indexeddb',
 };
 
-type Kind = 'success' | 'fail' | 'abort';
-
-interface Calls {
-  /** Every callback call, in order. */
-  all: Array<{kind: Kind; event: BackgroundFetchQueueEvent}>;
-  /** Resolves with the first call for job `id`. */
-  of(id: string): Promise<{kind: Kind; event: BackgroundFetchQueueEvent}>;
-}
-
 let world: WorkerWorld;
-let server: ReturnType<typeof fakeFetch>;
-let modules: typeof QueueModule & typeof RegisterRouteModule & typeof CacheFirstModule;
+let server: QueueWorker['server'];
+let modules: QueueWorker['modules'];
 
 /** A fresh worker whose fetch serves FILES (`fault` answers first), with the runtime and Workbox loaded. */
 function startWorker(fault?: (seen: SeenFetch, index: number) => FakeAnswer | undefined): void {
-  server = fakeFetch(FILES, {fault});
-  world = installWorkerGlobals(server.fetch);
-  modules = loadWorkerModule(() => ({
-    ...(require('../../src/BackgroundFetchQueue') as typeof QueueModule),
-    ...(require('workbox-routing/registerRoute.js') as typeof RegisterRouteModule),
-    ...(require('workbox-strategies/CacheFirst.js') as typeof CacheFirstModule),
-  }));
+  ({world, server, modules} = startQueueWorker(FILES, fault));
 }
 
 /** A forceFallback queue whose callbacks are recorded; `options` override. */
 function createQueue(
   name = 'films',
   options: BackgroundFetchQueueOptions = {},
-  during: (kind: Kind, event: BackgroundFetchQueueEvent) => Promise<void> = async () => undefined,
+  during?: (kind: Kind, event: BackgroundFetchQueueEvent) => Promise<void>,
 ) {
-  const calls: Calls['all'] = [];
-  const waiting: Array<() => void> = [];
-  const record = (kind: Kind) => async (event: BackgroundFetchQueueEvent) => {
-    await during(kind, event);
-    calls.push({kind, event});
-    for (const wake of waiting.splice(0)) {
-      wake();
-    }
-  };
-  const queue = new modules.BackgroundFetchQueue(name, {
-    forceFallback: true,
-    fallback: FALLBACK,
-    onSuccess: record('success'),
-    onFail: record('fail'),
-    onAbort: record('abort'),
-    ...options,
-  });
-  const of = async (id: string) => {
-    for (;;) {
-      const call = calls.find(({event}) => event.registration.id === id);
-      if (call) {
-        return call;
-      }
-      await new Promise<void>((resolve) => waiting.push(resolve));
-    }
-  };
-  return {queue, calls: {all: calls, of} as Calls};
+  return createRecordingQueue(
+    modules,
+    name,
+    {forceFallback: true, fallback: FALLBACK, ...options},
+    during,
+  );
 }
 
 /** The bytes cache `cacheName` holds for `url` (undefined when absent). */
-async function cachedBytes(cacheName: string, url: string): Promise<Uint8Array | undefined> {
-  if (!(await world.caches.has(cacheName))) {
-    return undefined;
-  }
-  const response = await (await world.caches.open(cacheName)).match(url);
-  return response && new Uint8Array(await response.arrayBuffer());
+function cachedBytes(cacheName: string, url: string): Promise<Uint8Array | undefined> {
+  return cachedBytesIn(world, cacheName, url);
 }
 
 /** Stalls the second request (one at a time: the job is mid-download and stays so). */

@@ -3,6 +3,7 @@ import {broadcast} from '../broadcast.js';
 import {chunkKey, chunkKeyPrefix} from './ChunkStore.js';
 import {chunkStore} from './chunkStores.js';
 import {CoalescingWriter} from './CoalescingWriter.js';
+import {EarlyRecords} from './EarlyRecords.js';
 import {step} from './downloadCore.js';
 import {createDownloadState} from './downloadState.js';
 import {FallbackRegistration} from './FallbackRegistration.js';
@@ -59,6 +60,7 @@ export class FallbackJob implements FallbackJobControl {
   private readonly _io = new Map<number, RequestIO>();
   private readonly _requestDriver: RequestDriver;
   private readonly _waiters = new Set<() => void>();
+  private readonly _early: EarlyRecords;
   private readonly _queue: DownloadEvent[] = [];
   private _dispatching = false;
   private _wakeTimer?: ReturnType<typeof setTimeout>;
@@ -98,12 +100,18 @@ export class FallbackJob implements FallbackJobControl {
       fallbackTitle: record.id,
     });
     this.registration = new FallbackRegistration(jobSnapshot(this.state), this);
+    this._early = new EarlyRecords(
+      {state: this.state, store: this._store, changed: () => this._whenChanged()},
+      host.context,
+      this.registration,
+    );
     this._requestDriver = {
       state: this.state,
       store: this._store,
       io: this._io,
       dispatch: (event) => void this._dispatch(event),
       saved: () => this._writer.write(),
+      stored: (key, part) => this._early.noteStored(key, part),
     };
   }
 
@@ -144,6 +152,7 @@ export class FallbackJob implements FallbackJobControl {
       return false;
     }
     this._suspended = true;
+    this._early.end(false);
     clearTimeout(this._wakeTimer);
     this._onlineWait?.abort();
     this._throttle.cancel();
@@ -210,6 +219,11 @@ export class FallbackJob implements FallbackJobControl {
     }
     for (const check of [...this._waiters]) {
       check();
+    }
+    if (this.record.state === 'failed' || this.record.state === 'aborted') {
+      this._early.end(false);
+    } else {
+      this._early.update();
     }
     this._keepAliveWhileBusy();
     return accepted;
@@ -364,10 +378,12 @@ export class FallbackJob implements FallbackJobControl {
       }
       await this._writer.write();
       this.registration.applySnapshot(jobSnapshot(this.state));
+      this._early.end(kind === 'success');
       await runSettlement(kind, {
         context: this._host.context,
         registration: this.registration,
         notifier: this._notifier,
+        early: this._early.writes,
       });
     } catch (error) {
       if (process.env.NODE_ENV !== 'production') {
@@ -395,6 +411,17 @@ export class FallbackJob implements FallbackJobControl {
   }
 
   // Records and progress ------------------------------------------------------
+
+  /** Resolves after the next event. */
+  private _whenChanged(): Promise<void> {
+    return new Promise((resolve) => {
+      const check = (): void => {
+        this._waiters.delete(check);
+        resolve();
+      };
+      this._waiters.add(check);
+    });
+  }
 
   private _whenFinal(index: number): Promise<void> {
     return new Promise((resolve) => {

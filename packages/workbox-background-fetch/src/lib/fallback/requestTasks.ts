@@ -39,6 +39,8 @@ export interface RequestDriver {
   dispatch(event: DownloadEvent): void;
   /** Resolves once a write of the record as it is now ended. */
   saved(): Promise<void>;
+  /** A part of a file was stored under `key`. */
+  stored?(key: string, part: Blob): void;
 }
 
 function keyOf(driver: RequestDriver, request: RequestState, offset: number): string {
@@ -116,7 +118,9 @@ export async function readResponse(
   const commit = async (offset: number, part: Blob): Promise<void> => {
     const wanted = part.size > 0 && isWanted(driver.state, request);
     if (wanted) {
-      await driver.store.put(keyOf(driver, request, offset), part);
+      const key = keyOf(driver, request, offset);
+      await driver.store.put(key, part);
+      driver.stored?.(key, part);
     }
     driver.dispatch({type: 'partStored', request: id, offset, size: part.size, stored: wanted});
   };

@@ -1,7 +1,7 @@
 import {logger} from '../logger.js';
 import {createError} from '../models/createError.js';
 import {createSettlementEvent} from './createSettlementEvent.js';
-import type {BackendContext} from '../BackgroundFetchBackend.js';
+import type {BackendContext, JobSettlement} from '../BackgroundFetchBackend.js';
 import type {BackgroundFetchUIOptions} from '../../types.js';
 import type {FallbackRegistration} from './FallbackRegistration.js';
 import type {JobNotifier} from './JobNotifier.js';
@@ -21,7 +21,14 @@ export async function runSettlement(
     context,
     registration,
     notifier,
-  }: {context: BackendContext; registration: FallbackRegistration; notifier: JobNotifier},
+    early,
+  }: {
+    context: BackendContext;
+    registration: FallbackRegistration;
+    notifier: JobNotifier;
+    /** The records' early writes into their caches (`EarlyRecords`). */
+    early?: JobSettlement['early'];
+  },
 ): Promise<void> {
   notifier.finish(kind, registration.snapshot());
   let uiOpen = true;
@@ -38,7 +45,7 @@ export async function runSettlement(
         };
   const settlement = createSettlementEvent(kind, registration, updateUI);
   try {
-    await context.onSettled({type: kind, registration, event: settlement.event, updateUI});
+    await context.onSettled({type: kind, registration, event: settlement.event, updateUI, early});
     await settlement.extended();
   } catch (error) {
     if (process.env.NODE_ENV !== 'production') {

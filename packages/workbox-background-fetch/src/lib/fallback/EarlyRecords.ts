@@ -1,0 +1,140 @@
+import {createSettlementEvent} from './createSettlementEvent.js';
+import {deserializeRequest} from '../serialization.js';
+import {RecordStream} from './RecordStream.js';
+import type {BackendContext} from '../BackgroundFetchBackend.js';
+import type {CachedRecord} from '../cacheRecords.js';
+import type {SnapshotRegistration} from '../SnapshotRegistration.js';
+import type {RecordStreamSource} from './RecordStream.js';
+
+/** Parts kept in memory for the streams (`noteStored`): as many as requests run at once by default. */
+const FRESH_PARTS = 2;
+
+/** Statuses of a response whose bytes the fallback downloads in parts. */
+const STREAMED_STATUS = new Set([200, 206]);
+
+/**
+ * The records of one fallback job that its queue writes into their
+ * destination caches while the job downloads (`BackendContext.storeEarly`),
+ * one pass instead of a copy of every file after the last byte. Each file
+ * gets a `RecordStream` once its response head is known (again when it
+ * starts over, or after a worker restart: the new stream reads the parts
+ * already stored first). Streams end when the job succeeds and error in
+ * every other case, so a cache never keeps a record the job did not finish;
+ * a file without a usable early write is copied at the end as before.
+ *
+ * Only for chunks in IndexedDB (Firefox's and WebKit's `auto`), where the
+ * copy at the end costs 1.9–2.4 s per 256 MiB. From Cache Storage
+ * (Chromium's `auto`) that copy stays in the browser process and costs
+ * less than a stream the worker feeds (`npm run bench`, BENCHMARKS.md).
+ *
+ * @private
+ */
+export class EarlyRecords {
+  private readonly _source: RecordStreamSource;
+  private readonly _context: BackendContext;
+  private readonly _registration: SnapshotRegistration;
+  private readonly _streams: Array<RecordStream | undefined> = [];
+  private readonly _writes: Array<Promise<CachedRecord | null> | undefined> = [];
+  /** Files whose destination does not take an early write. */
+  private readonly _declined = new Set<number>();
+  /** The parts stored last, by chunk key, for a stream to take without reading them back. */
+  private readonly _fresh = new Map<string, Blob>();
+  private _ended = false;
+
+  constructor(
+    source: RecordStreamSource,
+    context: BackendContext,
+    registration: SnapshotRegistration,
+  ) {
+    this._source = {
+      ...source,
+      takeFresh: (key) => {
+        const blob = this._fresh.get(key);
+        this._fresh.delete(key);
+        return blob;
+      },
+    };
+    this._context = context;
+    this._registration = registration;
+  }
+
+  /** The early writes, by file index, for the queue's settlement. */
+  get writes(): ReadonlyArray<Promise<CachedRecord | null> | undefined> {
+    return this._writes;
+  }
+
+  /**
+   * A part was stored: kept in memory for the stream that will read it, so
+   * it is not read back from the store. At most `FRESH_PARTS` are kept
+   * (a stream that lags reads the older ones from the store).
+   */
+  noteStored(key: string, part: Blob): void {
+    if (this._ended || this._streams.length === 0) {
+      return;
+    }
+    this._fresh.set(key, part);
+    for (const old of this._fresh.keys()) {
+      if (this._fresh.size <= FRESH_PARTS) {
+        break;
+      }
+      this._fresh.delete(old);
+    }
+  }
+
+  /** After every event of the job: starts a write for each file whose head is known. */
+  update(): void {
+    const {state} = this._source;
+    if (
+      this._ended ||
+      !this._context.storeEarly ||
+      state.record.state !== 'running' ||
+      state.record.storage !== 'indexeddb'
+    ) {
+      return;
+    }
+    state.files.forEach(({stored}, index) => {
+      const current = this._streams[index];
+      if (
+        this._declined.has(index) ||
+        (current && current.generation === stored.generation) ||
+        stored.request.method !== 'GET' ||
+        !stored.head ||
+        !STREAMED_STATUS.has(stored.head.status) ||
+        (stored.status !== 'pending' && stored.status !== 'done')
+      ) {
+        return;
+      }
+      current?.fail(new Error('The file started over.'));
+      const stream = new RecordStream(this._source, index);
+      const {event} = createSettlementEvent('success', this._registration);
+      const write = this._context.storeEarly!(
+        this._registration,
+        deserializeRequest(stored.request),
+        stream.response,
+        event,
+      );
+      if (!write) {
+        this._declined.add(index);
+        stream.fail(new Error('No early write.'));
+        return;
+      }
+      // Awaited by the settlement; until then a failure is no unhandled rejection.
+      write.catch(() => undefined);
+      this._streams[index] = stream;
+      this._writes[index] = write;
+    });
+  }
+
+  /** The job ended: its streams end (`success`) or error. */
+  end(success: boolean): void {
+    this._ended = true;
+    this._fresh.clear();
+    for (const stream of this._streams) {
+      if (success) {
+        stream?.release();
+      } else {
+        stream?.fail(new Error('The download did not succeed.'));
+      }
+    }
+  }
+}

@@ -1,0 +1,171 @@
+/*
+  A fallback job whose chunks go to IndexedDB writes each record into its
+  destination cache while it downloads (EarlyRecords.ts): one pass, no copy
+  of the whole file after the last byte. What a user checks: the bytes in
+  the cache are the source's (also when the file changed mid-way), nothing
+  is in the cache before the success and nothing stays after a failure,
+  and where the early write is not used the record is still cached whole.
+*/
+import {bytes, serveFile} from './fallback/simulateDownload';
+import {expectBytes} from './support/expectBytes';
+import {FakeCache} from './support/fakeCaches';
+import {cachedBytesIn, createRecordingQueue, startQueueWorker} from './support/queueWorker';
+import {expectNothingStored} from './support/storedState';
+import {untilIdle} from './support/wakeWorker';
+import {WORKER_ORIGIN, removeWorkerGlobals} from './support/workerGlobals';
+import type {FakeAnswer} from './fallback/simulateDownload';
+import type {SeenFetch} from './support/fakeFetch';
+import type {QueueWorker} from './support/queueWorker';
+import type {FallbackBackendOptions} from '../../src/lib/fallback/FallbackBackend';
+
+const KiB = 1024;
+const FILM = `${WORKER_ORIGIN}/media/film.mp4`;
+const MISSING = `${WORKER_ORIGIN}/media/missing.mp4`;
+const FILES = {[FILM]: bytes(1200 * KiB + 17, 3)};
+const NEW_VERSION = bytes(1100 * KiB + 5, 9);
+
+/** Several Range requests per file, one at a time. */
+const FALLBACK: FallbackBackendOptions = {
+  chunkSize: 256 * KiB,
+  maxInFlight: 1,
+  maxAttempts: 2,
+  backoff: {initialDelay: 1, maxDelay: 5},
+  notifications: false,
+  chunkStorage: 'indexeddb',
+};
+
+/** Every `cache.put()` of FILM: how many requests the server had seen when it was called. */
+function watchPuts(worker: QueueWorker): number[] {
+  const seenAtPut: number[] = [];
+  const put = FakeCache.prototype.put;
+  jest.spyOn(FakeCache.prototype, 'put').mockImplementation(function (
+    this: FakeCache,
+    request,
+    response,
+  ) {
+    if (String(request instanceof Request ? request.url : request) === FILM) {
+      seenAtPut.push(worker.server.seen.length);
+    }
+    return put.call(this, request, response);
+  });
+  return seenAtPut;
+}
+
+function start(fault?: (seen: SeenFetch, index: number) => FakeAnswer | undefined) {
+  const worker = startQueueWorker({...FILES}, fault);
+  const seenAtPut = watchPuts(worker);
+  const queue = (options: FallbackBackendOptions = FALLBACK, rest = {}) =>
+    createRecordingQueue(worker.modules, 'films', {
+      forceFallback: true,
+      fallback: options,
+      cacheName: 'media',
+      ...rest,
+    });
+  return {...worker, seenAtPut, queue};
+}
+
+afterEach(() => {
+  jest.restoreAllMocks();
+  removeWorkerGlobals();
+});
+
+test('chunks in IndexedDB: the write into the cache starts with the download, the entry appears with the success, with the source bytes and the library knows its size', async () => {
+  const {world, server, seenAtPut, queue} = start();
+  const {queue: films, calls} = queue();
+  let inCacheBeforeEnd: Uint8Array | undefined;
+  const done = films.fetch('film', FILM).then(async () => {
+    await server.arrived(2);
+    inCacheBeforeEnd = await cachedBytesIn(world, 'media', FILM);
+  });
+  const call = await calls.of('film');
+  await done;
+  expect(call.kind).toBe('success');
+  // One put, started after the first response, long before the last request.
+  expect(seenAtPut).toHaveLength(1);
+  expect(seenAtPut[0]).toBeLessThan(3);
+  expect(server.seen.filter(({url}) => url === FILM).length).toBeGreaterThan(3);
+  expect(inCacheBeforeEnd).toBeUndefined();
+  expectBytes(await cachedBytesIn(world, 'media', FILM), FILES[FILM]);
+  const entry = await films.library.get('film');
+  expect(entry?.records.map(({url, bytes: size}) => [url, size])).toEqual([
+    [FILM, FILES[FILM].length],
+  ]);
+  await untilIdle(world);
+  await expectNothingStored(world);
+});
+
+test('chunks in Cache Storage: the record is copied into the cache once the last request ended', async () => {
+  const {world, server, seenAtPut, queue} = start();
+  const {queue: films, calls} = queue({...FALLBACK, chunkStorage: 'cache-storage'});
+  await films.fetch('film', FILM);
+  expect((await calls.of('film')).kind).toBe('success');
+  expect(seenAtPut).toEqual([server.seen.length]);
+  expectBytes(await cachedBytesIn(world, 'media', FILM), FILES[FILM]);
+  await untilIdle(world);
+});
+
+test('the file changes on the server mid-download: the first write is dropped, the cache holds the new version whole', async () => {
+  const {world, seenAtPut, queue} = start((seen, index) =>
+    index >= 2 && seen.url === FILM ? serveFile(NEW_VERSION, {etag: '"v2"'}, seen) : undefined,
+  );
+  const {queue: films, calls} = queue();
+  await films.fetch('film', FILM);
+  expect((await calls.of('film')).kind).toBe('success');
+  expect(seenAtPut.length).toBeGreaterThanOrEqual(2);
+  expectBytes(await cachedBytesIn(world, 'media', FILM), NEW_VERSION);
+  await untilIdle(world);
+  await expectNothingStored(world);
+});
+
+test("a job that fails after a record's write began leaves no entry, and the cache's other entries stay", async () => {
+  const {world, seenAtPut, queue} = start();
+  const other = `${WORKER_ORIGIN}/other.txt`;
+  await (await world.caches.open('media')).put(other, new Response('kept'));
+  const {queue: films, calls} = queue();
+  await films.fetch('broken', [FILM, MISSING]);
+  const call = await calls.of('broken');
+  expect(call.kind).toBe('fail');
+  expect(call.event.registration.failureReason).toBe('bad-status');
+  expect(seenAtPut).toHaveLength(1);
+  expect(await cachedBytesIn(world, 'media', FILM)).toBeUndefined();
+  expect(world.caches.urls('media')).toEqual([other]);
+  await untilIdle(world);
+  await expectNothingStored(world);
+});
+
+test('abort() mid-download: nothing in the cache, and no empty cache is left', async () => {
+  const {world, server, seenAtPut, queue} = start((_, index) =>
+    index === 2 ? {stall: true} : undefined,
+  );
+  const {queue: films, calls} = queue();
+  const registration = await films.fetch('film', FILM);
+  await server.arrived(2);
+  expect(seenAtPut).toHaveLength(1);
+  expect(await registration.abort()).toBe(true);
+  expect((await calls.of('film')).kind).toBe('abort');
+  await untilIdle(world);
+  expect(await world.caches.has('media')).toBe(false);
+  await expectNothingStored(world);
+});
+
+test("a route whose plugin has cacheDidUpdate gets the record at the end, through its strategy (a stream's clone would hold the whole file in memory)", async () => {
+  const {world, server, seenAtPut, modules} = start();
+  const updates: string[] = [];
+  modules.registerRoute(
+    ({url}) => url.pathname.startsWith('/media/'),
+    new modules.CacheFirst({
+      cacheName: 'routed',
+      plugins: [{cacheDidUpdate: async ({request}) => void updates.push(request.url)}],
+    }),
+  );
+  const {queue: films, calls} = createRecordingQueue(modules, 'films', {
+    forceFallback: true,
+    fallback: FALLBACK,
+  });
+  await films.fetch('film', FILM);
+  expect((await calls.of('film')).kind).toBe('success');
+  expect(seenAtPut).toEqual([server.seen.length]);
+  expect(updates).toEqual([FILM]);
+  expectBytes(await cachedBytesIn(world, 'routed', FILM), FILES[FILM]);
+  await untilIdle(world);
+});
