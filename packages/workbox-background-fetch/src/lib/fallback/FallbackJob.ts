@@ -1,6 +1,6 @@
 import {logger} from '../logger.js';
 import {broadcast} from '../broadcast.js';
-import {chunkKey, chunkKeyPrefix} from './ChunkStore.js';
+import {chunkKeyPrefix} from './ChunkStore.js';
 import {chunkStore} from './chunkStores.js';
 import {CoalescingWriter} from './CoalescingWriter.js';
 import {EarlyRecords} from './EarlyRecords.js';
@@ -11,7 +11,9 @@ import {expectedTotal, jobSnapshot} from './jobSnapshot.js';
 import {isActiveState} from './jobStateMachine.js';
 import {deleteJob, saveJob} from './jobStore.js';
 import {JobNotifier} from './JobNotifier.js';
+import {JobWaiters} from './JobWaiters.js';
 import {isFinal, readRecords} from './jobRecords.js';
+import {presentChunks} from './presentChunks.js';
 import {ProgressThrottle} from './ProgressThrottle.js';
 import {hasRoomFor, isQuotaError} from './quota.js';
 import {cancelBody} from './requestIO.js';
@@ -59,7 +61,7 @@ export class FallbackJob implements FallbackJobControl {
   private readonly _writer: CoalescingWriter;
   private readonly _io = new Map<number, RequestIO>();
   private readonly _requestDriver: RequestDriver;
-  private readonly _waiters = new Set<() => void>();
+  private readonly _waiters = new JobWaiters();
   private readonly _early: EarlyRecords;
   private readonly _queue: DownloadEvent[] = [];
   private _dispatching = false;
@@ -101,7 +103,7 @@ export class FallbackJob implements FallbackJobControl {
     });
     this.registration = new FallbackRegistration(jobSnapshot(this.state), this);
     this._early = new EarlyRecords(
-      {state: this.state, store: this._store, changed: () => this._whenChanged()},
+      {state: this.state, store: this._store, changed: () => this._waiters.next()},
       host.context,
       this.registration,
     );
@@ -182,7 +184,11 @@ export class FallbackJob implements FallbackJobControl {
     options?: CacheQueryOptions,
   ): Promise<BackgroundFetchRecord[]> {
     return readRecords(
-      {state: this.state, store: this._store, whenFinal: (index) => this._whenFinal(index)},
+      {
+        state: this.state,
+        store: this._store,
+        whenFinal: (index) => this._waiters.until(() => isFinal(this.state, index)),
+      },
       request,
       options,
     );
@@ -217,9 +223,7 @@ export class FallbackJob implements FallbackJobControl {
     } finally {
       this._dispatching = false;
     }
-    for (const check of [...this._waiters]) {
-      check();
-    }
+    this._waiters.notify();
     if (this.record.state === 'failed' || this.record.state === 'aborted') {
       this._early.end(false);
     } else {
@@ -305,7 +309,11 @@ export class FallbackJob implements FallbackJobControl {
         });
         break;
       case 'checkChunks':
-        this._host.track(this._checkChunks());
+        this._host.track(
+          presentChunks(this.state, this._store).then((present) =>
+            this._dispatch({type: 'chunksChecked', present}),
+          ),
+        );
         break;
       case 'progress':
         if (command.immediate) {
@@ -351,23 +359,6 @@ export class FallbackJob implements FallbackJobControl {
     }
   }
 
-  /** After a worker start: which stored chunks the browser still has. */
-  private async _checkChunks(): Promise<void> {
-    const {uid} = this.record;
-    const present = await Promise.all(
-      this.state.files.map(({stored}, index) =>
-        Promise.all(
-          stored.chunks.map((chunk) =>
-            this._store
-              .has(chunkKey(uid, index, stored.generation, chunk.start))
-              .catch(() => false),
-          ),
-        ),
-      ),
-    );
-    this._dispatch({type: 'chunksChecked', present});
-  }
-
   // Settlement ----------------------------------------------------------------
 
   private async _settle(kind: 'success' | 'fail' | 'abort'): Promise<void> {
@@ -411,30 +402,6 @@ export class FallbackJob implements FallbackJobControl {
   }
 
   // Records and progress ------------------------------------------------------
-
-  /** Resolves after the next event. */
-  private _whenChanged(): Promise<void> {
-    return new Promise((resolve) => {
-      const check = (): void => {
-        this._waiters.delete(check);
-        resolve();
-      };
-      this._waiters.add(check);
-    });
-  }
-
-  private _whenFinal(index: number): Promise<void> {
-    return new Promise((resolve) => {
-      const check = (): void => {
-        if (isFinal(this.state, index)) {
-          this._waiters.delete(check);
-          resolve();
-        }
-      };
-      this._waiters.add(check);
-      check();
-    });
-  }
 
   /** Progress to the registration, every page, and the notification. */
   private _publish(snapshot?: RegistrationSnapshot): void {
