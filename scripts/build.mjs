@@ -28,10 +28,11 @@ const POLYFILL_ON_TOP_BUDGET = 2 * KiB;
  * an app that already ships Workbox bundles it), production, min + brotli.
  * Issue 13's goal is 12 KiB; the budget is set just above the size of
  * 2026-11-27 (19030 B) so that it cannot grow unnoticed (BENCHMARKS.md shows
- * the goal and its verdict). Raised by 512 B for the records written while
- * they download (EarlyRecords.ts, RecordStream.ts: +~500 B).
+ * the goal and its verdict). Raised by 768 B for the records written while
+ * they download (EarlyRecords.ts, RecordStream.ts: +~500 B) and FallbackJob's
+ * split into files under 400 lines (+~40 B).
  */
-const OWN_CODE_BUDGET = 19.25 * KiB;
+const OWN_CODE_BUDGET = 19.5 * KiB;
 const OWN_CODE_GOAL = 12 * KiB;
 
 /** One IIFE per browser-facing package. */

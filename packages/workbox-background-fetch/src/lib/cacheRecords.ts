@@ -147,6 +147,11 @@ export async function cacheRecords(
       let result = early
         ? await early.catch((error: unknown) => void failed.push(error))
         : undefined;
+      if (result && !(await self.caches.has(result.cacheName))) {
+        // The app deleted the cache while the record was written into it
+        // (an activate handler's clean-up): write it again.
+        result = undefined;
+      }
       if (result === undefined) {
         result = await putRecord(
           record.request,

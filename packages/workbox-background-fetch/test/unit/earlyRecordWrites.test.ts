@@ -169,3 +169,22 @@ test("a route whose plugin has cacheDidUpdate gets the record at the end, throug
   expectBytes(await cachedBytesIn(world, 'routed', FILM), FILES[FILM]);
   await untilIdle(world);
 });
+
+test('the app deletes the destination cache mid-download (an activate clean-up): the record is written again at the end', async () => {
+  let world: QueueWorker['world'] | undefined;
+  const started = start((_, index) => {
+    if (index === 2) {
+      void world?.caches.delete('media');
+    }
+    return undefined;
+  });
+  world = started.world;
+  const {queue: films, calls} = started.queue();
+  await films.fetch('film', FILM);
+  expect((await calls.of('film')).kind).toBe('success');
+  expect(started.seenAtPut).toHaveLength(2);
+  expectBytes(await cachedBytesIn(started.world, 'media', FILM), FILES[FILM]);
+  expect((await films.library.get('film'))?.records[0]).toMatchObject({url: FILM});
+  await untilIdle(started.world);
+  await expectNothingStored(started.world);
+});
