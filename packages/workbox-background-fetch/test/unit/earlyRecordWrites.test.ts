@@ -5,6 +5,7 @@
   the cache are the source's (also when the file changed mid-way), nothing
   is in the cache before the success and nothing stays after a failure,
   and where the early write is not used the record is still cached whole.
+  Chunks in IndexedDB or in Cache Storage: the same.
 */
 import {bytes, serveFile} from './fallback/simulateDownload';
 import {expectBytes} from './support/expectBytes';
@@ -69,40 +70,33 @@ afterEach(() => {
   removeWorkerGlobals();
 });
 
-test('chunks in IndexedDB: the write into the cache starts with the download, the entry appears with the success, with the source bytes and the library knows its size', async () => {
-  const {world, server, seenAtPut, queue} = start();
-  const {queue: films, calls} = queue();
-  let inCacheBeforeEnd: Uint8Array | undefined;
-  const done = films.fetch('film', FILM).then(async () => {
-    await server.arrived(2);
-    inCacheBeforeEnd = await cachedBytesIn(world, 'media', FILM);
-  });
-  const call = await calls.of('film');
-  await done;
-  expect(call.kind).toBe('success');
-  // One put, started after the first response, long before the last request.
-  expect(seenAtPut).toHaveLength(1);
-  expect(seenAtPut[0]).toBeLessThan(3);
-  expect(server.seen.filter(({url}) => url === FILM).length).toBeGreaterThan(3);
-  expect(inCacheBeforeEnd).toBeUndefined();
-  expectBytes(await cachedBytesIn(world, 'media', FILM), FILES[FILM]);
-  const entry = await films.library.get('film');
-  expect(entry?.records.map(({url, bytes: size}) => [url, size])).toEqual([
-    [FILM, FILES[FILM].length],
-  ]);
-  await untilIdle(world);
-  await expectNothingStored(world);
-});
-
-test('chunks in Cache Storage: the record is copied into the cache once the last request ended', async () => {
-  const {world, server, seenAtPut, queue} = start();
-  const {queue: films, calls} = queue({...FALLBACK, chunkStorage: 'cache-storage'});
-  await films.fetch('film', FILM);
-  expect((await calls.of('film')).kind).toBe('success');
-  expect(seenAtPut).toEqual([server.seen.length]);
-  expectBytes(await cachedBytesIn(world, 'media', FILM), FILES[FILM]);
-  await untilIdle(world);
-});
+test.each(['indexeddb', 'cache-storage'] as const)(
+  'chunks in %s: the write into the cache starts with the download, the entry appears with the success, with the source bytes and the library knows its size',
+  async (chunkStorage) => {
+    const {world, server, seenAtPut, queue} = start();
+    const {queue: films, calls} = queue({...FALLBACK, chunkStorage});
+    let inCacheBeforeEnd: Uint8Array | undefined;
+    const done = films.fetch('film', FILM).then(async () => {
+      await server.arrived(2);
+      inCacheBeforeEnd = await cachedBytesIn(world, 'media', FILM);
+    });
+    const call = await calls.of('film');
+    await done;
+    expect(call.kind).toBe('success');
+    // One put, started after the first response, long before the last request.
+    expect(seenAtPut).toHaveLength(1);
+    expect(seenAtPut[0]).toBeLessThan(3);
+    expect(server.seen.filter(({url}) => url === FILM).length).toBeGreaterThan(3);
+    expect(inCacheBeforeEnd).toBeUndefined();
+    expectBytes(await cachedBytesIn(world, 'media', FILM), FILES[FILM]);
+    const entry = await films.library.get('film');
+    expect(entry?.records.map(({url, bytes: size}) => [url, size])).toEqual([
+      [FILM, FILES[FILM].length],
+    ]);
+    await untilIdle(world);
+    await expectNothingStored(world);
+  },
+);
 
 test('the file changes on the server mid-download: the first write is dropped, the cache holds the new version whole', async () => {
   const {world, seenAtPut, queue} = start((seen, index) =>
