@@ -182,3 +182,27 @@ test('the app deletes the destination cache mid-download (an activate clean-up):
   await untilIdle(started.world);
   await expectNothingStored(started.world);
 });
+
+test('a route whose match callback throws: the job still ends, with onFail (fetch-error), and nothing is cached', async () => {
+  const {world, modules} = start();
+  modules.registerRoute(
+    ({url}) => {
+      if (url.pathname.startsWith('/media/')) {
+        throw new Error('a broken route');
+      }
+      return false;
+    },
+    new modules.CacheFirst({cacheName: 'routed'}),
+  );
+  const {queue: films, calls} = createRecordingQueue(modules, 'films', {
+    forceFallback: true,
+    fallback: FALLBACK,
+  });
+  await films.fetch('film', FILM);
+  const call = await calls.of('film');
+  expect(call.kind).toBe('fail');
+  expect(call.event.registration.failureReason).toBe('fetch-error');
+  expect(await world.caches.keys()).toEqual([]);
+  await untilIdle(world);
+  await expectNothingStored(world);
+});

@@ -101,12 +101,18 @@ export class EarlyRecords {
       current?.fail(new Error('The file started over.'));
       const stream = new RecordStream(this._source, index);
       const {event} = createSettlementEvent('success', this._registration);
-      const write = this._context.storeEarly!(
-        this._registration,
-        deserializeRequest(stored.request),
-        stream.response,
-        event,
-      );
+      let write: Promise<CachedRecord | null> | undefined;
+      try {
+        write = this._context.storeEarly!(
+          this._registration,
+          deserializeRequest(stored.request),
+          stream.response,
+          event,
+        );
+      } catch {
+        // A route's `match` callback that throws: the copy at the end
+        // meets the same error and reports it.
+      }
       if (!write) {
         this._declined.add(index);
         stream.fail(new Error('No early write.'));
