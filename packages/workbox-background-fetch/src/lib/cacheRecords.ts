@@ -2,6 +2,7 @@ import {StrategyHandler} from 'workbox-strategies/StrategyHandler.js';
 import {knownBodySize} from './knownBodySize.js';
 import {logger} from './logger.js';
 import {resolveRecordDestination} from './resolveRecordDestination.js';
+import type {RecordDestination} from './resolveRecordDestination.js';
 import type {Router} from 'workbox-routing/Router.js';
 import type {BackgroundFetchRecord} from '../types.js';
 
@@ -43,18 +44,16 @@ function cacheKeyOf(request: Request): Request {
 }
 
 /**
- * Writes one record into its destination: the queue's cache, or through
- * the route's strategy (its cache name and plugins). Resolves `null` when a
+ * Writes one record into `destination`: the queue's cache, or through the
+ * route's strategy (its cache name and plugins). Resolves `null` when a
  * plugin declined it (`cacheWillUpdate`).
  */
 async function putRecord(
-  request: Request,
+  key: Request,
   response: Response,
   event: ExtendableEvent,
-  options: RecordDestinationOptions,
+  destination: RecordDestination,
 ): Promise<CachedRecord | null> {
-  const key = cacheKeyOf(request);
-  const destination = resolveRecordDestination(key, event, options);
   if (destination.kind === 'cache') {
     await (await self.caches.open(destination.cacheName)).put(key, response);
     return {url: key.url, cacheName: destination.cacheName, ...knownBody(response)};
@@ -93,19 +92,17 @@ export function startRecordWrite(
   event: ExtendableEvent,
   options: RecordDestinationOptions,
 ): Promise<CachedRecord | null> | undefined {
-  const destination = resolveRecordDestination(cacheKeyOf(request), event, options);
-  if (destination.kind === 'cache') {
-    return writeLeavingNoEmptyCache(destination.cacheName, () =>
-      putRecord(request, response, event, options),
-    );
-  }
-  const {strategy} = destination;
-  if (strategy.plugins.some((plugin) => typeof plugin.cacheDidUpdate === 'function')) {
+  const key = cacheKeyOf(request);
+  const destination = resolveRecordDestination(key, event, options);
+  if (
+    destination.kind === 'strategy' &&
+    destination.strategy.plugins.some((plugin) => typeof plugin.cacheDidUpdate === 'function')
+  ) {
     return undefined;
   }
-  return writeLeavingNoEmptyCache(strategy.cacheName, () =>
-    putRecord(request, response, event, options),
-  );
+  const cacheName =
+    destination.kind === 'cache' ? destination.cacheName : destination.strategy.cacheName;
+  return writeLeavingNoEmptyCache(cacheName, () => putRecord(key, response, event, destination));
 }
 
 /**
@@ -140,12 +137,15 @@ export async function cacheRecords(
   options: CacheRecordsOptions,
 ): Promise<CachedRecord[]> {
   const written: CachedRecord[] = [];
-  const failed: unknown[] = [];
   try {
     for (const [index, record] of records.entries()) {
       const early = options.early?.[index];
       let result = early
-        ? await early.catch((error: unknown) => void failed.push(error))
+        ? await early.catch((error: unknown) => {
+            if (process.env.NODE_ENV !== 'production') {
+              logger.debug(`${record.request.url} is copied at the end:`, error);
+            }
+          })
         : undefined;
       if (result && !(await self.caches.has(result.cacheName))) {
         // The app deleted the cache while the record was written into it
@@ -153,12 +153,9 @@ export async function cacheRecords(
         result = undefined;
       }
       if (result === undefined) {
-        result = await putRecord(
-          record.request,
-          await record.responseReady,
-          options.event,
-          options,
-        );
+        const key = cacheKeyOf(record.request);
+        const destination = resolveRecordDestination(key, options.event, options);
+        result = await putRecord(key, await record.responseReady, options.event, destination);
       }
       if (result) {
         written.push(result);
@@ -169,9 +166,6 @@ export async function cacheRecords(
       written.map(async ({cacheName, url}) => (await self.caches.open(cacheName)).delete(url)),
     );
     throw error;
-  }
-  if (process.env.NODE_ENV !== 'production' && failed.length > 0) {
-    logger.debug(`${failed.length} record(s) were copied at the end:`, failed);
   }
   return written;
 }

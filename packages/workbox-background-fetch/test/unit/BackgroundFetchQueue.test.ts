@@ -10,7 +10,12 @@
 import {CHANNEL_NAME} from '../../src/protocol';
 import {bytes} from './fallback/simulateDownload';
 import {listenOn} from './support/fakeBroadcastChannel';
-import {cachedBytesIn, createRecordingQueue, startQueueWorker} from './support/queueWorker';
+import {
+  FALLBACK,
+  cachedBytesIn,
+  createRecordingQueue,
+  startQueueWorker,
+} from './support/queueWorker';
 import {dispatchAndWait, untilIdle} from './support/wakeWorker';
 import {expectBytes} from './support/expectBytes';
 import {
@@ -28,23 +33,12 @@ import type {
   BackgroundFetchQueueEvent,
   BackgroundFetchQueueOptions,
 } from '../../src/BackgroundFetchQueue';
-import type {FallbackBackendOptions} from '../../src/lib/fallback/FallbackBackend';
 
 const KiB = 1024;
 const FILM = `${WORKER_ORIGIN}/media/film.mp4`;
 const POSTER = `${WORKER_ORIGIN}/img/poster.jpg`;
 const MISSING = `${WORKER_ORIGIN}/media/missing.mp4`;
 const FILES = {[FILM]: bytes(1200 * KiB + 17, 3), [POSTER]: bytes(10 * KiB, 5)};
-
-/** Several Range requests per file, one at a time, quick retries, no notifications. */
-const FALLBACK: FallbackBackendOptions = {
-  chunkSize: 256 * KiB,
-  maxInFlight: 1,
-  maxAttempts: 2,
-  backoff: {initialDelay: 1, maxDelay: 5},
-  notifications: false,
-  chunkStorage: 'indexeddb',
-};
 
 let world: WorkerWorld;
 let server: QueueWorker['server'];

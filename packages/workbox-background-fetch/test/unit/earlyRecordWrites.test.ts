@@ -10,7 +10,12 @@
 import {bytes, serveFile} from './fallback/simulateDownload';
 import {expectBytes} from './support/expectBytes';
 import {FakeCache} from './support/fakeCaches';
-import {cachedBytesIn, createRecordingQueue, startQueueWorker} from './support/queueWorker';
+import {
+  FALLBACK,
+  cachedBytesIn,
+  createRecordingQueue,
+  startQueueWorker,
+} from './support/queueWorker';
 import {expectNothingStored} from './support/storedState';
 import {untilIdle} from './support/wakeWorker';
 import {WORKER_ORIGIN, removeWorkerGlobals} from './support/workerGlobals';
@@ -24,16 +29,6 @@ const FILM = `${WORKER_ORIGIN}/media/film.mp4`;
 const MISSING = `${WORKER_ORIGIN}/media/missing.mp4`;
 const FILES = {[FILM]: bytes(1200 * KiB + 17, 3)};
 const NEW_VERSION = bytes(1100 * KiB + 5, 9);
-
-/** Several Range requests per file, one at a time. */
-const FALLBACK: FallbackBackendOptions = {
-  chunkSize: 256 * KiB,
-  maxInFlight: 1,
-  maxAttempts: 2,
-  backoff: {initialDelay: 1, maxDelay: 5},
-  notifications: false,
-  chunkStorage: 'indexeddb',
-};
 
 /** Every `cache.put()` of FILM: how many requests the server had seen when it was called. */
 function watchPuts(worker: QueueWorker): number[] {

@@ -9,6 +9,7 @@ import {installWorkerGlobals, loadWorkerModule} from './workerGlobals';
 import type {FakeAnswer} from '../fallback/simulateDownload';
 import type {SeenFetch} from './fakeFetch';
 import type {WorkerWorld} from './workerGlobals';
+import type {FallbackBackendOptions} from '../../../src/lib/fallback/FallbackBackend';
 import type * as QueueModule from '../../../src/BackgroundFetchQueue';
 import type * as RegisterRouteModule from 'workbox-routing/registerRoute.js';
 import type * as CacheFirstModule from 'workbox-strategies/CacheFirst.js';
@@ -16,6 +17,18 @@ import type {
   BackgroundFetchQueueEvent,
   BackgroundFetchQueueOptions,
 } from '../../../src/BackgroundFetchQueue';
+
+const KiB = 1024;
+
+/** Fallback options of the queue tests: several Range requests per file, one at a time, quick retries, no notifications. */
+export const FALLBACK: FallbackBackendOptions = {
+  chunkSize: 256 * KiB,
+  maxInFlight: 1,
+  maxAttempts: 2,
+  backoff: {initialDelay: 1, maxDelay: 5},
+  notifications: false,
+  chunkStorage: 'indexeddb',
+};
 
 /** Which callback a queue called. */
 export type Kind = 'success' | 'fail' | 'abort';
