@@ -2,6 +2,8 @@ import {logger} from './lib/logger.js';
 import type {Router} from 'workbox-routing/Router.js';
 import {NativeBackend} from './lib/native/NativeBackend.js';
 import {FallbackBackend} from './lib/fallback/FallbackBackend.js';
+import {EarlyRecords} from './lib/fallback/EarlyRecords.js';
+import type {RecordStreamSource} from './lib/fallback/RecordStream.js';
 import {readFallbackNotification} from './lib/fallback/readFallbackNotification.js';
 import type {FallbackNotificationJob} from './lib/fallback/readFallbackNotification.js';
 import {EndedRegistration} from './lib/EndedRegistration.js';
@@ -144,12 +146,10 @@ export class BackgroundFetchQueue {
     const context = {
       queueName: name,
       onSettled: (settlement: JobSettlement) => this._onSettled(settlement),
-      storeEarly: (
-        _registration: SnapshotRegistration,
-        request: Request,
-        response: Response,
-        event: ExtendableEvent,
-      ) => startRecordWrite(request, response, event, this._destination()),
+      earlyWrites: (source: RecordStreamSource, registration: SnapshotRegistration) =>
+        new EarlyRecords(source, registration, (request, response, event) =>
+          startRecordWrite(request, response, event, this._destination()),
+        ),
       failover:
         options.nativeFailover === false
           ? undefined
@@ -333,7 +333,7 @@ export class BackgroundFetchQueue {
     let cached: CachedRecord[] = [];
     if (type === 'success') {
       try {
-        cached = await cacheRecords(await registration.matchAll(), {
+        cached = await cacheRecords(() => registration.matchAll(), {
           ...this._destination(),
           event,
           early: settlement.early,

@@ -3,6 +3,24 @@ import type {BackgroundFetchOptions, BackgroundFetchUIOptions} from '../types.js
 import type {CachedRecord} from './cacheRecords.js';
 import type {SnapshotRegistration} from './SnapshotRegistration.js';
 import type {StoredJob} from './fallback/StoredJob.js';
+import type {RecordStreamSource} from './fallback/RecordStream.js';
+
+/**
+ * The records of one fallback job written into their destination caches
+ * while it downloads (see `EarlyRecords`), as the job drives them.
+ *
+ * @private
+ */
+export interface EarlyWrites {
+  /** The writes started: one entry per record, by index (`JobSettlement.early`). */
+  readonly writes: ReadonlyArray<Promise<CachedRecord | null> | undefined>;
+  /** A part of a file is about to be stored under `key` (its bytes, in memory). */
+  notePart(key: string, part: Blob): void;
+  /** After every event of the job. */
+  update(): void;
+  /** The job ended: the writes end (`success`) or fail. */
+  end(success: boolean): void;
+}
 
 /**
  * How a job ended (or was clicked), as a backend reports it to its queue.
@@ -20,8 +38,9 @@ export interface JobSettlement {
   /** Present for success and fail: once, while the settlement is handled. */
   updateUI?: (options?: BackgroundFetchUIOptions) => Promise<void>;
   /**
-   * Fallback: the writes `BackendContext.storeEarly` started during the
-   * download, by record index (none for a record copied at the end). They
+   * Fallback: the writes `BackendContext.earlyWrites` started during the
+   * download: one entry per record, by index (`undefined` for a record
+   * copied at the end). They
    * end once the settlement is a success; else they fail, writing nothing.
    */
   early?: ReadonlyArray<Promise<CachedRecord | null> | undefined>;
@@ -36,19 +55,11 @@ export interface BackendContext {
    */
   onSettled(settlement: JobSettlement): Promise<void>;
   /**
-   * Present on queues: starts writing `request`'s record into its
-   * destination cache while the fallback still downloads it. The body of
-   * `response` ends only once the job succeeded; otherwise it errors and the
-   * write leaves nothing. Resolves with where the record went (`null`: a
-   * plugin declined it). Returns `undefined` when the record must be copied
-   * at the end instead.
+   * Present on queues: writes a fallback job's records into their
+   * destination caches while the job still downloads them (a factory, so
+   * that the polyfill, which has no queue, does not bundle that code).
    */
-  storeEarly?(
-    registration: SnapshotRegistration,
-    request: Request,
-    response: Response,
-    event: ExtendableEvent,
-  ): Promise<CachedRecord | null> | undefined;
+  earlyWrites?(source: RecordStreamSource, registration: SnapshotRegistration): EarlyWrites;
   /**
    * Present unless the queue opted out (`nativeFailover: false`): continues
    * a native job that failed with a network error with the chunked

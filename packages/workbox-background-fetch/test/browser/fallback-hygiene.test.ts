@@ -6,7 +6,8 @@
     the worker deletes its jobs without events.
   - Concurrency: two tabs (two same-origin frames: two window clients), or
     a page and the worker, starting the same id at once; five jobs across
-    two tabs; abort() racing the last bytes.
+    two tabs; abort() racing the last bytes; the records cache deleted
+    mid-download, or shared by a job that is aborted.
   - Quota: a full origin ends the job with quota-exceeded, before it starts
     where the size is known and the browser says so, and while writing.
   Every case checks the origin's storage with storageInventory().
@@ -400,6 +401,40 @@ describe.each(ENGINES)('fallback storage hygiene, concurrency and quota on %s', 
       await settled();
     },
   );
+
+  test('the app deletes the records cache mid-download (an activate clean-up): a job of two files still ends with both cached whole', async () => {
+    const a = file('/deleted/a.bin', 3 * CHUNK + 5);
+    const b = file('/deleted/b.bin', 2 * CHUNK + 7);
+    server.throttle(1 * MiB);
+    await page(`() => fb.start('deleted', ['/deleted/a.bin', '/deleted/b.bin'])`);
+    await browser.waitFor(`() => fb.jobs.deleted.downloaded > ${CHUNK}`, {timeout: 20_000});
+    expect(await page(`() => caches.delete('workbox-background-fetch-dl')`)).toBe(true);
+    expect(await waitForEnd('deleted')).toMatchObject({type: 'success'});
+    expect(await hashOf('/deleted/a.bin')).toBe(sha256(a));
+    expect(await hashOf('/deleted/b.bin')).toBe(sha256(b));
+    await settled();
+  });
+
+  test('two jobs write into a records cache that did not exist; one is aborted mid-way: the other ends with both its files cached whole', async () => {
+    await page(`() => caches.delete('workbox-background-fetch-dl')`);
+    file('/shared/x.bin', 8 * CHUNK);
+    const a = file('/shared/a.bin', 3 * CHUNK + 5);
+    const b = file('/shared/b.bin', 2 * CHUNK + 7);
+    server.throttle(1 * MiB);
+    await page(`() => fb.start('shared-x', ['/shared/x.bin'])`);
+    await page(`() => fb.start('shared-ab', ['/shared/a.bin', '/shared/b.bin'])`);
+    await browser.waitFor(
+      `() => fb.jobs['shared-x'].downloaded > ${CHUNK} && fb.jobs['shared-ab'].downloaded > ${CHUNK}`,
+      {timeout: 20_000},
+    );
+    expect(await page(`() => fb.registrations['shared-x'].abort()`)).toBe(true);
+    expect(await waitForEnd('shared-x')).toMatchObject({type: 'abort'});
+    expect(await waitForEnd('shared-ab')).toMatchObject({type: 'success'});
+    expect(await hashOf('/shared/x.bin')).toBeNull();
+    expect(await hashOf('/shared/a.bin')).toBe(sha256(a));
+    expect(await hashOf('/shared/b.bin')).toBe(sha256(b));
+    await settled();
+  });
 
   // Measured here: Chromium tells the worker of an unregistered, cleared
   // registration that it became redundant; Firefox ESR and WebKitGTK tell it

@@ -23,11 +23,18 @@ import type {FakeAnswer} from './fallback/simulateDownload';
 import type {SeenFetch} from './support/fakeFetch';
 import type {QueueWorker} from './support/queueWorker';
 import type {FallbackBackendOptions} from '../../src/lib/fallback/FallbackBackend';
+import {CHUNK_URL_BASE} from '../../src/lib/fallback/CacheChunkStore';
 
 const KiB = 1024;
 const FILM = `${WORKER_ORIGIN}/media/film.mp4`;
 const MISSING = `${WORKER_ORIGIN}/media/missing.mp4`;
-const FILES = {[FILM]: bytes(1200 * KiB + 17, 3)};
+const TRAILER = `${WORKER_ORIGIN}/media/trailer.mp4`;
+const POSTER = `${WORKER_ORIGIN}/media/poster.jpg`;
+const FILES = {
+  [FILM]: bytes(1200 * KiB + 17, 3),
+  [TRAILER]: bytes(600 * KiB + 3, 5),
+  [POSTER]: bytes(300 * KiB + 1, 7),
+};
 const NEW_VERSION = bytes(1100 * KiB + 5, 9);
 
 /** Every `cache.put()` of FILM: how many requests the server had seen when it was called. */
@@ -92,6 +99,31 @@ test.each(['indexeddb', 'cache-storage'] as const)(
     await expectNothingStored(world);
   },
 );
+
+test('a part whose store fails (not for quota) is fetched again; the write that read it from memory still ends whole, in one pass', async () => {
+  const {world, server, seenAtPut, queue} = start();
+  // Chunks in Cache Storage: the third chunk put fails once, as a disk error would.
+  const spy = jest.mocked(FakeCache.prototype.put);
+  const put = spy.getMockImplementation()!;
+  let chunkPuts = 0;
+  spy.mockImplementation(function (this: FakeCache, request, response) {
+    const url = String(request instanceof Request ? request.url : request);
+    if (url.startsWith(CHUNK_URL_BASE) && ++chunkPuts === 3) {
+      return Promise.reject(new Error('disk I/O error'));
+    }
+    return put.call(this, request, response);
+  });
+  const {queue: films, calls} = queue({...FALLBACK, chunkStorage: 'cache-storage'});
+  await films.fetch('film', FILM);
+  expect((await calls.of('film')).kind).toBe('success');
+  expect(chunkPuts).toBeGreaterThan(3);
+  // The failed part was asked again (one more request than chunks stored).
+  expect(server.seen.filter(({url}) => url === FILM).length).toBeGreaterThan(3);
+  expect(seenAtPut).toHaveLength(1);
+  expectBytes(await cachedBytesIn(world, 'media', FILM), FILES[FILM]);
+  await untilIdle(world);
+  await expectNothingStored(world);
+});
 
 test('the file changes on the server mid-download: the first write is dropped, the cache holds the new version whole', async () => {
   const {world, seenAtPut, queue} = start((seen, index) =>
@@ -176,6 +208,59 @@ test('the app deletes the destination cache mid-download (an activate clean-up):
   expect((await films.library.get('film'))?.records[0]).toMatchObject({url: FILM});
   await untilIdle(started.world);
   await expectNothingStored(started.world);
+});
+
+test('the app deletes the destination cache mid-download, then writes into a new cache of that name: every record of the job is written again', async () => {
+  let world: QueueWorker['world'] | undefined;
+  const other = `${WORKER_ORIGIN}/other.txt`;
+  const started = start((_, index) => {
+    if (index === 3) {
+      void world?.caches
+        .delete('media')
+        .then(async () => (await world!.caches.open('media')).put(other, new Response('app')));
+    }
+    return undefined;
+  });
+  world = started.world;
+  const {queue: films, calls} = started.queue();
+  await films.fetch('set', [FILM, TRAILER]);
+  expect((await calls.of('set')).kind).toBe('success');
+  expectBytes(await cachedBytesIn(world, 'media', FILM), FILES[FILM]);
+  expectBytes(await cachedBytesIn(world, 'media', TRAILER), FILES[TRAILER]);
+  expect(world.caches.urls('media').sort()).toEqual([FILM, other, TRAILER].sort());
+  expect((await films.library.get('set'))?.missing).toBe(false);
+  await untilIdle(world);
+  await expectNothingStored(world);
+});
+
+test('two jobs write into a cache that did not exist; one is aborted mid-way: the other still ends with every record cached', async () => {
+  let abortFilm: (() => Promise<boolean>) | undefined;
+  let filmRequests = 0;
+  let trailerRequests = 0;
+  const started = start((seen) => {
+    if (seen.url === FILM && ++filmRequests > 1) {
+      return {stall: true};
+    }
+    if (seen.url === TRAILER && ++trailerRequests === 2) {
+      // The other job's early writes are running: abort the first job now.
+      void abortFilm?.();
+    }
+    return undefined;
+  });
+  const {world, server} = started;
+  const {queue: films, calls} = started.queue();
+  const film = await films.fetch('film', FILM);
+  abortFilm = () => film.abort();
+  await server.arrived(1);
+  await films.fetch('extras', [TRAILER, POSTER]);
+  expect((await calls.of('film')).kind).toBe('abort');
+  expect((await calls.of('extras')).kind).toBe('success');
+  expect(await cachedBytesIn(world, 'media', FILM)).toBeUndefined();
+  expectBytes(await cachedBytesIn(world, 'media', TRAILER), FILES[TRAILER]);
+  expectBytes(await cachedBytesIn(world, 'media', POSTER), FILES[POSTER]);
+  expect((await films.library.get('extras'))?.missing).toBe(false);
+  await untilIdle(world);
+  await expectNothingStored(world);
 });
 
 test('a route whose match callback throws: the job still ends, with onFail (fetch-error), and nothing is cached', async () => {

@@ -1,20 +1,32 @@
 import {createSettlementEvent} from './createSettlementEvent.js';
 import {deserializeRequest} from '../serialization.js';
 import {RecordStream} from './RecordStream.js';
-import type {BackendContext} from '../BackgroundFetchBackend.js';
+import type {EarlyWrites} from '../BackgroundFetchBackend.js';
 import type {CachedRecord} from '../cacheRecords.js';
 import type {SnapshotRegistration} from '../SnapshotRegistration.js';
 import type {RecordStreamSource} from './RecordStream.js';
 
-/** Parts kept in memory for the streams (`noteStored`): as many as requests run at once by default. */
+/** Parts kept in memory for the streams (`notePart`): as many as requests run at once by default. */
 const FRESH_PARTS = 2;
+
+/**
+ * Starts writing `request`'s record (body: `response`, which ends only once
+ * the job succeeded) into its destination cache; resolves with where it
+ * went (`null`: a plugin declined it). `undefined`: the record is copied at
+ * the end instead.
+ */
+export type StartRecordWrite = (
+  request: Request,
+  response: Response,
+  event: ExtendableEvent,
+) => Promise<CachedRecord | null> | undefined;
 
 /** Statuses of a response whose bytes the fallback downloads in parts. */
 const STREAMED_STATUS = new Set([200, 206]);
 
 /**
  * The records of one fallback job that its queue writes into their
- * destination caches while the job downloads (`BackendContext.storeEarly`),
+ * destination caches while the job downloads (`BackendContext.earlyWrites`),
  * one pass instead of a copy of every file after the last byte. Each file
  * gets a `RecordStream` once its response head is known (again when it
  * starts over, or after a worker restart: the new stream reads the parts
@@ -28,12 +40,13 @@ const STREAMED_STATUS = new Set([200, 206]);
  *
  * @private
  */
-export class EarlyRecords {
+export class EarlyRecords implements EarlyWrites {
   private readonly _source: RecordStreamSource;
-  private readonly _context: BackendContext;
+  private readonly _write: StartRecordWrite;
   private readonly _registration: SnapshotRegistration;
   private readonly _streams: Array<RecordStream | undefined> = [];
-  private readonly _writes: Array<Promise<CachedRecord | null> | undefined> = [];
+  /** One entry per file (`undefined`: copied at the end), as `cacheRecords` counts them. */
+  private readonly _writes: Array<Promise<CachedRecord | null> | undefined>;
   /** Files whose destination does not take an early write. */
   private readonly _declined = new Set<number>();
   /** The parts stored last, by chunk key, for a stream to take without reading them back. */
@@ -42,8 +55,8 @@ export class EarlyRecords {
 
   constructor(
     source: RecordStreamSource,
-    context: BackendContext,
     registration: SnapshotRegistration,
+    write: StartRecordWrite,
   ) {
     this._source = {
       ...source,
@@ -53,7 +66,8 @@ export class EarlyRecords {
         return blob;
       },
     };
-    this._context = context;
+    this._write = write;
+    this._writes = source.state.files.map(() => undefined);
     this._registration = registration;
   }
 
@@ -63,11 +77,14 @@ export class EarlyRecords {
   }
 
   /**
-   * A part was stored: kept in memory for the stream that will read it, so
-   * it is not read back from the store. At most `FRESH_PARTS` are kept
-   * (a stream that lags reads the older ones from the store).
+   * A part is about to be stored: kept in memory for the stream that will
+   * read it, so the stream need not wait for the store, nor read it back.
+   * (A record's body ends only when the job succeeded, which needs every
+   * part stored: a part whose store fails never ends up in a cache.) At most
+   * `FRESH_PARTS` are kept: a stream that lags reads the older ones from the
+   * store.
    */
-  noteStored(key: string, part: Blob): void {
+  notePart(key: string, part: Blob): void {
     if (this._ended || this._streams.length === 0) {
       return;
     }
@@ -78,12 +95,15 @@ export class EarlyRecords {
       }
       this._fresh.delete(old);
     }
+    for (const stream of this._streams) {
+      stream?.wake();
+    }
   }
 
   /** After every event of the job: starts a write for each file whose head is known. */
   update(): void {
     const {state} = this._source;
-    if (this._ended || !this._context.storeEarly || state.record.state !== 'running') {
+    if (this._ended || state.record.state !== 'running') {
       return;
     }
     state.files.forEach(({stored}, index) => {
@@ -103,12 +123,7 @@ export class EarlyRecords {
       const {event} = createSettlementEvent('success', this._registration);
       let write: Promise<CachedRecord | null> | undefined;
       try {
-        write = this._context.storeEarly!(
-          this._registration,
-          deserializeRequest(stored.request),
-          stream.response,
-          event,
-        );
+        write = this._write(deserializeRequest(stored.request), stream.response, event);
       } catch {
         // A route's `match` callback that throws: the copy at the end
         // meets the same error and reports it.

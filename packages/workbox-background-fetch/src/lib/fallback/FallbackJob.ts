@@ -3,7 +3,6 @@ import {broadcast} from '../broadcast.js';
 import {chunkKeyPrefix} from './ChunkStore.js';
 import {chunkStore} from './chunkStores.js';
 import {CoalescingWriter} from './CoalescingWriter.js';
-import {EarlyRecords} from './EarlyRecords.js';
 import {step} from './downloadCore.js';
 import {createDownloadState} from './downloadState.js';
 import {FallbackRegistration} from './FallbackRegistration.js';
@@ -23,6 +22,7 @@ import {runSettlement} from './runSettlement.js';
 import {requestWakeWhenOnline, waitForOnline} from './wait.js';
 import type {RegistrationSnapshot} from '../../protocol.js';
 import type {BackgroundFetchRecord} from '../../types.js';
+import type {EarlyWrites} from '../BackgroundFetchBackend.js';
 import type {ChunkStore} from './ChunkStore.js';
 import type {DownloadCommand, DownloadEvent, DownloadState} from './downloadState.js';
 import type {RequestDriver, RequestIO} from './requestTasks.js';
@@ -62,7 +62,7 @@ export class FallbackJob implements FallbackJobControl {
   private readonly _io = new Map<number, RequestIO>();
   private readonly _requestDriver: RequestDriver;
   private readonly _waiters = new JobWaiters();
-  private readonly _early: EarlyRecords;
+  private readonly _early: EarlyWrites | undefined;
   private readonly _queue: DownloadEvent[] = [];
   private _dispatching = false;
   private _wakeTimer?: ReturnType<typeof setTimeout>;
@@ -102,9 +102,8 @@ export class FallbackJob implements FallbackJobControl {
       fallbackTitle: record.id,
     });
     this.registration = new FallbackRegistration(jobSnapshot(this.state), this);
-    this._early = new EarlyRecords(
+    this._early = host.context.earlyWrites?.(
       {state: this.state, store: this._store, changed: () => this._waiters.next()},
-      host.context,
       this.registration,
     );
     this._requestDriver = {
@@ -113,7 +112,7 @@ export class FallbackJob implements FallbackJobControl {
       io: this._io,
       dispatch: (event) => void this._dispatch(event),
       saved: () => this._writer.write(),
-      stored: (key, part) => this._early.noteStored(key, part),
+      storing: (key, part) => this._early?.notePart(key, part),
     };
   }
 
@@ -154,7 +153,7 @@ export class FallbackJob implements FallbackJobControl {
       return false;
     }
     this._suspended = true;
-    this._early.end(false);
+    this._early?.end(false);
     clearTimeout(this._wakeTimer);
     this._onlineWait?.abort();
     this._throttle.cancel();
@@ -225,9 +224,9 @@ export class FallbackJob implements FallbackJobControl {
     }
     this._waiters.notify();
     if (this.record.state === 'failed' || this.record.state === 'aborted') {
-      this._early.end(false);
+      this._early?.end(false);
     } else {
-      this._early.update();
+      this._early?.update();
     }
     this._keepAliveWhileBusy();
     return accepted;
@@ -369,12 +368,12 @@ export class FallbackJob implements FallbackJobControl {
       }
       await this._writer.write();
       this.registration.applySnapshot(jobSnapshot(this.state));
-      this._early.end(kind === 'success');
+      this._early?.end(kind === 'success');
       await runSettlement(kind, {
         context: this._host.context,
         registration: this.registration,
         notifier: this._notifier,
-        early: this._early.writes,
+        early: this._early?.writes,
       });
     } catch (error) {
       if (process.env.NODE_ENV !== 'production') {

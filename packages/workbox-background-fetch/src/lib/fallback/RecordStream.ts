@@ -11,7 +11,7 @@ export interface RecordStreamSource {
   store: ChunkStore;
   /** Resolves after the job's next event (a part stored, a status changed…). */
   changed(): Promise<void>;
-  /** The part just stored under `key`, while still in memory (read once), else `undefined`. */
+  /** The part stored (or being stored) under `key`, while in memory (read once), else `undefined`. */
   takeFresh?(key: string): Blob | undefined;
 }
 
@@ -69,7 +69,11 @@ export class RecordStream {
         }
       },
       cancel: () => {
-        this.fail(new Error('The reader cancelled the stream.'));
+        this.fail(
+          new Error(
+            process.env.NODE_ENV !== 'production' ? 'The reader cancelled the stream.' : '',
+          ),
+        );
       },
     });
     this.response = withKnownBodySize(
@@ -81,6 +85,11 @@ export class RecordStream {
   /** The job succeeded: the body ends after its last byte. */
   release(): void {
     this._released = true;
+    this._poke?.();
+  }
+
+  /** A part arrived: a pull waiting for it looks again. */
+  wake(): void {
     this._poke?.();
   }
 
@@ -99,20 +108,35 @@ export class RecordStream {
       stored.generation !== this.generation ||
       (stored.status !== 'pending' && stored.status !== 'done')
     ) {
-      throw new Error(`${url} started over or failed.`);
+      throw new Error(
+        process.env.NODE_ENV !== 'production' ? `${url} started over or failed.` : '',
+      );
     }
-    const chunk = stored.chunks.find(({start}) => start === offset);
+    const keyAt = (start: number): string =>
+      chunkKey(state.record.uid, this.index, this.generation, start);
+    const fresh = this._source.takeFresh?.(keyAt(offset));
+    if (fresh) {
+      return fresh;
+    }
+    // A part read while it was being stored whose store then failed is
+    // fetched again, maybe cut elsewhere: `offset` may fall inside a chunk.
+    const chunk = stored.chunks.find(({start, end}) => start <= offset && offset < end);
     if (chunk) {
-      const key = chunkKey(state.record.uid, this.index, this.generation, offset);
-      const blob = this._source.takeFresh?.(key) ?? (await store.get(key));
+      const blob = await store.get(keyAt(chunk.start));
       if (blob?.size !== chunk.end - chunk.start) {
-        throw new Error(`A stored part of ${url} is missing.`);
+        throw new Error(
+          process.env.NODE_ENV !== 'production' ? `A stored part of ${url} is missing.` : '',
+        );
       }
-      return blob;
+      return blob.slice(offset - chunk.start);
     }
     if (stored.status === 'done') {
       if (offset !== storedBytes(stored.chunks)) {
-        throw new Error(`The stored parts of ${url} have a gap at byte ${offset}.`);
+        throw new Error(
+          process.env.NODE_ENV !== 'production'
+            ? `The stored parts of ${url} have a gap at byte ${offset}.`
+            : '',
+        );
       }
       if (this._released) {
         return 'end';

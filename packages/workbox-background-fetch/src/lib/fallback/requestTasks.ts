@@ -39,8 +39,8 @@ export interface RequestDriver {
   dispatch(event: DownloadEvent): void;
   /** Resolves once a write of the record as it is now ended. */
   saved(): Promise<void>;
-  /** A part of a file was stored under `key`. */
-  stored?(key: string, part: Blob): void;
+  /** A part of a file is about to be stored under `key`. */
+  storing?(key: string, part: Blob): void;
 }
 
 function keyOf(driver: RequestDriver, request: RequestState, offset: number): string {
@@ -119,8 +119,8 @@ export async function readResponse(
     const wanted = part.size > 0 && isWanted(driver.state, request);
     if (wanted) {
       const key = keyOf(driver, request, offset);
+      driver.storing?.(key, part);
       await driver.store.put(key, part);
-      driver.stored?.(key, part);
     }
     driver.dispatch({type: 'partStored', request: id, offset, size: part.size, stored: wanted});
   };
