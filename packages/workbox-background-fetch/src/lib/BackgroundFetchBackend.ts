@@ -14,7 +14,7 @@ import type {RecordStreamSource} from './fallback/RecordStream.js';
 export interface EarlyWrites {
   /** The writes started: one entry per record, by index (`JobSettlement.early`). */
   readonly writes: ReadonlyArray<Promise<CachedRecord | null> | undefined>;
-  /** A part of a file is about to be stored under `key` (its bytes, in memory). */
+  /** A part of a file is stored, or about to be, under `key` (its bytes, in memory). */
   notePart(key: string, part: Blob): void;
   /** After every event of the job. */
   update(): void;

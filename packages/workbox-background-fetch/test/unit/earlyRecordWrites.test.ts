@@ -100,7 +100,7 @@ test.each(['indexeddb', 'cache-storage'] as const)(
   },
 );
 
-test('a part whose store fails (not for quota) is fetched again; the write that read it from memory still ends whole, in one pass', async () => {
+test('a part whose store fails (not for quota) is fetched again; the record written during the download still ends whole, in one pass', async () => {
   const {world, server, seenAtPut, queue} = start();
   // Chunks in Cache Storage: the third chunk put fails once, as a disk error would.
   const spy = jest.mocked(FakeCache.prototype.put);

@@ -77,8 +77,8 @@ export class EarlyRecords implements EarlyWrites {
   }
 
   /**
-   * A part is about to be stored: kept in memory for the stream that will
-   * read it, so the stream need not wait for the store, nor read it back.
+   * A part is stored, or about to be (chunks in IndexedDB): kept in memory
+   * for the stream that will read it, so it is not read back.
    * (A record's body ends only when the job succeeded, which needs every
    * part stored: a part whose store fails never ends up in a cache.) At most
    * `FRESH_PARTS` are kept: a stream that lags reads the older ones from the

@@ -39,7 +39,7 @@ export interface RequestDriver {
   dispatch(event: DownloadEvent): void;
   /** Resolves once a write of the record as it is now ended. */
   saved(): Promise<void>;
-  /** A part of a file is about to be stored under `key`. */
+  /** A part of a file is stored, or about to be, under `key`. */
   storing?(key: string, part: Blob): void;
 }
 
@@ -119,8 +119,18 @@ export async function readResponse(
     const wanted = part.size > 0 && isWanted(driver.state, request);
     if (wanted) {
       const key = keyOf(driver, request, offset);
-      driver.storing?.(key, part);
+      // The record written while the job downloads gets the part now, or,
+      // with chunks in Cache Storage, once stored: Chromium's two cache
+      // writes at once were slower (npm run bench, 40 MB/s: 0.95× A
+      // against 0.97× in the same run).
+      const now = driver.store.kind === 'indexeddb';
+      if (now) {
+        driver.storing?.(key, part);
+      }
       await driver.store.put(key, part);
+      if (!now) {
+        driver.storing?.(key, part);
+      }
     }
     driver.dispatch({type: 'partStored', request: id, offset, size: part.size, stored: wanted});
   };
