@@ -36,7 +36,9 @@ const STREAMED_STATUS = new Set([200, 206]);
  *
  * Measured with `npm run bench` (256 MiB, 40 MB/s, ratios to a plain
  * fetch → cache.put in the same rounds): Chromium 0.85× → 0.95× with
- * chunks in Cache Storage, Firefox 0.68× → 0.93×, WebKitGTK 0.62× → 0.77×.
+ * chunks in Cache Storage, Firefox 0.68× → 0.93×, WebKitGTK 0.62× → 0.77×;
+ * with the settlement no longer reading the records back (`cacheRecords`),
+ * Firefox 0.95× and WebKitGTK 0.92× (BENCHMARKS.md).
  *
  * @private
  */
