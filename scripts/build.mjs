@@ -30,9 +30,11 @@ const POLYFILL_ON_TOP_BUDGET = 2 * KiB;
  * 2026-11-27 (19030 B) so that it cannot grow unnoticed (BENCHMARKS.md shows
  * the goal and its verdict). Raised by 768 B for the records written while
  * they download (EarlyRecords.ts, RecordStream.ts: +~500 B) and FallbackJob's
- * split into files under 400 lines (+~40 B).
+ * split into files under 400 lines (+~40 B); by 64 B for a write that falls
+ * behind the download being dropped for the copy at the end (EarlyRecords.ts,
+ * Chromium on loopback 0.37× → 0.5× A).
  */
-const OWN_CODE_BUDGET = 19.5 * KiB;
+const OWN_CODE_BUDGET = 19.5 * KiB + 64;
 const OWN_CODE_GOAL = 12 * KiB;
 
 /** One IIFE per browser-facing package. */
@@ -42,8 +44,9 @@ export const bundles = [
     entry: 'src/index.ts',
     globalName: 'workbox.backgroundFetch',
     file: 'workbox-background-fetch',
-    // 22 KiB until the records written while they download (+~500 B).
-    budget: 22.5 * KiB,
+    // 22 KiB until the records written while they download (+~500 B); +128 B
+    // for dropping a write that falls behind (EarlyRecords.ts).
+    budget: 22.5 * KiB + 128,
   },
   {
     pkg: 'workbox-background-fetch-window',

@@ -1,6 +1,7 @@
 import {createSettlementEvent} from './createSettlementEvent.js';
 import {deserializeRequest} from '../serialization.js';
 import {RecordStream} from './RecordStream.js';
+import {storedBytes} from './planChunks.js';
 import type {EarlyWrites} from '../BackgroundFetchBackend.js';
 import type {CachedRecord} from '../cacheRecords.js';
 import type {SnapshotRegistration} from '../SnapshotRegistration.js';
@@ -20,6 +21,18 @@ export type StartRecordWrite = (
   response: Response,
   event: ExtendableEvent,
 ) => Promise<CachedRecord | null> | undefined;
+
+/**
+ * With chunks in Cache Storage (Chromium), a record whose write falls more
+ * than `BEHIND` bytes and a third of the file's stored bytes behind them is
+ * copied from the stored parts at the end instead: that copy runs inside
+ * the browser, while the stream passes every byte through the worker, at
+ * about 80 MB/s on Chromium. On loopback (npm run bench, 256 MiB) the
+ * record landed 2.0 s after the last byte with the write during the
+ * download, 0.8 s after with the copy at the end, which was slower at
+ * 40 MB/s (0.86× A against 0.95×).
+ */
+const BEHIND = 48 * 1024 * 1024;
 
 /** Statuses of a response whose bytes the fallback downloads in parts. */
 const STREAMED_STATUS = new Set([200, 206]);
@@ -100,6 +113,32 @@ export class EarlyRecords implements EarlyWrites {
     for (const stream of this._streams) {
       stream?.wake();
     }
+    this._dropLagging();
+  }
+
+  /** Fails the writes that fall too far behind the parts stored (see `BEHIND`). */
+  private _dropLagging(): void {
+    const {state, store} = this._source;
+    this._streams.forEach((stream, index) => {
+      const stored = storedBytes(state.files[index].stored.chunks);
+      if (
+        store.kind === 'cache-storage' &&
+        stream &&
+        !this._declined.has(index) &&
+        stored - stream.written > Math.max(BEHIND, stored / 3)
+      ) {
+        stream.fail(
+          new Error(
+            process.env.NODE_ENV !== 'production'
+              ? 'Copied at the end: the write fell behind.'
+              : '',
+          ),
+        );
+        // Copied at the end, without waiting for this write to fail.
+        this._writes[index] = undefined;
+        this._declined.add(index);
+      }
+    });
   }
 
   /** After every event of the job: starts a write for each file whose head is known. */
@@ -144,6 +183,9 @@ export class EarlyRecords implements EarlyWrites {
 
   /** The job ended: its streams end (`success`) or error. */
   end(success: boolean): void {
+    if (success) {
+      this._dropLagging();
+    }
     this._ended = true;
     this._fresh.clear();
     for (const stream of this._streams) {

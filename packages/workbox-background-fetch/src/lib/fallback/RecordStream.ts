@@ -38,13 +38,14 @@ export class RecordStream {
   private _released = false;
   private _error: Error | null = null;
   private _poke: (() => void) | null = null;
+  /** The bytes of the body handed to its reader so far. */
+  written = 0;
 
   constructor(source: RecordStreamSource, index: number) {
     const {stored} = source.state.files[index];
     this._source = source;
     this.index = index;
     this.generation = stored.generation;
-    let offset = 0;
     let closed = false;
     const body = new ReadableStream<Uint8Array>({
       pull: async (controller) => {
@@ -52,7 +53,7 @@ export class RecordStream {
           if (this._error) {
             throw this._error;
           }
-          const next = await this._nextPart(offset);
+          const next = await this._nextPart(this.written);
           if (next === 'end') {
             closed = true;
             controller.close();
@@ -61,7 +62,7 @@ export class RecordStream {
           if (next) {
             // One piece per stored part: a stream pumped in small pieces
             // costs more CPU than the download itself (Chromium, Firefox).
-            offset += next.size;
+            this.written += next.size;
             const buf = new Uint8Array(await next.arrayBuffer());
             controller.enqueue(buf);
             return;
@@ -78,7 +79,7 @@ export class RecordStream {
     });
     this.response = withKnownBodySize(
       assembleResponse(stored.head!, body, stored.request.url),
-      () => (closed ? offset : undefined),
+      () => (closed ? this.written : undefined),
     );
   }
 
