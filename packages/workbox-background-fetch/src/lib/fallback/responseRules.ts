@@ -57,7 +57,7 @@ export function requestCap(settings: FallbackSettings): number {
 }
 
 /**
- * How many bytes the next request asks for: ~1 s at the measured rate, or
+ * How many bytes the next request asks for: ~0.5 s at the measured rate, or
  * the probe length while nothing was measured. @private
  */
 export function nextChunkLength(state: DownloadState): number {

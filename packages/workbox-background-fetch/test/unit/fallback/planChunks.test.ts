@@ -136,8 +136,8 @@ describe('chunk length (configurable chunk size, sized by throughput)', () => {
     expect(chunkLength(null, 64 * MiB)).toBe(FIRST_CHUNK);
   });
 
-  test('a chunk lasts about a second at the measured throughput', () => {
-    expect(chunkLength(8 * MiB, 64 * MiB)).toBe(8 * MiB);
+  test('a chunk lasts about half a second at the measured throughput', () => {
+    expect(chunkLength(8 * MiB, 64 * MiB)).toBe(4 * MiB);
   });
 
   test('chunkSize caps it', () => {
