@@ -68,6 +68,7 @@ describe.each(ENGINES)('records written during a fallback download on %s', (engi
       await waitForJobEnd<WorkerEvent>(browser, server, 'held', {
         timeout: 90_000,
         urlPart: '/held-write/',
+        queue: 'episodes',
       }),
     ).toMatchObject({type: 'success', result: 'success'});
     expect(await page(`() => fb.hash('held-write-route', '/held-write/film.bin')`)).toBe(
