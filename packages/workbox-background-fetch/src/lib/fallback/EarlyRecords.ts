@@ -119,14 +119,15 @@ export class EarlyRecords implements EarlyWrites {
   /** Fails the writes that fall too far behind the parts stored (see `BEHIND`). */
   private _dropLagging(): void {
     const {state, store} = this._source;
+    if (store.kind !== 'cache-storage') {
+      return;
+    }
     this._streams.forEach((stream, index) => {
+      if (!stream || this._declined.has(index)) {
+        return;
+      }
       const stored = storedBytes(state.files[index].stored.chunks);
-      if (
-        store.kind === 'cache-storage' &&
-        stream &&
-        !this._declined.has(index) &&
-        stored - stream.written > Math.max(BEHIND, stored / 3)
-      ) {
+      if (stored - stream.written > Math.max(BEHIND, stored / 3)) {
         stream.fail(
           new Error(
             process.env.NODE_ENV !== 'production'
