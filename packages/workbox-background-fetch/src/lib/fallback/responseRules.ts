@@ -15,7 +15,7 @@ import {
   startFileOver,
 } from './coreRules.js';
 import {fullResponseOfFirstRange} from './firstRangeResponse.js';
-import {chunkLength} from './planChunks.js';
+import {chunkLength, readInParts} from './planChunks.js';
 import {validateResumeResponse} from './validateResumeResponse.js';
 import type {Ctx} from './coreRules.js';
 import type {DownloadState, ReadMode, RequestState, ResponseSummary} from './downloadState.js';
@@ -282,7 +282,7 @@ function checkResumeResponse(ctx: Ctx, request: RequestState, response: Response
   read(ctx, request, {
     start: range.start,
     limit: bounded ? Math.min(sent, request.range.end! - request.range.start) : null,
-    mode: bounded ? 'whole' : 'stream',
+    mode: bounded && !readInParts(ctx.state.rate) ? 'whole' : 'stream',
     afterSave: false,
   });
 }

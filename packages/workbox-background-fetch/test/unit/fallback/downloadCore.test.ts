@@ -1,5 +1,6 @@
 import {step} from '../../../src/lib/fallback/downloadCore';
 import {createDownloadState} from '../../../src/lib/fallback/downloadState';
+import {STREAM_BELOW, readInParts} from '../../../src/lib/fallback/planChunks';
 import {expectedTotal, jobSnapshot} from '../../../src/lib/fallback/jobSnapshot';
 import {SETTINGS, Simulation, bytes, newRecord, serveFile} from './simulateDownload';
 import type {FakeAnswer, SeenRequest} from './simulateDownload';
@@ -724,6 +725,29 @@ describe('download core: single events', () => {
     const old = newRecord(['/f']);
     expect('rate' in old).toBe(false);
     expect(createDownloadState(old, SETTINGS, false).rate).toBeNull();
+  });
+
+  test('Range chunks are read whole on a fast link and as a stream of parts below STREAM_BELOW, where a fault loses less', () => {
+    /** The read mode of the first Range chunk of a job whose link was measured at `rate` bytes/s (before a worker restart). */
+    const modeAt = (rate: number) => {
+      const record = newRecord(['/f']);
+      record.rate = rate;
+      const state = createDownloadState(record, {...SETTINGS, chunkSize: 256 * 1024 * KiB}, false);
+      step(state, {type: 'start'}, env());
+      step(state, {type: 'response', request: 1, response: full(1024 * 1024 * KiB)}, env());
+      step(state, {type: 'roomChecked', request: 1, ok: true}, env());
+      const chunk = state.requests.find((request) => request.id === 2)!;
+      const {start, end} = chunk.range;
+      step(
+        state,
+        {type: 'response', request: 2, response: partial(start, end!, 1024 * 1024 * KiB)},
+        env(),
+      );
+      expect(chunk.readLimit).toBe(end! - start);
+      return {mode: chunk.readMode, parts: readInParts(state.rate)};
+    };
+    expect(modeAt(STREAM_BELOW * 2)).toEqual({mode: 'whole', parts: false});
+    expect(modeAt(STREAM_BELOW / 2)).toEqual({mode: 'stream', parts: true});
   });
 
   test('a response that arrives after its request stalled is discarded and counts as a network failure', () => {

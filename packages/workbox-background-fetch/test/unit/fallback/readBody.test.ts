@@ -1,4 +1,4 @@
-import {readBody} from '../../../src/lib/fallback/readBody';
+import {MIN_TIMED_PART, PART_MS, readBody} from '../../../src/lib/fallback/readBody';
 
 function streamed(pieces: string[], failAfter?: number): Response {
   let index = 0;
@@ -36,6 +36,10 @@ async function run(response: Response, limit: number | null, commitEvery: number
 }
 
 describe('reading a body as a stream (unknown length, no ranges)', () => {
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
   test('is stored in parts of at least commitEvery bytes, at their offsets', async () => {
     const {read, parts, bytes} = await run(streamed(['ab', 'cd', 'ef', 'g']), null, 4);
     expect(read).toBe(7);
@@ -92,6 +96,82 @@ describe('reading a body as a stream (unknown length, no ranges)', () => {
     });
     await expect(reading).rejects.toMatchObject({name: 'AbortError'});
     expect(parts).toEqual([[0, 'abc']]);
+  });
+
+  test('a slow body is handed over every PART_MS once MIN_TIMED_PART bytes wait, so a stopped worker loses little', async () => {
+    // Pieces of MIN_TIMED_PART / 2 arriving every PART_MS / 2 ms, by a fake clock.
+    const piece = MIN_TIMED_PART / 2;
+    jest.useFakeTimers({doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask']});
+    let clock = 0;
+    jest.setSystemTime(clock);
+    let sent = 0;
+    const body = new Response(
+      new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent === 8) {
+            controller.close();
+            return;
+          }
+          clock += PART_MS / 2;
+          jest.setSystemTime(clock);
+          sent += 1;
+          controller.enqueue(new Uint8Array(piece).fill(sent));
+        },
+      }),
+    );
+    const parts: Array<[number, number, number]> = [];
+    const read = await readBody(body, {
+      limit: null,
+      commitEvery: 100 * MIN_TIMED_PART,
+      commit: async (offset, part) => {
+        const first = new Uint8Array(await part.arrayBuffer())[0];
+        parts.push([offset, part.size, first]);
+      },
+      onBytes: () => undefined,
+      signal: new AbortController().signal,
+    });
+    expect(read).toBe(8 * piece);
+    // Two pieces (PART_MS, MIN_TIMED_PART) per part, far below commitEvery, in order.
+    expect(parts).toEqual([
+      [0, 2 * piece, 1],
+      [2 * piece, 2 * piece, 3],
+      [4 * piece, 2 * piece, 5],
+      [6 * piece, 2 * piece, 7],
+    ]);
+  });
+
+  test('pieces smaller than MIN_TIMED_PART wait for more bytes however long they take', async () => {
+    jest.useFakeTimers({doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask']});
+    let clock = 0;
+    jest.setSystemTime(clock);
+    const encoder = new TextEncoder();
+    const pieces = ['ab', 'cd', 'ef'];
+    const body = new Response(
+      new ReadableStream<Uint8Array>({
+        pull(controller) {
+          clock += 10 * PART_MS;
+          jest.setSystemTime(clock);
+          const next = pieces.shift();
+          if (next === undefined) {
+            controller.close();
+          } else {
+            controller.enqueue(encoder.encode(next));
+          }
+        },
+      }),
+    );
+    const parts: Array<[number, string]> = [];
+    await readBody(body, {
+      limit: null,
+      commitEvery: 4,
+      commit: async (offset, part) => void parts.push([offset, await part.text()]),
+      onBytes: () => undefined,
+      signal: new AbortController().signal,
+    });
+    expect(parts).toEqual([
+      [0, 'abcd'],
+      [4, 'ef'],
+    ]);
   });
 
   test('an empty body reads nothing', async () => {
