@@ -145,6 +145,78 @@ describe.each(ENGINES)('fallback downloads across worker stops on %s', (engine) 
   }
 });
 
+describe.each(ENGINES.filter((engine) => engine === 'chromium'))(
+  'fallback downloads with the default options across a worker stop on %s (the engine that stops workers on demand)',
+  (engine) => {
+    let server: TestServer;
+    let browser: EngineSession;
+
+    beforeAll(async () => {
+      server = await startTestServer();
+      await serveSite(server, {worker: 'fallback', options: {forceFallback: true}});
+      browser = await session(server, engine as EngineName);
+    });
+
+    afterAll(async () => {
+      await browser?.close();
+      await server?.close();
+    });
+
+    test('on a slow link a chunk is stored in parts as it arrives: a worker stopped mid-chunk resumes inside that chunk, not from its start', async () => {
+      const path = '/parts/a.bin';
+      const body = generateBytes(32 * MiB, 'parts');
+      server.addFile(path, body);
+      // ~4 MB/s per request: ~2 MiB chunks, stored in parts of ~0.1 s.
+      server.throttle(8 * MiB);
+      let cut: {start: number; last: number; partEnd: number} | undefined;
+      try {
+        await browser.evaluate(`() => fb.start('parts', [${JSON.stringify(path)}])`);
+        // Proof that a part of a chunk still downloading is stored: the job
+        // record holds a range inside an open Range request, with at least
+        // 1 MiB (~0.25 s) of that request still to come when the worker stops.
+        const deadline = Date.now() + 30_000;
+        while (!cut && Date.now() < deadline) {
+          const stored = await browser.evaluate<Array<[number, number]>>(
+            `() => fb.storedRanges(${JSON.stringify(path)})`,
+          );
+          for (const request of server.requests) {
+            const match = /^bytes=(\d+)-(\d+)$/.exec(request.range ?? '');
+            if (request.path !== path || request.endedAt !== 0 || !match) {
+              continue;
+            }
+            const [start, last] = [Number(match[1]), Number(match[2])];
+            const parts = stored.filter(([from, to]) => from >= start && to <= last);
+            const partEnd = Math.max(...parts.map(([, to]) => to));
+            if (start > 0 && parts.length > 0 && last + 1 - partEnd >= 1 * MiB) {
+              cut = {start, last, partEnd};
+            }
+          }
+        }
+        expect(cut).toBeDefined();
+        const requestsBefore = server.requests.length;
+        await browser.stopServiceWorkers();
+        await wake(browser);
+        expect(await waitForEnd(browser, 'parts')).toMatchObject({type: 'success'});
+        const starts = server.requests
+          .slice(requestsBefore)
+          .filter((r) => r.path === path)
+          .map((r) => Number(/^bytes=(\d+)-/.exec(r.range!)![1]));
+        // The cut chunk goes on from its stored parts, never from its start.
+        expect(starts).not.toContain(cut!.start);
+        expect(starts.some((start) => start >= cut!.partEnd && start <= cut!.last)).toBe(true);
+      } finally {
+        server.throttle(null);
+      }
+      expect(
+        await browser.evaluate(
+          `() => fb.hash(${JSON.stringify(RECORDS_CACHE)}, ${JSON.stringify(path)})`,
+        ),
+      ).toBe(sha256(body));
+      await expectOnlyRecordsAndEvents(browser, RECORDS_CACHE);
+    });
+  },
+);
+
 describe.each(
   ENGINES.flatMap((engine) =>
     engine === 'chromium' ? ['chromium-persistent'] : engine === 'firefox' ? ['firefox'] : [],

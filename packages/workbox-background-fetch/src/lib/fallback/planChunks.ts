@@ -34,14 +34,17 @@ export const TARGET_REQUEST_MS = 500;
  * Below this rate per request (bytes/s), Range chunks are read as a stream
  * stored in parts of ~`PART_MS` (`readBody`), not with `response.blob()`:
  * a stopped worker or a killed browser then loses ~0.1 s of each request in
- * flight instead of all of it. At 40 MB/s (~20 MB/s per request) the parts
- * cost no more than the runs' noise (npm run bench -- --quick --size=256
- * --rounds=3, same runs: Chromium 0.95× A against 0.92× for whole reads,
- * Firefox 0.94× against 0.97×, WebKitGTK 1.00× against 0.96×; starting the
- * next request before a chunk's last part is stored was slower: 0.91×,
- * 0.92×, 0.97×). On loopback (40-70 MB/s per request here) the JavaScript
- * copies of a stream cost up to 40 % (Chromium 0.31× against 0.53×), so
- * fast links keep whole reads, where a fault costs little time anyway.
+ * flight instead of all of it (npm run bench -- --only-resume, 40 MB/s:
+ * bytes fetched again per worker stop 11.0 → 3.2 MiB, per browser kill
+ * 10.3 → 3.7 MiB on Chromium, 10.5 → 5.4 MiB on Firefox). The parts cost
+ * some speed: at 40 MB/s (~20 MB/s per request), same runs (npm run bench
+ * -- --quick --size=256 --rounds=4), whole reads 0.97× / 0.98× / 0.98× A
+ * on Chromium / Firefox / WebKitGTK, 100 ms parts 0.92× / 0.96× / 0.97×,
+ * 250 ms parts 0.94× / 0.98× / 0.90×; starting the next request before a
+ * chunk's last part is stored was slower still. On loopback (40-70 MB/s
+ * per request here) the JavaScript copies of a stream cost up to 40 %
+ * (Chromium 0.31× against 0.53×), so fast links keep whole reads, where a
+ * fault costs little time anyway.
  */
 export const STREAM_BELOW = 32_000_000;
 

@@ -177,6 +177,34 @@ window.fb = {
     });
   },
 
+  /** The byte ranges the fallback's job records say are stored for `path` ([start, end) pairs). */
+  async storedRanges(path) {
+    const jobs = await new Promise((resolve, reject) => {
+      const request = indexedDB.open('workbox-background-fetch');
+      request.onupgradeneeded = () => request.transaction.abort();
+      request.onerror = () => resolve([]);
+      request.onsuccess = () => {
+        const db = request.result;
+        if (!db.objectStoreNames.contains('jobs')) {
+          db.close();
+          resolve([]);
+          return;
+        }
+        const all = db.transaction('jobs').objectStore('jobs').getAll();
+        all.onsuccess = () => {
+          db.close();
+          resolve(all.result);
+        };
+        all.onerror = () => reject(all.error);
+      };
+    });
+    return jobs.flatMap((job) =>
+      job.files
+        .filter((file) => new URL(file.request.url).pathname === path)
+        .flatMap((file) => file.chunks.map(({start, end}) => [start, end])),
+    );
+  },
+
   /** Whatever the fallback keeps of unfinished jobs: must be all zero after the end. */
   async leftovers() {
     const chunkCache = (await caches.has('workbox-background-fetch-chunks'))
