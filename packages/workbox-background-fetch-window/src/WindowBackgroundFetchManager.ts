@@ -108,6 +108,15 @@ export class WindowBackgroundFetchManager implements BackgroundFetchManager {
         );
         return this._wrapNative(args.id, native);
       } catch (error) {
+        // Another fetch() of this id won the race between our duplicate
+        // check and the browser's: its job is running, so its library
+        // entry stays, and the error is the one every engine gives.
+        if (
+          (error as Error)?.name === 'TypeError' &&
+          (await manager.get(toJobId(this.queue, id)))
+        ) {
+          assertNewId(id, true);
+        }
         // WebKit with its Background Fetch flag on: present, yet refused.
         if (!startsWithFallback(error)) {
           await messageWorker(this._registration, {

@@ -125,6 +125,25 @@ describe.each(['chromium', 'chromium-persistent'] as const)(
       expect((await waitForPageResult('missing')).failureReason).toBe('bad-status');
     });
 
+    test('two fetch() calls of one id at once: one job, the other refused with duplicate-id, and the job keeps its library entry', async () => {
+      const outcomes = await page<string[]>(
+        `async () => {
+          const manager = await workbox.backgroundFetchWindow.backgroundFetchManager({queue: 'episodes'});
+          const settled = await Promise.allSettled(
+            [0, 1].map(() => manager.fetch('race', ['/media/small.bin'], {title: 'Race'})),
+          );
+          return settled.map((s) => (s.status === 'fulfilled' ? s.value.id : s.reason.name + ' ' + s.reason.code));
+        }`,
+      );
+      expect(outcomes.sort()).toEqual(['TypeError duplicate-id', 'race']);
+      expect(await waitForWorkerEvent('race')).toMatchObject({type: 'success', backend: 'native'});
+      expect(await page(`() => fb.libraryGet('episodes', 'race')`)).toMatchObject({
+        id: 'race',
+        title: 'Race',
+        missing: false,
+      });
+    });
+
     test('a downloadTotal too small ends in onFail with download-total-exceeded', async () => {
       await page(
         `() => fb.startJob('episodes', 'too-big', ['/media/ep-5.bin'], {downloadTotal: 1024})`,
