@@ -135,8 +135,16 @@ export class FallbackJob implements FallbackJobControl {
     return this._control({type: 'abort'});
   }
 
+  /**
+   * Pauses the job; resolves once the requests it cut have ended (the bytes
+   * that had arrived are stored: a chunk read in parts keeps them) and the
+   * record is written, so nothing changes while it is paused.
+   */
   async pause(): Promise<boolean> {
-    return this._control({type: 'pause'});
+    return this._control(
+      {type: 'pause'},
+      () => this._suspended || this.state.requests.length === 0,
+    );
   }
 
   async resume(): Promise<boolean> {
@@ -153,6 +161,7 @@ export class FallbackJob implements FallbackJobControl {
       return false;
     }
     this._suspended = true;
+    this._waiters.notify();
     this._early?.end(false);
     clearTimeout(this._wakeTimer);
     this._onlineWait?.abort();
@@ -195,11 +204,16 @@ export class FallbackJob implements FallbackJobControl {
 
   // Events ----------------------------------------------------------------
 
-  private async _control(event: DownloadEvent): Promise<boolean> {
+  private async _control(event: DownloadEvent, settled?: () => boolean): Promise<boolean> {
     if (!this._dispatch(event)) {
       return false;
     }
-    await this._writer.write();
+    if (settled) {
+      await this._waiters.until(settled);
+    }
+    if (!this._suspended) {
+      await this._writer.write();
+    }
     return true;
   }
 

@@ -343,10 +343,20 @@ describe('a worker killed mid-download', () => {
    * `after` discards it before the test's own last checks.
    */
   let discardDead: (() => Promise<void>) | null = null;
+  /** The workers started after the "kill": discarded too, so a test that fails leaves no timer behind. */
+  let restartedWorkers: Array<ReturnType<typeof startFallbackWorker>> = [];
   afterEach(async () => {
     await discardDead?.();
     discardDead = null;
+    await Promise.all(restartedWorkers.map((restarted) => restarted.backend.discardAll()));
+    restartedWorkers = [];
   });
+
+  function restart() {
+    const restarted = startFallbackWorker(OPTIONS);
+    restartedWorkers.push(restarted);
+    return restarted;
+  }
 
   async function killMidDownload() {
     const {server, world, worker} = setUp((_, index) => (index === 1 ? {stall: true} : undefined), {
@@ -375,7 +385,7 @@ describe('a worker killed mid-download', () => {
     worker.backend.handOver();
     await worker.untilIdle();
     expect(await worker.backend.getIds()).toEqual([]);
-    const restarted = startFallbackWorker(OPTIONS);
+    const restarted = restart();
     expect(await restarted.backend.getIds()).toEqual(['film']);
     const settled = await restarted.settlementOf('film');
     expect(settled.type).toBe('success');
@@ -388,7 +398,7 @@ describe('a worker killed mid-download', () => {
 
   test("a new worker's activate event waits for the stored jobs to resume, not for them to end (its pages' requests wait while it activates)", async () => {
     const {world, after} = await killMidDownload();
-    const restarted = startFallbackWorker(OPTIONS);
+    const restarted = restart();
     const order: string[] = [];
     const activate = new FakeExtendableEvent('activate');
     restarted.backend.keepAlive(activate);
@@ -407,7 +417,7 @@ describe('a worker killed mid-download', () => {
 
   test("the next worker's first event resumes it from the chunks it stored", async () => {
     const {server, world, storedEnd, before, after} = await killMidDownload();
-    const restarted = startFallbackWorker(OPTIONS);
+    const restarted = restart();
     expect(await restarted.backend.getIds()).toEqual(['film']);
     const settled = await restarted.settlementOf('film');
     expect(settled.type).toBe('success');
@@ -423,7 +433,7 @@ describe('a worker killed mid-download', () => {
     const chunks = await storedChunkKeys(world);
     expect(chunks.length).toBeGreaterThan(0);
     await del(chunks[0], createStore('workbox-background-fetch-chunks', 'chunks'));
-    const restarted = startFallbackWorker(OPTIONS);
+    const restarted = restart();
     // An event wakes the new worker (here: a page asking for the ids).
     expect(await restarted.backend.getIds()).toEqual(['film']);
     const settled = await restarted.settlementOf('film');
