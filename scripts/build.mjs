@@ -34,7 +34,7 @@ const POLYFILL_ON_TOP_BUDGET = 2 * KiB;
  * behind the download being dropped for the copy at the end (EarlyRecords.ts,
  * Chromium on loopback 0.37× → 0.5× A); by 64 B for Range chunks read in
  * 100 ms parts on slow links (readBody.ts, responseRules.ts: bytes fetched
- * again per worker stop 11.0 → 4.7 MiB at 40 MB/s).
+ * again per worker stop 11.0 → 3.2 MiB at 40 MB/s).
  */
 const OWN_CODE_BUDGET = 19.5 * KiB + 128;
 const OWN_CODE_GOAL = 12 * KiB;

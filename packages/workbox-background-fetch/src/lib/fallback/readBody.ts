@@ -2,11 +2,7 @@
  * A part is also handed over once this many ms passed since the last one
  * (and at least `MIN_TIMED_PART` bytes wait): a stopped worker or a killed
  * browser then loses about this much of each request in flight, not the
- * whole request. Range chunks read whole (`response.blob()`) against read
- * in 100 ms parts, 40 MB/s, ~9.5 MiB chunks (`npm run bench --
- * --only-resume`, same session): bytes fetched again per worker stop 11.0 →
- * 3.2 MiB, per browser kill 10.3 → 3.7 MiB (Chromium) and 10.5 → 5.4 MiB
- * (Firefox).
+ * whole request (measured: see `STREAM_BELOW` in planChunks.ts).
  */
 export const PART_MS = 100;
 

@@ -152,8 +152,11 @@ window.fb = {
     }
   },
 
-  /** Every IndexedDB key of a store (strings joined by '|'), without creating the database. */
-  async idbKeys(dbName, storeName) {
+  /**
+   * `getAll` or `getAllKeys` of an IndexedDB store, `[]` when the database
+   * or the store does not exist (without creating either).
+   */
+  async idbRead(dbName, storeName, method) {
     if (indexedDB.databases && !(await indexedDB.databases()).some((db) => db.name === dbName))
       return [];
     return new Promise((resolve, reject) => {
@@ -167,37 +170,25 @@ window.fb = {
           resolve([]);
           return;
         }
-        const keys = db.transaction(storeName).objectStore(storeName).getAllKeys();
-        keys.onsuccess = () => {
+        const read = db.transaction(storeName).objectStore(storeName)[method]();
+        read.onsuccess = () => {
           db.close();
-          resolve(keys.result.map((key) => (Array.isArray(key) ? key.join('|') : String(key))));
+          resolve(read.result);
         };
-        keys.onerror = () => reject(keys.error);
+        read.onerror = () => reject(read.error);
       };
     });
   },
 
+  /** Every IndexedDB key of a store (strings joined by '|'), without creating the database. */
+  async idbKeys(dbName, storeName) {
+    const keys = await fb.idbRead(dbName, storeName, 'getAllKeys');
+    return keys.map((key) => (Array.isArray(key) ? key.join('|') : String(key)));
+  },
+
   /** The byte ranges the fallback's job records say are stored for `path` ([start, end) pairs). */
   async storedRanges(path) {
-    const jobs = await new Promise((resolve, reject) => {
-      const request = indexedDB.open('workbox-background-fetch');
-      request.onupgradeneeded = () => request.transaction.abort();
-      request.onerror = () => resolve([]);
-      request.onsuccess = () => {
-        const db = request.result;
-        if (!db.objectStoreNames.contains('jobs')) {
-          db.close();
-          resolve([]);
-          return;
-        }
-        const all = db.transaction('jobs').objectStore('jobs').getAll();
-        all.onsuccess = () => {
-          db.close();
-          resolve(all.result);
-        };
-        all.onerror = () => reject(all.error);
-      };
-    });
+    const jobs = await fb.idbRead('workbox-background-fetch', 'jobs', 'getAll');
     return jobs.flatMap((job) =>
       job.files
         .filter((file) => new URL(file.request.url).pathname === path)
