@@ -390,6 +390,78 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
     await expectStorage({records: 1, events: 1});
   });
 
+  test('podcast URLs that redirect (302, same origin and to CDNs): every chunk follows them, a cut resumes through them, records are keyed by the URLs asked; a CDN exposing no Content-Range gets the file asked whole', async () => {
+    const cdn = await startTestServer();
+    try {
+      const local = file('/media/ep1.mp3', 1 * MiB + 7, {contentType: 'audio/mpeg'});
+      const remote = generateBytes(1 * MiB + 11, 'cdn');
+      cdn.addFile('/cdn/ep2.mp3', remote, {contentType: 'audio/mpeg'});
+      // A CDN that allows the origin but exposes no header beyond the safelisted ones.
+      const bare = generateBytes(700 * KiB, 'bare');
+      cdn.addFile('/cdn/bare.mp3', bare, {
+        contentType: 'audio/mpeg',
+        headers: {'Access-Control-Expose-Headers': ''},
+      });
+      const redirect =
+        (target: string) => (_req: unknown, res: import('node:http').ServerResponse) => {
+          res.writeHead(302, {Location: target, 'Content-Length': '0'});
+          res.end();
+        };
+      server.route('/feed/ep1.mp3', redirect('/media/ep1.mp3'));
+      server.route('/feed/ep2.mp3', redirect(cdn.url('/cdn/ep2.mp3')));
+      server.route('/feed/bare.mp3', redirect(cdn.url('/cdn/bare.mp3')));
+      server.fault('/media/ep1.mp3', {cutAfterBytes: 60 * KiB, times: 1});
+      cdn.fault('/cdn/ep2.mp3', {cutAfterBytes: 60 * KiB, times: 1});
+      await start('redirect', ['/feed/ep1.mp3', '/feed/ep2.mp3', '/feed/bare.mp3']);
+      const event = await waitForEnd('redirect');
+      expect(event).toMatchObject({
+        type: 'success',
+        downloaded: local.length + remote.length + bare.length,
+      });
+      expect(event.records.map((r) => [r.url, r.status, r.size, r.contentType])).toEqual([
+        [server.url('/feed/ep1.mp3'), 200, local.length, 'audio/mpeg'],
+        [server.url('/feed/ep2.mp3'), 200, remote.length, 'audio/mpeg'],
+        [server.url('/feed/bare.mp3'), 200, bare.length, 'audio/mpeg'],
+      ]);
+      expect(await hashOf('/feed/ep1.mp3')).toBe(sha256(local));
+      expect(await hashOf('/feed/ep2.mp3')).toBe(sha256(remote));
+      expect(await hashOf('/feed/bare.mp3')).toBe(sha256(bare));
+      // Without Content-Range in sight, a 206 cannot be checked: the file is asked whole, once.
+      expect(
+        cdn.requests
+          .filter((r) => r.path === '/cdn/bare.mp3')
+          .map((r) => [r.method, r.range !== undefined, r.status]),
+      ).toEqual([
+        ['GET', true, 206],
+        ['GET', false, 200],
+      ]);
+      // Behind a redirect to another origin, If-Range (not CORS-safelisted)
+      // would cost a preflight per request, one a CDN may refuse: none is sent.
+      const atCdn = cdn.requests.filter((r) => r.path === '/cdn/ep2.mp3');
+      expect(atCdn.filter((r) => r.method !== 'GET')).toEqual([]);
+      expect(atCdn.filter((r) => r.ifRange !== undefined)).toEqual([]);
+      // Same origin: every request after the first carries If-Range.
+      expect(
+        requestsTo('/media/ep1.mp3')
+          .slice(1)
+          .every((r) => r.ifRange !== undefined),
+      ).toBe(true);
+      // Chunks went through the redirect: Range requests reached both targets, past the cut.
+      for (const requests of [requestsTo('/media/ep1.mp3'), atCdn]) {
+        expect(requests.filter((r) => !r.completed)).toHaveLength(1);
+        expect(
+          requests.filter((r) => r.method === 'GET' && r.range !== undefined).length,
+        ).toBeGreaterThan(2);
+        expect(
+          requests.filter((r) => r.method === 'GET').reduce((n, r) => n + r.bytesSent, 0),
+        ).toBeLessThan(local.length + 400 * KiB);
+      }
+    } finally {
+      await cdn.close();
+    }
+    await expectStorage({records: 3, events: 1});
+  });
+
   test('no Content-Length: streamed to the end with an unknown total', async () => {
     const body = file('/unknown/a.bin', 700 * KiB);
     server.fault('/unknown/a.bin', {noContentLength: true});

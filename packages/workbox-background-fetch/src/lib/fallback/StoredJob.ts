@@ -50,6 +50,11 @@ export interface StoredFile {
   changes: number;
   /** A request of a method that is never repeated went out. */
   sent: boolean;
+  /**
+   * A response came from another origin (a redirect to a CDN): later
+   * requests send no `If-Range`, which would need a CORS preflight there.
+   */
+  crossOrigin?: boolean;
 }
 
 /** One fallback job, as stored under its `uid`. */

@@ -127,6 +127,8 @@ export interface ResponseSummary {
   /** `fullLength()`: the body's length when it is known. */
   fullLength: number | null;
   acceptsRanges: boolean;
+  /** It came from another origin than the worker's (the URL, or a redirect). */
+  crossOrigin: boolean;
 }
 
 /** What happens to a job (the driver's calls, and I/O results). */

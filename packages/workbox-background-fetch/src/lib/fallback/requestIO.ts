@@ -70,5 +70,6 @@ export function summarizeResponse(response: Response, method: string): ResponseS
     contentLength: contentLength(headers),
     fullLength: fullLength(response, method),
     acceptsRanges: acceptsRanges(headers),
+    crossOrigin: response.url !== '' && !sameOrigin(response.url),
   };
 }

@@ -77,7 +77,11 @@ async function send(
   {resume, afterSave}: Extract<DownloadCommand, {type: 'fetch'}>,
 ): Promise<void> {
   const stored = driver.state.files[request.file].stored;
-  const headers = resumeHeaders(resume, request.range, sameOrigin(stored.request.url));
+  const headers = resumeHeaders(
+    resume,
+    request.range,
+    !stored.crossOrigin && sameOrigin(stored.request.url),
+  );
   if (afterSave) {
     await driver.saved();
   }

@@ -131,6 +131,9 @@ function cancelBody(ctx: Ctx, request: RequestState): void {
 
 /** A response arrived for `request`. @private */
 export function onResponse(ctx: Ctx, request: RequestState, response: ResponseSummary): void {
+  if (response.crossOrigin) {
+    ctx.state.files[request.file].stored.crossOrigin = true;
+  }
   if ((request.cancelled && !request.stalled) || !isWanted(ctx.state, request)) {
     cancelBody(ctx, request);
   } else if (request.stalled) {

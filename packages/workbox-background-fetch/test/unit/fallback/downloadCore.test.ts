@@ -594,6 +594,7 @@ describe('download core: single events', () => {
       contentLength: length,
       fullLength: length,
       acceptsRanges: true,
+      crossOrigin: false,
     };
   };
 
@@ -625,6 +626,7 @@ describe('download core: single events', () => {
     contentLength: end - start,
     fullLength: end - start,
     acceptsRanges: true,
+    crossOrigin: false,
   });
 
   /** A started job of one 8 MiB file whose first response was read: request 2 is a Range request in flight. */
@@ -685,6 +687,21 @@ describe('download core: single events', () => {
     step(state, {type: 'bodyRead', request: 2, received: 256 * KiB}, env());
     const ended = step(state, {type: 'requestEnded', request: 2}, env());
     expect(ended.commands.filter((command) => command.type === 'fetch')).toHaveLength(1);
+  });
+
+  test('a response from another origin (a redirect to a CDN) is remembered in the record: If-Range is no longer sent', () => {
+    const state = started();
+    step(
+      state,
+      {type: 'response', request: 1, response: {...full(8 * 1024 * KiB), crossOrigin: true}},
+      env(),
+    );
+    expect(state.files[0].stored.crossOrigin).toBe(true);
+    // The flag is in the persisted record: a worker restart keeps it.
+    expect(state.record.files[0].crossOrigin).toBe(true);
+    const same = started();
+    step(same, {type: 'response', request: 1, response: full(8 * 1024 * KiB)}, env());
+    expect(same.files[0].stored.crossOrigin).toBeUndefined();
   });
 
   test('a request shorter than 100 ms sets no rate: the next request is twice as long', () => {

@@ -300,6 +300,7 @@ export class Simulation {
             contentLength: length === undefined ? null : Number(length),
             fullLength: length === undefined ? null : Number(length),
             acceptsRanges: headers.get('accept-ranges') === 'bytes',
+            crossOrigin: false,
           };
           this._later({type: 'response', request: request.id, response: summary});
         }
