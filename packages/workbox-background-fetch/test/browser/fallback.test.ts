@@ -462,6 +462,26 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
     await expectStorage({records: 3, events: 1});
   });
 
+  test('a game level of 60 files (one large, many tiny, one empty): every record byte-exact under its own URL', async () => {
+    const paths = Array.from({length: 60}, (_, i) => `/level/asset-${i}.bin`);
+    const bodies = paths.map((path, i) =>
+      file(path, i === 0 ? 2 * MiB + 5 : i === 59 ? 0 : 1 + ((i * 7919) % (40 * KiB))),
+    );
+    await start('level', paths);
+    const event = await waitForEnd('level');
+    expect(event).toMatchObject({
+      type: 'success',
+      downloaded: bodies.reduce((n, body) => n + body.length, 0),
+    });
+    expect(event.records.map((r) => [r.url, r.status, r.size])).toEqual(
+      paths.map((path, i) => [server.url(path), 200, bodies[i].length]),
+    );
+    for (const [i, path] of paths.entries()) {
+      expect(await hashOf(path)).toBe(sha256(bodies[i]));
+    }
+    await expectStorage({records: 60, events: 1});
+  });
+
   test('no Content-Length: streamed to the end with an unknown total', async () => {
     const body = file('/unknown/a.bin', 700 * KiB);
     server.fault('/unknown/a.bin', {noContentLength: true});
