@@ -482,6 +482,28 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
     await expectStorage({records: 60, events: 1});
   });
 
+  test('a Request with its own headers (Authorization for a private feed): every chunk and every resume carries them', async () => {
+    const body = file('/private/ep.mp3', 1 * MiB + 3);
+    server.fault('/private/ep.mp3', {cutAfterBytes: 50 * KiB, times: 1});
+    await page(`async () => {
+      const request = new Request('/private/ep.mp3', {
+        headers: {Authorization: 'Bearer t0k3n', 'X-Feed': 'premium'},
+      });
+      fb.watch('private', await (await fb.manager()).fetch('private', request));
+    }`);
+    expect(await waitForEnd('private')).toMatchObject({type: 'success', downloaded: body.length});
+    expect(await hashOf('/private/ep.mp3')).toBe(sha256(body));
+    const requests = requestsTo('/private/ep.mp3');
+    expect(requests.filter((r) => !r.completed)).toHaveLength(1);
+    expect(requests.length).toBeGreaterThan(3);
+    expect(
+      requests.filter(
+        (r) => r.headers.authorization !== 'Bearer t0k3n' || r.headers['x-feed'] !== 'premium',
+      ),
+    ).toEqual([]);
+    await expectStorage({records: 1, events: 1});
+  });
+
   test('no Content-Length: streamed to the end with an unknown total', async () => {
     const body = file('/unknown/a.bin', 700 * KiB);
     server.fault('/unknown/a.bin', {noContentLength: true});
