@@ -113,9 +113,13 @@ function cacheNameOf(destination: RecordDestination): string {
 /** Record writes in progress in this worker, by cache name. */
 const writing = new Map<string, number>();
 
+/** Record writes ever started in this worker, by cache name. */
+const started = new Map<string, number>();
+
 /** Runs `write`, counted in `writing` under `cacheName` meanwhile. */
 async function tracked<T>(cacheName: string, write: () => Promise<T>): Promise<T> {
   writing.set(cacheName, (writing.get(cacheName) ?? 0) + 1);
+  started.set(cacheName, (started.get(cacheName) ?? 0) + 1);
   try {
     return await write();
   } finally {
@@ -133,7 +137,10 @@ async function tracked<T>(cacheName: string, write: () => Promise<T>): Promise<T
  * created it and it is still empty (an early write of a job that then
  * failed must not leave an empty cache behind), unless other records are
  * being written into it (their entries show only once their bodies end:
- * an "empty" cache may be the destination of other running jobs).
+ * an "empty" cache may be the destination of other running jobs), or one
+ * started while it looked: a dropped early write fails late, and the copy
+ * at the end that replaced it was seen landing in the deleted cache, the
+ * job reporting a success whose record was gone (npm run bench, Chromium).
  */
 function writeLeavingNoEmptyCache<T>(cacheName: string, write: () => Promise<T>): Promise<T> {
   return tracked(cacheName, async () => {
@@ -141,10 +148,14 @@ function writeLeavingNoEmptyCache<T>(cacheName: string, write: () => Promise<T>)
     try {
       return await write();
     } catch (error) {
+      const before = started.get(cacheName);
       if (
         !existed &&
         writing.get(cacheName) === 1 &&
-        (await (await self.caches.open(cacheName)).keys()).length === 0
+        (await (await self.caches.open(cacheName)).keys()).length === 0 &&
+        // Checked again with no await before the delete is asked: a write
+        // that starts later opens the cache after it is deleted.
+        started.get(cacheName) === before
       ) {
         await self.caches.delete(cacheName);
       }

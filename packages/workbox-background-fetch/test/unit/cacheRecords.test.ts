@@ -155,4 +155,53 @@ describe('cacheRecords()', () => {
     ).rejects.toMatchObject({name: 'QuotaExceededError'});
     expect(world.caches.urls('media')).toEqual([]);
   });
+
+  test('a write dropped during the download that cleans up the cache it created never deletes the record copied at the end meanwhile', async () => {
+    const event = new FakeExtendableEvent('backgroundfetchsuccess');
+    const options = {cacheName: 'media', defaultCacheName: 'unused'};
+    let cut!: (error: Error) => void;
+    const body = new ReadableStream<Uint8Array>({
+      start: (controller) => {
+        cut = (error) => controller.error(error);
+      },
+    });
+    const early = modules.startRecordWrite(
+      new Request(EPISODE),
+      new Response(body),
+      event,
+      options,
+    )!;
+    const failed = expect(early).rejects.toThrow('dropped');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    // The clean-up's keys() sees the cache empty, then the copy at the end
+    // runs whole before the clean-up goes on (as a late failure was seen doing).
+    const cache = Object.getPrototypeOf(await world.caches.open('probe')) as {
+      keys: (...args: unknown[]) => Promise<unknown[]>;
+    };
+    await world.caches.delete('probe');
+    const keys = cache.keys;
+    let copied!: () => void;
+    const copy = new Promise<void>((resolve) => {
+      copied = resolve;
+    });
+    cache.keys = async function (this: unknown, ...args: unknown[]) {
+      const result = await keys.apply(this, args);
+      if (args.length === 0) await copy;
+      return result;
+    };
+    try {
+      cut(new Error('dropped'));
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      await modules.cacheRecords([record(EPISODE, 'the episode')], {
+        ...options,
+        event,
+        early: [undefined],
+      });
+      copied();
+      await failed;
+    } finally {
+      cache.keys = keys;
+    }
+    expect(await cached('media', EPISODE)).toBe('the episode');
+  });
 });
