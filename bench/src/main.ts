@@ -4,8 +4,9 @@
   server and writes BENCHMARKS.md plus docs/benchmarks.svg (see
   bench/README.md).
 
-  Every variant runs once per round, the variants interleaved (A B C … A B C …)
-  so that the machine's noise hits them alike; ratios are taken per round to
+  Every variant runs once per round, the variants interleaved (A B C, B C A,
+  C A B …: each round starts one later) so that the machine's noise hits
+  them alike; ratios are taken per round to
   A of the same round, then their median is reported.
 */
 import {execFileSync} from 'node:child_process';
