@@ -593,6 +593,36 @@ describe.each(ENGINES)('chunked fallback on %s', (engine) => {
     expect(await page(`() => fb.registrations.abort.abort()`)).toBe(false);
   });
 
+  test('abort() then fetch() of the same id at once (cancel, then download again): the new job ends whole, the aborted one leaves nothing', async () => {
+    const body = file('/redo/a.bin', 2 * MiB + 1);
+    server.throttle(1 * MiB);
+    await start('redo', ['/redo/a.bin']);
+    await browser.waitFor(`() => fb.jobs.redo.downloaded > ${CHUNK}`, {timeout: 20_000});
+    expect(
+      await page(`async () => {
+        await fb.registrations.redo.abort();
+        return fb.start('redo', ['/redo/a.bin']);
+      }`),
+    ).toMatchObject({id: 'redo', backend: 'fallback'});
+    server.throttle(null);
+    const ofRedo = `async () => (await fb.events()).filter((e) => e.id === 'redo')`;
+    await browser.waitFor(`async () => (await (${ofRedo})()).length === 2`, {timeout: 60_000});
+    const events = await page<WorkerEvent[]>(ofRedo);
+    expect(events.map((e) => [e.type, e.failureReason])).toEqual([
+      ['abort', 'aborted'],
+      ['success', ''],
+    ]);
+    expect(events[1].downloaded).toBe(body.length);
+    expect(await hashOf('/redo/a.bin')).toBe(sha256(body));
+    // One library entry per id: the download that finished, with its file.
+    expect(await page(`() => fb.libraryGet('dl', 'redo')`)).toMatchObject({
+      id: 'redo',
+      bytes: body.length,
+      missing: false,
+    });
+    await expectStorage({records: 1, events: 2, entries: 1});
+  });
+
   test('pause() keeps the stored bytes and sends nothing; resume() goes on from them (extension)', async () => {
     const body = file('/pause/a.bin', 3 * MiB);
     server.throttle(2 * MiB);
