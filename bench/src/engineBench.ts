@@ -8,7 +8,17 @@ import type {EngineSession, TestServer} from '@workbox-background-fetch/test-uti
 import type {MemorySample, MemorySampler} from './memorySampler';
 import type {Options} from './options';
 import type {Engine, PageOutcome, Results, RunRecord, Variant} from './types';
-import {MiB, idleTime, log, maxPerSecond, median, medianRange, sleep, withTimeout} from './util';
+import {
+  MiB,
+  idleTime,
+  log,
+  maxPerSecond,
+  median,
+  medianRange,
+  sleep,
+  untilQuiet,
+  withTimeout,
+} from './util';
 
 interface ProbeEntry {
   kind: 'cache-put' | 'idb-put';
@@ -147,6 +157,7 @@ export class EngineBench {
     await this.page('() => bench.probe()'); // drop what earlier runs noted
     this.server.throttle(throttle);
     const logFrom = this.server.requests.length;
+    await untilQuiet();
     this.sampler.start(this.session.processIds());
     await sleep(500);
     let samples: MemorySample[] = [];

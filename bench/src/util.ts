@@ -1,4 +1,5 @@
 /** Small helpers shared by the driver and the report. */
+import {readFileSync} from 'node:fs';
 import type {RequestLogEntry} from '@workbox-background-fetch/test-utils';
 
 export const MiB = 1024 * 1024;
@@ -80,4 +81,35 @@ export function maxPerSecond(times: number[]): number {
     best = Math.max(best, i - j + 1);
   }
   return best;
+}
+
+/** Jiffies of the whole machine from /proc/stat: [busy, all] (I/O wait counts as busy). */
+function cpuTimes(): [number, number] {
+  const fields = readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  const all = fields.reduce((sum, n) => sum + n, 0);
+  return [all - fields[3], all];
+}
+
+/**
+ * Resolves once the machine has been nearly idle (busy below `busyBelow` of
+ * its capacity, I/O wait included) for `windowMs`, or after `maxMs`: a run
+ * then does not start while the one before it still writes or frees its
+ * 256 MiB (a cache deletion, a native job's clean-up). Returns how long it
+ * waited.
+ */
+export async function untilQuiet(maxMs = 10_000, windowMs = 250, busyBelow = 0.1): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    const [busy0, all0] = cpuTimes();
+    await sleep(windowMs);
+    const [busy1, all1] = cpuTimes();
+    if ((busy1 - busy0) / Math.max(1, all1 - all0) < busyBelow || Date.now() - started >= maxMs) {
+      return Date.now() - started;
+    }
+  }
 }
