@@ -139,8 +139,9 @@ async function tracked<T>(cacheName: string, write: () => Promise<T>): Promise<T
  * being written into it (their entries show only once their bodies end:
  * an "empty" cache may be the destination of other running jobs), or one
  * started while it looked: a dropped early write fails late, and the copy
- * at the end that replaced it was seen landing in the deleted cache, the
- * job reporting a success whose record was gone (npm run bench, Chromium).
+ * at the end that replaced it could land in the cache just before the
+ * delete, the job reporting a success whose record was gone (a success
+ * without its record was seen once in npm run bench, Chromium).
  */
 function writeLeavingNoEmptyCache<T>(cacheName: string, write: () => Promise<T>): Promise<T> {
   return tracked(cacheName, async () => {
