@@ -99,17 +99,16 @@ function cpuTimes(): [number, number] {
  * Resolves once the machine has been nearly idle (busy below `busyBelow` of
  * its capacity, I/O wait included) for `windowMs`, or after `maxMs`: a run
  * then does not start while the one before it still writes or frees its
- * 256 MiB (a cache deletion, a native job's clean-up). Returns how long it
- * waited.
+ * 256 MiB (a cache deletion, a native job's clean-up).
  */
-export async function untilQuiet(maxMs = 10_000, windowMs = 250, busyBelow = 0.1): Promise<number> {
+export async function untilQuiet(maxMs = 10_000, windowMs = 250, busyBelow = 0.1): Promise<void> {
   const started = Date.now();
   for (;;) {
     const [busy0, all0] = cpuTimes();
     await sleep(windowMs);
     const [busy1, all1] = cpuTimes();
     if ((busy1 - busy0) / Math.max(1, all1 - all0) < busyBelow || Date.now() - started >= maxMs) {
-      return Date.now() - started;
+      return;
     }
   }
 }
