@@ -51,8 +51,10 @@ export const bundles = [
     file: 'workbox-background-fetch',
     // 22 KiB until the records written while they download (+~500 B); +128 B
     // for dropping a write that falls behind (EarlyRecords.ts); +64 B for
-    // Range chunks read in parts and pause() waiting for its cut requests.
-    budget: 22.5 * KiB + 192,
+    // Range chunks read in parts and pause() waiting for its cut requests;
+    // +64 B when the request commands moved to requestTasks.ts (the own
+    // code below shrank 11 B; this bundle's brotli grew 5 B over 23232 B).
+    budget: 22.5 * KiB + 256,
   },
   {
     pkg: 'workbox-background-fetch-window',

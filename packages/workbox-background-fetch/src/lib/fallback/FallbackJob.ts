@@ -14,9 +14,8 @@ import {JobWaiters} from './JobWaiters.js';
 import {isFinal, readRecords} from './jobRecords.js';
 import {presentChunks} from './presentChunks.js';
 import {ProgressThrottle} from './ProgressThrottle.js';
-import {hasRoomFor, isQuotaError} from './quota.js';
-import {cancelBody} from './requestIO.js';
-import {readResponse, runRequest, storeErrorBody} from './requestTasks.js';
+import {isQuotaError} from './quota.js';
+import {runRequestCommand} from './requestTasks.js';
 import {releaseUnfinishedChunks} from './releaseUnfinishedChunks.js';
 import {runSettlement} from './runSettlement.js';
 import {requestWakeWhenOnline, waitForOnline} from './wait.js';
@@ -262,43 +261,9 @@ export class FallbackJob implements FallbackJobControl {
   }
 
   private _carryOut(command: DownloadCommand): void {
-    const io = 'request' in command ? this._io.get(command.request) : undefined;
     switch (command.type) {
       case 'save':
         void this._writer.write();
-        break;
-      case 'fetch':
-        runRequest(this._requestDriver, command);
-        break;
-      case 'cancel':
-        io?.controller.abort();
-        break;
-      case 'cancelBody':
-        if (io?.response) {
-          cancelBody(io.response);
-        }
-        break;
-      case 'watch':
-        if (io) {
-          clearTimeout(io.timer);
-          io.timer = setTimeout(
-            () => this._dispatch({type: 'stalled', request: command.request}),
-            command.ms,
-          );
-        }
-        break;
-      case 'checkRoom':
-        io?.work.push(
-          hasRoomFor(command.bytes).then(
-            (ok) => void this._dispatch({type: 'roomChecked', request: command.request, ok}),
-          ),
-        );
-        break;
-      case 'read':
-        io?.work.push(readResponse(this._requestDriver, io, command));
-        break;
-      case 'storeErrorBody':
-        io?.work.push(storeErrorBody(this._requestDriver, io, command.request));
         break;
       case 'deleteGeneration':
         this._store
@@ -314,6 +279,7 @@ export class FallbackJob implements FallbackJobControl {
         break;
       case 'waitOnline':
         requestWakeWhenOnline();
+        this._onlineWait?.abort();
         this._onlineWait = new AbortController();
         void waitForOnline(this._onlineWait.signal).then(() => {
           if (navigator.onLine) {
@@ -358,6 +324,9 @@ export class FallbackJob implements FallbackJobControl {
           logger[command.level](command.message);
         }
         break;
+      default:
+        // fetch, cancel, cancelBody, watch, checkRoom, read, storeErrorBody
+        runRequestCommand(this._requestDriver, command);
     }
   }
 

@@ -1,7 +1,7 @@
 import {logger} from '../logger.js';
 import {chunkKey} from './ChunkStore.js';
 import {findRequest, isWanted} from './downloadCore.js';
-import {isQuotaError} from './quota.js';
+import {hasRoomFor, isQuotaError} from './quota.js';
 import {readBody} from './readBody.js';
 import {
   buildRequest,
@@ -47,8 +47,60 @@ function keyOf(driver: RequestDriver, request: RequestState, offset: number): st
   return chunkKey(driver.state.record.uid, request.file, request.generation, offset);
 }
 
-/** Carries out a `fetch` command: sends the request, then the work the core asks on its response. @private */
-export function runRequest(
+/** The core's commands about one request. @private */
+export type RequestCommand = Extract<
+  DownloadCommand,
+  {type: 'fetch' | 'cancel' | 'cancelBody' | 'watch' | 'checkRoom' | 'read' | 'storeErrorBody'}
+>;
+
+/**
+ * Carries out a command about one request; the work on a response (room
+ * check, body read) runs in the order the core asked for it. A command
+ * about a request that already ended does nothing.
+ *
+ * @private
+ */
+export function runRequestCommand(driver: RequestDriver, command: RequestCommand): void {
+  if (command.type === 'fetch') {
+    runRequest(driver, command);
+    return;
+  }
+  const io = driver.io.get(command.request);
+  if (!io) {
+    return;
+  }
+  const {request: id} = command;
+  switch (command.type) {
+    case 'cancel':
+      io.controller.abort();
+      break;
+    case 'cancelBody':
+      if (io.response) {
+        cancelBody(io.response);
+      }
+      break;
+    case 'watch':
+      clearTimeout(io.timer);
+      io.timer = setTimeout(() => driver.dispatch({type: 'stalled', request: id}), command.ms);
+      break;
+    case 'checkRoom':
+      io.work.push(
+        hasRoomFor(command.bytes).then((ok) =>
+          driver.dispatch({type: 'roomChecked', request: id, ok}),
+        ),
+      );
+      break;
+    case 'read':
+      io.work.push(readResponse(driver, io, command));
+      break;
+    case 'storeErrorBody':
+      io.work.push(storeErrorBody(driver, io, id));
+      break;
+  }
+}
+
+/** Carries out a `fetch` command: sends the request, then the work the core asks on its response. */
+function runRequest(
   driver: RequestDriver,
   command: Extract<DownloadCommand, {type: 'fetch'}>,
 ): void {
@@ -103,8 +155,8 @@ async function send(
   }
 }
 
-/** Carries out a `read` command: reads the body (`request.readMode`), storing it part by part. @private */
-export async function readResponse(
+/** Carries out a `read` command: reads the body (`request.readMode`), storing it part by part. */
+async function readResponse(
   driver: RequestDriver,
   io: RequestIO,
   {request: id, commitEvery, afterSave}: Extract<DownloadCommand, {type: 'read'}>,
@@ -164,12 +216,8 @@ export async function readResponse(
   driver.dispatch({type: 'bodyRead', request: id, received});
 }
 
-/** Carries out a `storeErrorBody` command: the body of a final error response is the file's record. @private */
-export async function storeErrorBody(
-  driver: RequestDriver,
-  io: RequestIO,
-  id: number,
-): Promise<void> {
+/** Carries out a `storeErrorBody` command: the body of a final error response is the file's record. */
+async function storeErrorBody(driver: RequestDriver, io: RequestIO, id: number): Promise<void> {
   const request = findRequest(driver.state, id)!;
   let body: Blob;
   try {
