@@ -52,8 +52,8 @@ export const bundles = [
     // 22 KiB until the records written while they download (+~500 B); +128 B
     // for dropping a write that falls behind (EarlyRecords.ts); +64 B for
     // Range chunks read in parts and pause() waiting for its cut requests;
-    // +64 B when the request commands moved to requestTasks.ts (the own
-    // code below shrank 11 B; this bundle's brotli grew 5 B over 23232 B).
+    // +64 B when the request commands moved to requestTasks.ts: the own
+    // code below shrank 11 B, this bundle's brotli went 5 B over 23232 B.
     budget: 22.5 * KiB + 256,
   },
   {
