@@ -15,10 +15,11 @@ import type {ChunkStore} from './ChunkStore.js';
 import type {DownloadCommand, DownloadEvent, DownloadState, RequestState} from './downloadState.js';
 
 /*
-  The I/O of one request of a job, as the core's commands ask for it
-  (`fetch`, `read`, `storeErrorBody`): each result goes back to the core as
-  an event. A request's task ends (`requestEnded`) once its fetch and every
-  piece of work on its response ended.
+  The I/O of one request of a job, as the core's commands about it ask for
+  it (`fetch`, `cancel`, `cancelBody`, `watch`, `checkRoom`, `read`,
+  `storeErrorBody`): each result goes back to the core as an event. A
+  request's task ends (`requestEnded`) once its fetch and every piece of
+  work on its response ended.
 */
 
 /** The I/O of one request in flight. @private */
