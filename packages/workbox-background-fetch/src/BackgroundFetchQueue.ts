@@ -347,7 +347,7 @@ export class BackgroundFetchQueue {
             error,
           );
         }
-        registration.replaceResult('failure', quota ? 'quota-exceeded' : 'fetch-error');
+        registration._replaceResult('failure', quota ? 'quota-exceeded' : 'fetch-error');
         type = 'fail';
       }
     }

@@ -87,10 +87,11 @@ export abstract class SnapshotRegistration
 
   /**
    * Takes the fields of `next` and fires `progress` when anything a listener
-   * sees changed (the library calls it as the job moves; not for apps). Once a result is set, later snapshots only update
-   * `recordsAvailable`: the spec fires no progress after a result.
+   * sees changed: each kind of registration calls it as its job moves. Once
+   * a result is set, later snapshots only update `recordsAvailable`: the
+   * spec fires no progress after a result.
    */
-  applySnapshot(next: Partial<RegistrationSnapshot>): void {
+  protected applySnapshot(next: Partial<RegistrationSnapshot>): void {
     const before = this.state;
     if (before.result !== '') {
       if (next.recordsAvailable !== undefined) {
@@ -122,9 +123,11 @@ export abstract class SnapshotRegistration
   /**
    * Replaces a result already set, without a `progress` event (the spec
    * fires none after a result): a job the browser finished whose records
-   * could not be stored ends as a failure. The library calls it; not for apps.
+   * could not be stored ends as a failure. The queue calls it; not for apps.
+   *
+   * @internal
    */
-  replaceResult(result: BackgroundFetchResult, failureReason: BackgroundFetchFailureReason): void {
+  _replaceResult(result: BackgroundFetchResult, failureReason: BackgroundFetchFailureReason): void {
     this.state = {...this.state, result, failureReason};
   }
 

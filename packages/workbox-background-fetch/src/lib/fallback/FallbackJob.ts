@@ -309,7 +309,7 @@ export class FallbackJob implements FallbackJobControl {
         this._host.track(this._settle(command.kind));
         break;
       case 'recordsUnavailable':
-        this.registration.applySnapshot({recordsAvailable: false});
+        this.registration._update({recordsAvailable: false});
         break;
       case 'purge':
         this._host.track(this._purge());
@@ -350,7 +350,7 @@ export class FallbackJob implements FallbackJobControl {
         await releaseUnfinishedChunks(this.record, this._store);
       }
       await this._writer.write();
-      this.registration.applySnapshot(jobSnapshot(this.state));
+      this.registration._update(jobSnapshot(this.state));
       this._early?.end(kind === 'success');
       await runSettlement(kind, {
         context: this._host.context,
@@ -390,7 +390,7 @@ export class FallbackJob implements FallbackJobControl {
     if (!snapshot && !this.active) {
       return;
     }
-    this.registration.applySnapshot(snapshot ?? jobSnapshot(this.state));
+    this.registration._update(snapshot ?? jobSnapshot(this.state));
     const current = this.registration.snapshot();
     broadcast({type: 'WBF_PROGRESS', snapshot: current});
     this._notifier.progress(current, expectedTotal(this.state));

@@ -36,6 +36,15 @@ export class FallbackRegistration extends SnapshotRegistration {
   }
 
   /**
+   * The job moved: takes the fields of `next` (see `applySnapshot()`).
+   *
+   * @internal
+   */
+  _update(next: Partial<RegistrationSnapshot>): void {
+    this.applySnapshot(next);
+  }
+
+  /**
    * Stops the download at once and deletes what it stored. Resolves `false`
    * when the job is no longer active.
    */
