@@ -279,7 +279,6 @@ export class FallbackJob implements FallbackJobControl {
         break;
       case 'waitOnline':
         requestWakeWhenOnline();
-        this._onlineWait?.abort();
         this._onlineWait = new AbortController();
         void waitForOnline(this._onlineWait.signal).then(() => {
           if (navigator.onLine) {
