@@ -30,7 +30,7 @@ import {buildSite} from './site';
 import {buildAndReadSizes} from './sizes';
 import type {Engine, Results, Variant} from './types';
 import {MiB, log} from './util';
-import {defaultVariant, queuesOf, variantsFor} from './variants';
+import {defaultVariant, queuesOf, sessionsOf, variantsFor} from './variants';
 
 function browserVersion(bin: string, args = ['--version']): string | undefined {
   try {
@@ -104,17 +104,18 @@ function emptyResults(opts: Options): Results {
   };
 }
 
-/** Everything measured on one engine: warm-up, rounds, resume waste. */
-async function benchEngine(bench: EngineBench, opts: Options, results: Results): Promise<void> {
+/** Everything measured in one browser session: warm-up, rounds, resume waste (when it runs the default variant). */
+async function benchSession(bench: EngineBench, opts: Options, results: Results): Promise<void> {
   const {engine} = bench;
+  const v = defaultVariant(results.variants[engine], engine);
+  const resumes = opts.resume && v !== undefined && bench.variants.includes(v);
+  if (opts.onlyResume && !resumes) return;
   await bench.open();
   await bench.warmUp();
   for (const throttle of opts.onlyResume ? [] : [null, opts.throttle]) {
     await bench.rounds(throttle);
   }
-  if (!opts.resume) return;
-  const v = defaultVariant(results.variants[engine], engine);
-  if (!v) return;
+  if (!resumes || !v) return;
   // Long enough to stop the worker 3 times: as long as 256 MiB at 40 MB/s.
   const throttle = Math.round(opts.size / ((256 * MiB) / 40e6));
   for (const kind of faultsFor(engine)) {
@@ -164,15 +165,16 @@ export async function main(argv: string[]): Promise<void> {
   process.once('SIGTERM', onSignal);
   try {
     for (const engine of opts.engines) {
-      const variants = results.variants[engine];
-      const bench = new EngineBench(engine, server, sampler, variants, opts, results);
-      try {
-        await benchEngine(bench, opts, results);
-      } catch (error) {
-        results.errors.push(`${engine}: ${(error as Error).stack ?? error}`);
-        log(`${engine} FAILED: ${(error as Error).message}`);
-      } finally {
-        await bench.close().catch(() => undefined);
+      for (const variants of sessionsOf(results.variants[engine])) {
+        const bench = new EngineBench(engine, server, sampler, variants, opts, results);
+        try {
+          await benchSession(bench, opts, results);
+        } catch (error) {
+          results.errors.push(`${engine}: ${(error as Error).stack ?? error}`);
+          log(`${engine} FAILED: ${(error as Error).message}`);
+        } finally {
+          await bench.close().catch(() => undefined);
+        }
       }
     }
   } finally {

@@ -41,6 +41,7 @@ const METHOD = [
   '- **A** (the baseline): the page posts a message; the worker does `fetch(url)` then `cache.put(url, response)`.',
   "- **native-raw** (Chromium): the page calls `registration.backgroundFetch.fetch()` itself; the worker's `backgroundfetchsuccess` handler copies the record into the cache.",
   '- **native-lib** (Chromium): `backgroundFetchManager({queue}).fetch()` on the page, a `BackgroundFetchQueue` in the worker.',
+  "- **Sessions** (Chromium): the native variants run in a browser of their own, after A and the fallback variants; their ratios to A use A's runs of the same round number. In one shared browser, runs after native-raw wrote their records slower (the fallback's record landed 0.9–1.5 s after the last byte instead of 0.4 s; apps do not run the two together; `sessionsOf` in bench/src/variants.ts).",
   '- **fb-…**: the same with `forceFallback: true` and `fallback: {chunkSize, chunkStorage}`. The goals are judged on the variant with the ' +
     "options a user gets by default (64 MiB, the engine's `auto` chunk storage); the others are shown beside it.",
   "- Time = the page's `Date.now()` when it asks for the download → the worker's `Date.now()` right after the record is in the destination cache " +
