@@ -165,7 +165,7 @@ export async function main(argv: string[]): Promise<void> {
   process.once('SIGTERM', onSignal);
   try {
     for (const engine of opts.engines) {
-      for (const variants of sessionsOf(results.variants[engine])) {
+      for (const variants of sessionsOf(engine, results.variants[engine])) {
         const bench = new EngineBench(engine, server, sampler, variants, opts, results);
         try {
           await benchSession(bench, opts, results);

@@ -57,21 +57,34 @@ export function variantsFor(engine: Engine, chunks: number[], quick = false): Va
 }
 
 /**
- * The browser sessions `variants` run in, one after the other: Chromium's
- * native variants get a browser of their own, after the others (A and the
- * fallback). In one shared browser, runs after raw native Background Fetch
- * jobs wrote their records slower: at 40 MB/s, 256 MiB, the fallback's
- * record landed 0.9–1.5 s after the last byte in 8 of 8 rounds with
- * native-raw in the session, 0.36–0.43 s in 8 of 8 without it (A: about
- * 0.3 s; once 1.0 s after a native-raw run). Apps do not run the two
- * together: the fallback runs where native Background Fetch does not. The
- * native rows' ratios to A use the A runs of the same round number.
+ * The browser sessions `variants` of `engine` run in, one after the other:
+ * A with the fallback variants that use the engine's `auto` chunk store
+ * first, then each other chunk store, then Chromium's native variants, each
+ * group in a browser of its own. In one shared browser, runs after other
+ * groups wrote their records slower. Chromium, fb-64-cache at 40 MB/s
+ * (256 MiB), the record landing after the last byte:
+ * - with native-raw in the session: 0.9–1.5 s in 8 of 8 rounds; without it,
+ *   0.36–0.43 s in 8 of 8 (A: about 0.3 s; once 1.0 s after a native-raw run);
+ * - with fb-64-idb in the session (npm run bench, 3e1ba19): 1.04–1.22 s in
+ *   5 of 5 rounds; with only A and Cache Storage variants: 0.36–0.48 s in
+ *   6 of 6.
+ * An app uses one chunk store, and the fallback runs where native Background
+ * Fetch does not. Ratios to A of a variant outside A's session use A's runs
+ * of the same round number.
  */
-export function sessionsOf(variants: Variant[]): Variant[][] {
-  const isNative = (v: Variant) => v.queue === 'raw' || v.queue === 'native';
-  return [variants.filter((v) => !isNative(v)), variants.filter(isNative)].filter(
-    (group) => group.length > 0,
-  );
+export function sessionsOf(engine: Engine, variants: Variant[]): Variant[][] {
+  const groupOf = (v: Variant): string =>
+    v.queue === 'raw' || v.queue === 'native'
+      ? '~native'
+      : v.chunkStorage && v.chunkStorage !== AUTO_STORAGE[engine]
+        ? `store ${v.chunkStorage}`
+        : '';
+  const groups = new Map<string, Variant[]>();
+  for (const v of variants) {
+    const key = groupOf(v);
+    groups.set(key, [...(groups.get(key) ?? []), v]);
+  }
+  return [...groups.keys()].sort().map((key) => groups.get(key) ?? []);
 }
 
 /**
