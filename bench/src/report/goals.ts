@@ -68,15 +68,30 @@ function speedVerdicts(r: Results, engine: Engine): Verdict[] {
     out.push({
       goal: `${ENGINE_NAMES[engine]}${engine === 'chromium' ? ' (forced fallback)' : ''}, ${throttleName(throttle)}: ${v.key} (the default options) ≥ ${goal}× A`,
       measured: s.total
-        ? `${f2(s.ratio)}× (rounds: ${s.ratios.map(f2).join(' ')})${rest ? `; ${rest}` : ''}`
+        ? `${nearGoal(s.ratio, goal)}× (rounds: ${s.ratios.map(f2).join(' ')})${rest ? `; ${rest}` : ''}`
         : '–',
       met: s.ok && Number.isFinite(s.ratio) ? s.ratio >= goal : null,
       detail: s.total
-        ? `by ${f2(goal - s.ratio)} (${pct((goal - s.ratio) / goal)} short)`
+        ? `by ${gapOf(goal - s.ratio)} (${gapPct((goal - s.ratio) / goal)} short)`
         : 'not run',
     });
   }
   return out;
+}
+
+/** `ratio` with two decimals, or three where two would read as the goal itself. */
+function nearGoal(ratio: number, goal: number): string {
+  return f2(ratio) === f2(goal) && ratio !== goal ? ratio.toFixed(3) : f2(ratio);
+}
+
+/** A shortfall with two decimals, or three below 0.005 ("missed by 0.00" reads as met). */
+function gapOf(gap: number): string {
+  return gap < 0.005 ? gap.toFixed(3) : f2(gap);
+}
+
+/** A shortfall in percent, with one decimal below 1 %. */
+function gapPct(share: number): string {
+  return share < 0.01 ? `${(share * 100).toFixed(1)} %` : pct(share);
 }
 
 function memoryVerdicts(r: Results, engine: Engine): Verdict[] {
