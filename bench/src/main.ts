@@ -107,15 +107,16 @@ function emptyResults(opts: Options): Results {
 /** Everything measured in one browser session: warm-up, rounds, resume waste (when it runs the default variant). */
 async function benchSession(bench: EngineBench, opts: Options, results: Results): Promise<void> {
   const {engine} = bench;
-  const v = defaultVariant(results.variants[engine], engine);
-  const resumes = opts.resume && v !== undefined && bench.variants.includes(v);
-  if (opts.onlyResume && !resumes) return;
+  // The resume-waste runs go with the session that runs the default variant.
+  const def = defaultVariant(results.variants[engine], engine);
+  const v = opts.resume && def && bench.variants.includes(def) ? def : undefined;
+  if (opts.onlyResume && !v) return;
   await bench.open();
   await bench.warmUp();
   for (const throttle of opts.onlyResume ? [] : [null, opts.throttle]) {
     await bench.rounds(throttle);
   }
-  if (!resumes || !v) return;
+  if (!v) return;
   // Long enough to stop the worker 3 times: as long as 256 MiB at 40 MB/s.
   const throttle = Math.round(opts.size / ((256 * MiB) / 40e6));
   for (const kind of faultsFor(engine)) {

@@ -75,16 +75,20 @@ export function variantsFor(engine: Engine, chunks: number[], quick = false): Va
 export function sessionsOf(engine: Engine, variants: Variant[]): Variant[][] {
   const groupOf = (v: Variant): string =>
     v.queue === 'raw' || v.queue === 'native'
-      ? '~native'
+      ? 'native'
       : v.chunkStorage && v.chunkStorage !== AUTO_STORAGE[engine]
-        ? `store ${v.chunkStorage}`
+        ? v.chunkStorage
         : '';
+  /** A's session first, the native variants last. */
+  const rank = (key: string): number => (key === '' ? 0 : key === 'native' ? 2 : 1);
   const groups = new Map<string, Variant[]>();
   for (const v of variants) {
     const key = groupOf(v);
-    groups.set(key, [...(groups.get(key) ?? []), v]);
+    const group = groups.get(key);
+    if (group) group.push(v);
+    else groups.set(key, [v]);
   }
-  return [...groups.keys()].sort().map((key) => groups.get(key) ?? []);
+  return [...groups].sort(([a], [b]) => rank(a) - rank(b)).map(([, group]) => group);
 }
 
 /**
