@@ -16,7 +16,7 @@ export const CHUNK_URL_BASE = 'https://workbox-background-fetch.invalid/';
  * @private
  */
 export class CacheChunkStore implements ChunkStore {
-  readonly kind = 'cache-storage';
+  readonly copiesInBrowser = true;
 
   async put(key: string, blob: Blob): Promise<void> {
     const cache = await caches.open(CHUNKS_CACHE);

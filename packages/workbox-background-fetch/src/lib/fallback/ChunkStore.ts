@@ -10,7 +10,14 @@ export type ChunkStorageKind = 'indexeddb' | 'cache-storage';
  * @private
  */
 export interface ChunkStore {
-  readonly kind: ChunkStorageKind;
+  /**
+   * True where the browser copies stored chunks into a record faster than a
+   * stream through the worker writes it (Cache Storage on Chromium): a
+   * record written while the job downloads gets each part only once it is
+   * stored (two cache writes at once were slower), and one that falls
+   * behind is dropped for the copy at the end (see `EarlyRecords`).
+   */
+  readonly copiesInBrowser: boolean;
   put(key: string, blob: Blob): Promise<void>;
   get(key: string): Promise<Blob | undefined>;
   has(key: string): Promise<boolean>;

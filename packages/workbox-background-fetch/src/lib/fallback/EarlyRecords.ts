@@ -119,7 +119,7 @@ export class EarlyRecords implements EarlyWrites {
   /** Fails the writes that fall too far behind the parts stored (see `BEHIND`). */
   private _dropLagging(): void {
     const {state, store} = this._source;
-    if (store.kind !== 'cache-storage') {
+    if (!store.copiesInBrowser) {
       return;
     }
     this._streams.forEach((stream, index) => {

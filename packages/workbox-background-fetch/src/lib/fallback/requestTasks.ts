@@ -177,10 +177,10 @@ async function readResponse(
     if (wanted) {
       const key = keyOf(driver, request, offset);
       // The record written while the job downloads gets the part now, or,
-      // with chunks in Cache Storage, once stored: Chromium's two cache
-      // writes at once were slower (npm run bench, 40 MB/s: 0.95× A
-      // against 0.97× in the same run).
-      const now = driver.store.kind === 'indexeddb';
+      // where the browser copies chunks (Cache Storage), once stored:
+      // Chromium's two cache writes at once were slower (npm run bench,
+      // 40 MB/s: 0.95× A against 0.97× in the same run).
+      const now = !driver.store.copiesInBrowser;
       if (now) {
         driver.storing?.(key, part);
       }
@@ -194,6 +194,11 @@ async function readResponse(
   let received: number;
   try {
     if (request.readMode === 'whole') {
+      // blob(): the bytes stay in the browser. arrayBuffer() plus a Blob
+      // was slower and took more memory (npm run bench -- --quick
+      // --size=256 --rounds=4, loopback, Firefox: 3.44-3.96 s and
+      // +615-647 MiB in 3 of 4 rounds, against 3.00-4.24 s and
+      // +374-433 MiB).
       let body = await untilAborted(response.blob(), signal);
       if (request.readLimit !== null && body.size > request.readLimit) {
         body = body.slice(0, request.readLimit);

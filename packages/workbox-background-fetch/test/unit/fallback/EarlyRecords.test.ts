@@ -31,7 +31,10 @@ function job(kind: ChunkStorageKind) {
       record: {uid: 'job-1', state: 'running'},
       files: [{stored}],
     } as unknown as RecordStreamSource['state'],
-    store: {kind, get: async () => undefined} as unknown as ChunkStore,
+    store: {
+      copiesInBrowser: kind === 'cache-storage',
+      get: async () => undefined,
+    } as Partial<ChunkStore> as ChunkStore,
     changed: () => new Promise<void>(() => undefined),
   };
   const bodies: Array<ReadableStream<Uint8Array> | null> = [];

@@ -5,7 +5,7 @@ import type {StoredFile, StoredJob} from '../../../src/lib/fallback/StoredJob';
 function storeWith(keys: string[]): ChunkStore & {keys: Set<string>} {
   const set = new Set(keys);
   return {
-    kind: 'indexeddb',
+    copiesInBrowser: false,
     keys: set,
     put: async (key) => void set.add(key),
     get: async () => undefined,
