@@ -37,9 +37,11 @@ const POLYFILL_ON_TOP_BUDGET = 2 * KiB;
  * again per worker stop 11.0 → 3.2 MiB at 40 MB/s); by 64 B for two fixes:
  * no If-Range behind a redirect to another origin (requestTasks.ts), and a
  * dropped write's clean-up that no longer deletes the record copied at the
- * end (cacheRecords.ts).
+ * end (cacheRecords.ts); by 64 B for an activate event that waits at most
+ * 10 s for the stored jobs (FallbackBackend.ts: a WebKitGTK IndexedDB that
+ * never answers held new workers in "activating").
  */
-const OWN_CODE_BUDGET = 19.5 * KiB + 192;
+const OWN_CODE_BUDGET = 19.5 * KiB + 256;
 const OWN_CODE_GOAL = 12 * KiB;
 
 /** One IIFE per browser-facing package. */

@@ -28,6 +28,16 @@ import type {StoredJob} from './StoredJob.js';
 const KEEP_ALIVE_GRACE_MS = 1000;
 
 /**
+ * The longest an `activate` event waits for the stored jobs to load. Seen
+ * on WebKitGTK: a worker terminated in the middle of an IndexedDB write
+ * leaves that transaction open for good, and every later transaction on
+ * the store waits behind it until the browser restarts (the upstream WPT
+ * suite, run whole, hung there). Without a bound the new worker would stay
+ * "activating", and its pages' requests held, for as long.
+ */
+export const ACTIVATE_WAIT_MS = 10_000;
+
+/**
  * Tuning of the chunked fallback download (`BackgroundFetchQueue`'s
  * `fallback` option). Every field is optional.
  *
@@ -209,8 +219,28 @@ export class FallbackBackend implements BackgroundFetchBackend {
    * new registration on Firefox waited ~9 s per unreachable job).
    */
   keepAlive(event: ExtendableEvent): void {
-    event.waitUntil(event.type === 'activate' ? this._load() : this._whenIdle());
+    event.waitUntil(event.type === 'activate' ? this._loadWithin() : this._whenIdle());
   }
+
+  /** `_load()`, or after `ACTIVATE_WAIT_MS` (the jobs resume when it ends). */
+  private _loadWithin(): Promise<void> {
+    let loaded = false;
+    return Promise.race([
+      this._load().then(() => {
+        loaded = true;
+      }),
+      delay(ACTIVATE_WAIT_MS).then(() => {
+        if (process.env.NODE_ENV !== 'production' && !loaded) {
+          logger.warn(
+            `The stored background fetches did not load within ${ACTIVATE_WAIT_MS / 1000} s ` +
+              `(IndexedDB did not answer): the worker activates without waiting for them; ` +
+              `they resume once IndexedDB answers. If it never does, restart the browser.`,
+          );
+        }
+      }),
+    ]);
+  }
+
 
   /**
    * A newer worker version is about to activate: every active job stops

@@ -21,10 +21,12 @@ import {
   FakeExtendableEvent,
   WORKER_ORIGIN,
   installWorkerGlobals,
+  loadWorkerModule,
   removeWorkerGlobals,
 } from '../support/workerGlobals';
 import type {RegistrationSnapshot} from '../../../src/protocol';
 import type {SnapshotRegistration} from '../../../src/lib/SnapshotRegistration';
+import type * as FallbackBackendModule from '../../../src/lib/fallback/FallbackBackend';
 import type {FallbackBackendOptions} from '../../../src/lib/fallback/FallbackBackend';
 import type {FakeAnswer} from './simulateDownload';
 import type {SeenFetch} from '../support/fakeFetch';
@@ -304,6 +306,44 @@ describe('controls of a running job', () => {
 });
 
 describe('a new worker (restart) finds the stored jobs', () => {
+  test('an IndexedDB that never answers holds the activate event for ACTIVATE_WAIT_MS at most, with a warning that says so', async () => {
+    setUp();
+    const {ACTIVATE_WAIT_MS} = loadWorkerModule(
+      () => require('../../../src/lib/fallback/FallbackBackend') as typeof FallbackBackendModule,
+    );
+    // The job database never opens: as on WebKitGTK behind a transaction
+    // that a terminated worker left open.
+    const open = indexedDB.open.bind(indexedDB);
+    jest
+      .spyOn(indexedDB, 'open')
+      .mockImplementation((name, version) =>
+        name === 'workbox-background-fetch' ? ({} as IDBOpenDBRequest) : open(name, version),
+      );
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    // Development logs on, as in an app's development build.
+    Object.assign(self, {__WB_DISABLE_DEV_LOGS: false});
+    jest.useFakeTimers({doNotFake: ['queueMicrotask', 'nextTick', 'setImmediate']});
+    try {
+      const worker = startFallbackWorker(OPTIONS);
+      const activate = new FakeExtendableEvent('activate');
+      worker.backend.keepAlive(activate);
+      let activated = false;
+      void Promise.all(activate.extensions).then(() => {
+        activated = true;
+      });
+      await jest.advanceTimersByTimeAsync(ACTIVATE_WAIT_MS - 1);
+      expect(activated).toBe(false);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(activated).toBe(true);
+      const warned = warn.mock.calls.flat().map(String).join(' ');
+      expect(warned).toContain('did not load within 10 s (IndexedDB did not answer)');
+      expect(warned).toContain('restart the browser');
+    } finally {
+      jest.useRealTimers();
+      jest.restoreAllMocks();
+    }
+  });
+
   test('a job paused before the restart is listed, resumes from its stored chunks and succeeds', async () => {
     const {server, world, worker} = setUp((_, index) => (index === 1 ? {stall: true} : undefined), {
       ...OPTIONS,
