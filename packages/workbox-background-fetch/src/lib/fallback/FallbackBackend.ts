@@ -241,7 +241,6 @@ export class FallbackBackend implements BackgroundFetchBackend {
     ]);
   }
 
-
   /**
    * A newer worker version is about to activate: every active job stops
    * its requests without an event or a state change (as if this worker were
