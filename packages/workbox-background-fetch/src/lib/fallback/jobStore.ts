@@ -2,8 +2,8 @@ import {del, set, values} from 'idb-keyval';
 import {retryingStore} from './retryingStore.js';
 import type {StoredJob} from './StoredJob.js';
 
-/** The database of fallback job records (one object store, as idb-keyval wants). */
-const JOBS_DB = 'workbox-background-fetch';
+/** The database of fallback job records (one object store, as idb-keyval wants). @private */
+export const JOBS_DB = 'workbox-background-fetch';
 
 let store: ReturnType<typeof retryingStore> | undefined;
 

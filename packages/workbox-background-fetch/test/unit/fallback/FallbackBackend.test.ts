@@ -6,6 +6,7 @@
 */
 import {createStore, del} from 'idb-keyval';
 import {CHANNEL_NAME} from '../../../src/protocol';
+import {JOBS_DB} from '../../../src/lib/fallback/jobStore';
 import {bytes} from './simulateDownload';
 import {listenOn} from '../support/fakeBroadcastChannel';
 import {fakeFetch} from '../support/fakeFetch';
@@ -317,7 +318,7 @@ describe('a new worker (restart) finds the stored jobs', () => {
     jest
       .spyOn(indexedDB, 'open')
       .mockImplementation((name, version) =>
-        name === 'workbox-background-fetch' ? ({} as IDBOpenDBRequest) : open(name, version),
+        name === JOBS_DB ? ({} as IDBOpenDBRequest) : open(name, version),
       );
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     // Development logs on, as in an app's development build.
