@@ -39,9 +39,12 @@ const POLYFILL_ON_TOP_BUDGET = 2 * KiB;
  * dropped write's clean-up that no longer deletes the record copied at the
  * end (cacheRecords.ts); by 64 B for an activate event that waits at most
  * 10 s for the stored jobs (FallbackBackend.ts: a WebKitGTK IndexedDB that
- * never answers held new workers in "activating").
+ * never answers held new workers in "activating"); by 128 B for the
+ * orphan sweep that no longer deletes the chunks of a job running in a
+ * worker of another scope (orphanChunks.ts: its chunk not yet recorded, or
+ * its job created while the sweep ran).
  */
-const OWN_CODE_BUDGET = 19.5 * KiB + 256;
+const OWN_CODE_BUDGET = 19.5 * KiB + 384;
 const OWN_CODE_GOAL = 12 * KiB;
 
 /** One IIFE per browser-facing package. */
@@ -55,8 +58,9 @@ export const bundles = [
     // for dropping a write that falls behind (EarlyRecords.ts); +64 B for
     // Range chunks read in parts and pause() waiting for its cut requests;
     // +64 B when the request commands moved to requestTasks.ts: the own
-    // code below shrank 11 B, this bundle's brotli went 5 B over 23232 B.
-    budget: 22.5 * KiB + 256,
+    // code below shrank 11 B, this bundle's brotli went 5 B over 23232 B;
+    // +128 B for the orphan sweep that spares other scopes' running jobs.
+    budget: 22.5 * KiB + 384,
   },
   {
     pkg: 'workbox-background-fetch-window',

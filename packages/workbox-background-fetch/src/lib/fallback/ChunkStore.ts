@@ -43,3 +43,12 @@ export function chunkKeyPrefix(uid: string, file?: number, generation?: number):
 export function chunkKey(uid: string, file: number, generation: number, start: number): string {
   return `${chunkKeyPrefix(uid, file, generation)}${start}`;
 }
+
+/**
+ * The job uid of chunk key `key`.
+ *
+ * @private
+ */
+export function chunkKeyUid(key: string): string {
+  return key.split('/', 1)[0];
+}

@@ -1,7 +1,6 @@
 import {logger} from '../logger.js';
-import {deleteChunksExcept} from './deleteChunksExcept.js';
 import {deleteJob, loadJobs} from './jobStore.js';
-import {ownedChunkKeys} from './sweepOrphans.js';
+import {deleteOrphanChunks} from './orphanChunks.js';
 import {allQueues} from '../queueRegistry.js';
 
 declare const self: ServiceWorkerGlobalScope;
@@ -23,8 +22,9 @@ async function purge(scope: string): Promise<void> {
     );
   }
   await Promise.all(dead.map((record) => deleteJob(record.uid)));
+  // The jobs of other scopes may be running: all their chunks stay.
   const alive = records.filter((record) => !dead.includes(record));
-  await deleteChunksExcept(ownedChunkKeys(alive));
+  await deleteOrphanChunks([], alive);
 }
 
 /**

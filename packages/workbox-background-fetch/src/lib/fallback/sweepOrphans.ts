@@ -1,7 +1,6 @@
 import {logger} from '../logger.js';
-import {chunkKey} from './ChunkStore.js';
 import {deleteJob, loadJobs, saveJob} from './jobStore.js';
-import {deleteChunksExcept} from './deleteChunksExcept.js';
+import {deleteOrphanChunks} from './orphanChunks.js';
 import {registrationScope} from './registrationScope.js';
 import type {StoredJob} from './StoredJob.js';
 
@@ -19,19 +18,6 @@ let swept: Promise<StoredJob[]> | null = null;
  */
 export function declareQueueForSweep(name: string, grace: number): void {
   graces.set(name, grace);
-}
-
-/** Every chunk key that `records` own. @private */
-export function ownedChunkKeys(records: StoredJob[]): Set<string> {
-  const owned = new Set<string>();
-  for (const record of records) {
-    record.files.forEach((file, index) => {
-      for (const chunk of file.chunks) {
-        owned.add(chunkKey(record.uid, index, file.generation, chunk.start));
-      }
-    });
-  }
-  return owned;
 }
 
 async function sweep(): Promise<StoredJob[]> {
@@ -73,8 +59,9 @@ async function sweep(): Promise<StoredJob[]> {
     }
   }
   // Chunks no record lists: of jobs gone, of generations a file left
-  // behind, or written by a worker stopped before it recorded them.
-  const removed = await deleteChunksExcept(ownedChunkKeys([...kept, ...others]));
+  // behind, or written by a worker stopped before it recorded them. The
+  // jobs of other scopes may be running: all their chunks stay.
+  const removed = await deleteOrphanChunks(kept, others);
   if (process.env.NODE_ENV !== 'production' && removed > 0) {
     logger.log(`Deleted ${removed} stored background fetch chunks that no job owns.`);
   }

@@ -3,10 +3,25 @@
   keys, read the way a test checks "nothing is left behind".
 */
 import {createStore, keys, values} from 'idb-keyval';
+import {JOBS_DB} from '../../../src/lib/fallback/jobStore';
+import {loadWorkerModule} from './workerGlobals';
 import type {StoredJob} from '../../../src/lib/fallback/StoredJob';
 import type {WorkerWorld} from './workerGlobals';
 
-const CHUNKS_CACHE = 'workbox-background-fetch-chunks';
+/**
+ * Where the chunk stores keep chunks, from their modules (loaded once the
+ * worker globals are installed: they need them).
+ */
+export function chunkStoreNames(): {
+  CHUNKS_DB: string;
+  CHUNKS_CACHE: string;
+  CHUNK_URL_BASE: string;
+} {
+  return loadWorkerModule(() => ({
+    ...(require('../../../src/lib/fallback/IdbChunkStore') as typeof import('../../../src/lib/fallback/IdbChunkStore')),
+    ...(require('../../../src/lib/fallback/CacheChunkStore') as typeof import('../../../src/lib/fallback/CacheChunkStore')),
+  }));
+}
 
 async function exists(world: WorkerWorld, name: string): Promise<boolean> {
   return (await world.indexedDB.databases()).some((database) => database.name === name);
@@ -14,20 +29,19 @@ async function exists(world: WorkerWorld, name: string): Promise<boolean> {
 
 /** Every fallback job record stored. */
 export async function storedJobs(world: WorkerWorld): Promise<StoredJob[]> {
-  if (!(await exists(world, 'workbox-background-fetch'))) {
+  if (!(await exists(world, JOBS_DB))) {
     return [];
   }
-  return values<StoredJob>(createStore('workbox-background-fetch', 'jobs'));
+  return values<StoredJob>(createStore(JOBS_DB, 'jobs'));
 }
 
 /** Every chunk key stored, in IndexedDB and in Cache Storage. */
 export async function storedChunkKeys(world: WorkerWorld): Promise<string[]> {
-  const inIdb = (await exists(world, 'workbox-background-fetch-chunks'))
-    ? (await keys(createStore('workbox-background-fetch-chunks', 'chunks'))).map(String)
+  const {CHUNKS_DB, CHUNKS_CACHE, CHUNK_URL_BASE} = chunkStoreNames();
+  const inIdb = (await exists(world, CHUNKS_DB))
+    ? (await keys(createStore(CHUNKS_DB, 'chunks'))).map(String)
     : [];
-  const inCache = world.caches
-    .urls(CHUNKS_CACHE)
-    .map((url) => url.slice('https://workbox-background-fetch.invalid/'.length));
+  const inCache = world.caches.urls(CHUNKS_CACHE).map((url) => url.slice(CHUNK_URL_BASE.length));
   return [...inIdb, ...inCache];
 }
 
