@@ -6,13 +6,13 @@ import {serializeRequest} from '../serialization.js';
 import {resolveChunkStorage} from './chunkStores.js';
 import {resolveFallbackOptions} from './fallbackOptions.js';
 import {FallbackJob} from './FallbackJob.js';
-import {saveJob} from './jobStore.js';
+import {deleteJob, saveJob} from './jobStore.js';
 import {purgeJobsOfUnregisteredWorker} from './purgeUnregistered.js';
 import {registrationScope} from './registrationScope.js';
 import {newStoredFile} from './StoredJob.js';
 import {declareQueueForSweep, loadJobsAfterSweep} from './sweepOrphans.js';
 import {hasRoomFor} from './quota.js';
-import {delay} from './wait.js';
+import {delay, within} from './wait.js';
 import type {BackendContext, BackgroundFetchBackend} from '../BackgroundFetchBackend.js';
 import type {BackgroundFetchOptions} from '../../types.js';
 import type {ChunkStorageOption} from './chunkStores.js';
@@ -36,6 +36,19 @@ const KEEP_ALIVE_GRACE_MS = 1000;
  * "activating", and its pages' requests held, for as long.
  */
 export const ACTIVATE_WAIT_MS = 10_000;
+
+/**
+ * The longest a call (`fetch()`, `get()`, `getIds()`, `pause()`, …) waits
+ * for IndexedDB, to read the stored jobs or store a new one, before it
+ * rejects with a `TimeoutError` (`storage-timeout`): a page's call fails
+ * with that cause before its own 30 s timeout, and one from the worker's
+ * code does not wait for good (see `ACTIVATE_WAIT_MS`).
+ */
+export const STORAGE_WAIT_MS = 20_000;
+
+function storageTimeout(): never {
+  throw createError('storage-timeout', {seconds: STORAGE_WAIT_MS / 1000}, 'TimeoutError');
+}
 
 /**
  * Tuning of the chunked fallback download (`BackgroundFetchQueue`'s
@@ -154,7 +167,8 @@ export class FallbackBackend implements BackgroundFetchBackend {
    * Starts a job, as `BackgroundFetchManager.fetch()`. Rejects with a
    * `TypeError` when `id` is active in this queue, with a
    * `QuotaExceededError` when a non-zero `downloadTotal` does not fit in
-   * the storage left.
+   * the storage left, with a `TimeoutError` when IndexedDB does not answer
+   * within `STORAGE_WAIT_MS` (as every call here).
    */
   fetch(
     id: string,
@@ -168,31 +182,31 @@ export class FallbackBackend implements BackgroundFetchBackend {
 
   /** The registration of active job `id`, or `undefined`. */
   async get(id: string): Promise<FallbackRegistration | undefined> {
-    await this._load();
+    await this._ready();
     return this._active(id)?.registration;
   }
 
   /** The ids of this queue's active fallback jobs (paused ones included). */
   async getIds(): Promise<string[]> {
-    await this._load();
+    await this._ready();
     return [...this._jobs].filter((job) => job.active).map((job) => job.record.id);
   }
 
   /** The records of this queue's active jobs (playback while downloading reads them). */
   async activeRecords(): Promise<StoredJob[]> {
-    await this._load();
+    await this._ready();
     return [...this._jobs].filter((job) => job.active).map((job) => job.record);
   }
 
   /** Extension: pauses active job `id`; `false` when there is none to pause. */
   async pause(id: string): Promise<boolean> {
-    await this._load();
+    await this._ready();
     return (await this._active(id)?.pause()) ?? false;
   }
 
   /** Extension: resumes paused job `id`; `false` when it is not paused. */
   async resume(id: string): Promise<boolean> {
-    await this._load();
+    await this._ready();
     return (await this._active(id)?.resume()) ?? false;
   }
 
@@ -202,7 +216,7 @@ export class FallbackBackend implements BackgroundFetchBackend {
    * unregistered). Resolves when all are deleted.
    */
   async discardAll(): Promise<void> {
-    await this._load();
+    await this._ready();
     await Promise.all([...this._jobs].map((job) => job.discard()));
   }
 
@@ -223,22 +237,21 @@ export class FallbackBackend implements BackgroundFetchBackend {
   }
 
   /** `_load()`, or after `ACTIVATE_WAIT_MS` (the jobs resume when it ends). */
-  private _loadWithin(): Promise<void> {
-    let loaded = false;
-    return Promise.race([
-      this._load().then(() => {
-        loaded = true;
-      }),
-      delay(ACTIVATE_WAIT_MS).then(() => {
-        if (process.env.NODE_ENV !== 'production' && !loaded) {
-          logger.warn(
-            `The stored background fetches did not load within ${ACTIVATE_WAIT_MS / 1000} s ` +
-              `(IndexedDB did not answer): the worker activates without waiting for them; ` +
-              `they resume once IndexedDB answers. If it never does, restart the browser.`,
-          );
-        }
-      }),
-    ]);
+  private async _loadWithin(): Promise<void> {
+    await within(this._load(), ACTIVATE_WAIT_MS, () => {
+      if (process.env.NODE_ENV !== 'production') {
+        logger.warn(
+          `The stored background fetches did not load within ${ACTIVATE_WAIT_MS / 1000} s ` +
+            `(IndexedDB did not answer): the worker activates without waiting for them; ` +
+            `they resume once IndexedDB answers. If it never does, restart the browser.`,
+        );
+      }
+    });
+  }
+
+  /** `_load()`, or a `storage-timeout` rejection after `STORAGE_WAIT_MS`. */
+  private _ready(): Promise<void> {
+    return within(this._load(), STORAGE_WAIT_MS, storageTimeout);
   }
 
   /**
@@ -314,7 +327,7 @@ export class FallbackBackend implements BackgroundFetchBackend {
     requests: Request[],
     options: BackgroundFetchOptions,
   ): Promise<FallbackRegistration> {
-    await this._load();
+    await this._ready();
     assertNewId(id, this._active(id) || this._creating.has(id));
     this._creating.add(id);
     try {
@@ -336,7 +349,11 @@ export class FallbackBackend implements BackgroundFetchBackend {
         settled: false,
         scope: registrationScope(),
       };
-      await saveJob(record);
+      await within(saveJob(record), STORAGE_WAIT_MS, () => {
+        // Queued behind the write: should it commit late, the job goes.
+        deleteJob(record.uid).catch(() => undefined);
+        storageTimeout();
+      });
       return this._startJob(record, false).registration;
     } finally {
       this._creating.delete(id);

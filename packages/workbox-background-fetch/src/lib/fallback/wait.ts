@@ -24,6 +24,30 @@ export function delay(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /**
+ * `work`'s outcome, or `timedOut()`'s once `ms` passed first (it may
+ * throw); the timer ends with `work`.
+ *
+ * @private
+ */
+export async function within<T, U>(
+  work: Promise<T>,
+  ms: number,
+  timedOut: () => U,
+): Promise<T | U> {
+  const settled = new AbortController();
+  try {
+    return await Promise.race([
+      work,
+      delay(ms, settled.signal).then(() =>
+        settled.signal.aborted ? (undefined as U) : timedOut(),
+      ),
+    ]);
+  } finally {
+    settled.abort();
+  }
+}
+
+/**
  * Resolves when the device is online again (`online` event, or
  * `navigator.onLine` seen true: not every engine fires the event in
  * workers), or at once when `signal` aborts.

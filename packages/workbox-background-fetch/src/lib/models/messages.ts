@@ -73,6 +73,10 @@ export const messages = {
   'quota-exceeded': ({id, downloadTotal}) =>
     `Background fetch ${str(id)} needs ${str(downloadTotal)} bytes, more than ` +
     `the storage left to this origin (navigator.storage.estimate()).`,
+  'storage-timeout': ({seconds}) =>
+    `The stored fallback downloads (IndexedDB) did not answer within ${str(seconds)} s. ` +
+    `WebKit was seen keeping IndexedDB waiting for good behind a worker terminated ` +
+    `during a write; restarting the browser ends it.`,
   'download-aborted': ({id, url}) =>
     `Background fetch ${str(id)} was aborted before ${str(url)} was complete.`,
   'download-failed': ({id, url}) => `Background fetch ${str(id)} could not download ${str(url)}.`,

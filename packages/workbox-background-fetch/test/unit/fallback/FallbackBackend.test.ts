@@ -58,6 +58,15 @@ function setUp(
   return {server, world, worker};
 }
 
+/** A connection of its own to the fallback's job database. */
+function openJobsDb(): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(JOBS_DB);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
 /** The first byte a request asks for (0 without Range). */
 function rangeStart(seen: SeenFetch): number {
   return Number(/^bytes=(\d+)-/.exec(seen.headers.Range ?? '')?.[1] ?? 0);
@@ -343,6 +352,89 @@ describe('a new worker (restart) finds the stored jobs', () => {
       jest.useRealTimers();
       jest.restoreAllMocks();
     }
+  });
+
+  test('an IndexedDB that never answers: calls reject after STORAGE_WAIT_MS with a TimeoutError that names IndexedDB', async () => {
+    setUp();
+    const {STORAGE_WAIT_MS} = loadWorkerModule(
+      () => require('../../../src/lib/fallback/FallbackBackend') as typeof FallbackBackendModule,
+    );
+    const open = indexedDB.open.bind(indexedDB);
+    jest
+      .spyOn(indexedDB, 'open')
+      .mockImplementation((name, version) =>
+        name === JOBS_DB ? ({} as IDBOpenDBRequest) : open(name, version),
+      );
+    jest.useFakeTimers({doNotFake: ['queueMicrotask', 'nextTick', 'setImmediate']});
+    try {
+      const {backend} = startFallbackWorker(OPTIONS);
+      const outcomes: Array<PromiseSettledResult<unknown>> = [];
+      const calls = [
+        backend.getIds(),
+        backend.get('film'),
+        backend.pause('film'),
+        backend.fetch('film', [new Request(BIG)], {}),
+      ];
+      void Promise.allSettled(calls).then((settled) => outcomes.push(...settled));
+      await jest.advanceTimersByTimeAsync(STORAGE_WAIT_MS - 1);
+      expect(outcomes).toEqual([]);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(outcomes).toHaveLength(calls.length);
+      for (const outcome of outcomes) {
+        expect(outcome).toMatchObject({
+          status: 'rejected',
+          reason: {name: 'TimeoutError', code: 'storage-timeout'},
+        });
+        const {message} = (outcome as PromiseRejectedResult).reason as Error;
+        expect(message).toContain('(IndexedDB) did not answer within 20 s');
+        expect(message).toContain('restarting the browser');
+      }
+    } finally {
+      jest.useRealTimers();
+      jest.restoreAllMocks();
+    }
+  });
+
+  test('a new job whose record IndexedDB stores only after STORAGE_WAIT_MS: fetch() rejects, and the late record is deleted behind it', async () => {
+    setUp();
+    const {STORAGE_WAIT_MS} = loadWorkerModule(
+      () => require('../../../src/lib/fallback/FallbackBackend') as typeof FallbackBackendModule,
+    );
+    const {backend} = startFallbackWorker(OPTIONS);
+    expect(await backend.getIds()).toEqual([]); // The stored jobs are loaded.
+    // Another connection holds a write transaction on the jobs open: the
+    // job's record waits behind it.
+    const db = await openJobsDb();
+    const held = db.transaction('jobs', 'readwrite').objectStore('jobs');
+    let holding = true;
+    const spin = (): void => {
+      if (holding) {
+        held.get('nothing').onsuccess = spin;
+      }
+    };
+    spin();
+    jest.useFakeTimers({doNotFake: ['queueMicrotask', 'nextTick', 'setImmediate']});
+    let rejection: unknown;
+    try {
+      const fetched = backend.fetch('film', [new Request(BIG)], {}).catch((error) => {
+        rejection = error;
+      });
+      await jest.advanceTimersByTimeAsync(STORAGE_WAIT_MS);
+      await fetched;
+    } finally {
+      jest.useRealTimers();
+    }
+    expect(rejection).toMatchObject({name: 'TimeoutError', code: 'storage-timeout'});
+    holding = false;
+    // A write transaction made now runs after the record's and its delete.
+    const after = await new Promise<unknown[]>((resolve, reject) => {
+      const all = db.transaction('jobs', 'readwrite').objectStore('jobs').getAll();
+      all.onsuccess = () => resolve(all.result);
+      all.onerror = () => reject(all.error);
+    });
+    db.close();
+    expect(after).toEqual([]);
+    expect(await backend.getIds()).toEqual([]);
   });
 
   test('a job paused before the restart is listed, resumes from its stored chunks and succeeds', async () => {
