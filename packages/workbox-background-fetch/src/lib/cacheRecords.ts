@@ -8,6 +8,7 @@ import type {BackgroundFetchRecord} from '../types.js';
 
 /** Where one record was written. */
 export interface CachedRecord {
+  /** The key of its entry: the record's URL, or what a route's `cacheKeyWillBeUsed` made of it. */
   url: string;
   cacheName: string;
   /** The body's size, when the writer knew it without reading the body. */
@@ -64,7 +65,9 @@ async function putRecord(
     const stored = await handler.cachePut(key, response);
     await handler.doneWaiting();
     if (stored) {
-      return {url: key.url, cacheName: strategy.cacheName, ...knownBody(response)};
+      // The key cachePut wrote under (the handler keeps it: the plugins do not run again).
+      const {url} = await handler.getCacheKey(key, 'write');
+      return {url, cacheName: strategy.cacheName, ...knownBody(response)};
     }
     if (process.env.NODE_ENV !== 'production') {
       logger.warn(
@@ -168,9 +171,8 @@ function writeLeavingNoEmptyCache<T>(cacheName: string, write: () => Promise<T>)
 /**
  * True when the entry an early write made is still there: the app (an
  * activate clean-up) or a failed job may have deleted its cache meanwhile,
- * and a cache of the same name created since does not hold it. (With a
- * route plugin that changes the cache key, the entry is not found under
- * the record's URL and is written again: slower, never wrong.)
+ * and a cache of the same name created since does not hold it. `url` is
+ * the key written (a route's `cacheKeyWillBeUsed` applied).
  */
 async function stillCached({url, cacheName}: CachedRecord): Promise<boolean> {
   return (

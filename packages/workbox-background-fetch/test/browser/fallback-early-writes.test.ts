@@ -60,6 +60,37 @@ describe.each(ENGINES)('records written during a fallback download on %s', (engi
     await server?.close();
   });
 
+  test('a route plugin that changes the cache key (cacheKeyWillBeUsed): the record is written once, under that key, and the library lists it there, not missing', async () => {
+    const body = generateBytes(3 * MiB + 7, 'keyed');
+    server.addFile('/keyed/level.bin', body);
+    await page(`() => fb.startJob('episodes', 'keyed', ['/keyed/level.bin'])`);
+    expect(
+      await waitForJobEnd<WorkerEvent>(browser, server, 'keyed', {
+        timeout: 60_000,
+        urlPart: '/keyed/',
+        queue: 'episodes',
+      }),
+    ).toMatchObject({type: 'success', result: 'success'});
+    expect(await page(`() => fb.hash('keyed-route', '/keyed/level.bin?v=2')`)).toBe(sha256(body));
+    expect(await page(`() => fb.hash('keyed-route', '/keyed/level.bin')`)).toBeNull();
+    const keyWrites = (await page<WorkerEvent[]>('() => fb.events()'))
+      .filter((e) => e.type === 'key-write')
+      .map((e) => new URL(e.url!).pathname);
+    expect(keyWrites).toEqual(['/keyed/level.bin']);
+    const entry = await page<{
+      records: Array<{url: string; cacheName: string; bytes: number; missing: boolean}>;
+    }>(`() => fb.libraryGet('episodes', 'keyed')`);
+    expect(entry.records).toEqual([
+      {
+        url: server.url('/keyed/level.bin?v=2'),
+        cacheName: 'keyed-route',
+        bytes: body.length,
+        contentType: expect.any(String),
+        missing: false,
+      },
+    ]);
+  });
+
   test('a write that falls behind the download by the whole file is dropped: the record is copied at the end, whole, through the route', async () => {
     const body = generateBytes(SIZE, 'held');
     server.addFile('/held-write/film.bin', body);

@@ -283,6 +283,12 @@ describe.each(['chromium', 'chromium-persistent'] as const)(
       expect(await waitForWorkerEvent('keyed')).toMatchObject({type: 'success'});
       expect(await page('() => fb.hash("keyed-route", "/keyed/level.bin?v=2")')).toBe(sha256(body));
       expect(await page('() => fb.hash("keyed-route", "/keyed/level.bin")')).toBeNull();
+      // The library lists the record under the key it was written to: not missing.
+      expect(await page(`() => fb.libraryGet('episodes', 'keyed')`)).toMatchObject({
+        records: [
+          {url: server.url('/keyed/level.bin?v=2'), cacheName: 'keyed-route', missing: false},
+        ],
+      });
     });
 
     test('a queue given a custom Router routes its records by that router', async () => {

@@ -103,6 +103,43 @@ describe('cacheRecords()', () => {
     expect(await cached('wbf-downloads', COVER)).toBe('image');
   });
 
+  test('a route plugin that changes the cache key (cacheKeyWillBeUsed): the record is written once, under that key, and reported with it', async () => {
+    const keys: string[] = [];
+    let puts = 0;
+    const router = mediaRouter([
+      {
+        cacheKeyWillBeUsed: async ({request, mode}) => {
+          keys.push(`${mode} ${request.url}`);
+          return `${request.url}?v=2`;
+        },
+        cacheWillUpdate: async ({response}) => {
+          puts += 1;
+          return response;
+        },
+      },
+    ]);
+    const event = new FakeExtendableEvent('backgroundfetchsuccess');
+    const options = {event, defaultCacheName: 'wbf-downloads', router};
+    const early = modules.startRecordWrite(
+      new Request(EPISODE),
+      new Response('audio'),
+      event,
+      options,
+    );
+    expect(await early).toMatchObject({url: `${EPISODE}?v=2`, cacheName: 'media'});
+    const written = await modules.cacheRecords(
+      async () => {
+        throw new Error('The records were read: the early write was not recognised.');
+      },
+      {...options, early: [early]},
+    );
+    expect(written).toEqual([{url: `${EPISODE}?v=2`, cacheName: 'media'}]);
+    expect(puts).toBe(1);
+    expect(keys).toEqual([`write ${EPISODE}`]);
+    expect(await cached('media', `${EPISODE}?v=2`)).toBe('audio');
+    expect(await cached('media', EPISODE)).toBeUndefined();
+  });
+
   test('a plugin that declines a record (cacheWillUpdate → null) leaves it out of what was written', async () => {
     const router = mediaRouter([{cacheWillUpdate: async () => null}]);
     const written = await modules.cacheRecords([record(EPISODE, 'audio')], {

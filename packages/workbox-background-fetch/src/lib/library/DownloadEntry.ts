@@ -2,7 +2,10 @@ import type {ImageResource} from '../../types.js';
 
 /** One file of a finished download, as the download library lists it. */
 export interface DownloadEntryRecord {
-  /** The record's URL: the key of its cache entry (a plain GET of it matches). */
+  /**
+   * The key of its cache entry (a plain GET of it matches): the record's URL,
+   * or what a route plugin's `cacheKeyWillBeUsed` made of it.
+   */
   url: string;
   /** The cache the record was written to. */
   cacheName: string;
