@@ -102,18 +102,23 @@ const PLANT_ORPHANS = `async (id) => {
   const live = (await request(jobsDb.transaction('jobs').objectStore('jobs').getAll())).find((j) => j.id === id);
   const young = {...structuredClone(live), uid: 'orphan-young', queue: 'gone', jobId: 'wbf:gone:' + id};
   const old = {...structuredClone(live), uid: 'orphan-old', queue: 'gone', jobId: 'wbf:gone:' + id, orphanedSince: Date.now() - 10 * 60 * 1000};
+  // A job of the worker of another scope of the origin, which may be running.
+  const other = {...structuredClone(live), uid: 'other-scope', scope: location.origin + '/elsewhere/'};
   const tx = jobsDb.transaction('jobs', 'readwrite');
   tx.objectStore('jobs').put(young, young.uid);
   tx.objectStore('jobs').put(old, old.uid);
+  tx.objectStore('jobs').put(other, other.uid);
   await done(tx);
   jobsDb.close();
   const file = live.files[0];
   const keysOf = (uid) => file.chunks.map((c) => uid + '/0/' + file.generation + '/' + c.start);
   const unrecorded = live.uid + '/0/' + file.generation + '/' + 999999999;
+  // Stored by the other scope's worker, not yet in its record.
+  const otherChunks = [...keysOf('other-scope'), 'other-scope/0/' + file.generation + '/' + 999999999];
   const chunk = new Blob([new Uint8Array(1000)]);
   // WebKit's automation sessions refuse Blobs in IndexedDB (so does the library, falling back to ArrayBuffers).
   const idbChunk = new Uint8Array(1000).buffer;
-  const planted = [...keysOf('orphan-young'), ...keysOf('orphan-old'), unrecorded];
+  const planted = [...keysOf('orphan-young'), ...keysOf('orphan-old'), unrecorded, ...otherChunks];
   // The chunk store of the job, and the stray chunk in both stores.
   const base = 'https://workbox-background-fetch.invalid/';
   const cache = await caches.open('workbox-background-fetch-chunks');
@@ -130,7 +135,7 @@ const PLANT_ORPHANS = `async (id) => {
   chunksDb.close();
   await cache.put(base + 'nobody/0/0/0', new Response(chunk));
   if (live.storage === 'cache-storage') for (const key of planted) await cache.put(base + key, new Response(chunk));
-  return {uid: live.uid, storage: live.storage, young: keysOf('orphan-young'), old: keysOf('orphan-old'), unrecorded, recorded: keysOf(live.uid)};
+  return {uid: live.uid, storage: live.storage, young: keysOf('orphan-young'), old: keysOf('orphan-old'), unrecorded, recorded: keysOf(live.uid), other: otherChunks};
 }`;
 
 describe.each(ENGINES)('fallback storage hygiene, concurrency and quota on %s', (engine) => {
@@ -204,7 +209,7 @@ describe.each(ENGINES)('fallback storage hygiene, concurrency and quota on %s', 
     server.throttle(null);
   });
 
-  test('a worker start sweeps chunks no job lists; jobs of a queue that no longer exists wait for orphanGrace, then go with their chunks', async () => {
+  test('a worker start sweeps chunks no job lists; jobs of a queue that no longer exists wait for orphanGrace, then go with their chunks; a job of another scope keeps all of its chunks', async () => {
     const body = file('/sweep/a.bin', 1 * MiB);
     server.throttle(1 * MiB);
     await page(`() => fb.start('live', ['/sweep/a.bin'])`);
@@ -218,6 +223,7 @@ describe.each(ENGINES)('fallback storage hygiene, concurrency and quota on %s', 
       old: string[];
       unrecorded: string;
       recorded: string[];
+      other: string[];
     }>(PLANT_ORPHANS, 'live' as never);
     expect(planted.old.length).toBeGreaterThan(0);
     // A new version of the worker starts; asking it for its ids waits for
@@ -234,41 +240,45 @@ describe.each(ENGINES)('fallback storage hygiene, concurrency and quota on %s', 
       cacheChunks: string[];
     }>(READ_STORES);
     const chunks = planted.storage === 'indexeddb' ? stores.idbChunks : stores.cacheChunks;
-    // Kept: the live job's recorded chunks, and the young orphan's.
-    expect(chunks.sort()).toEqual([...planted.recorded, ...planted.young].sort());
+    // Kept: the live job's recorded chunks, the young orphan's, and every
+    // chunk of the other scope's job (the one it has not recorded too).
+    expect(chunks.sort()).toEqual([...planted.recorded, ...planted.young, ...planted.other].sort());
     // Gone: stray chunks in both stores, the unrecorded one, the old orphan.
     expect([...stores.idbChunks, ...stores.cacheChunks]).not.toContain('nobody/0/0/0');
-    expect(stores.jobs.map((j) => j.uid).sort()).toEqual([planted.uid, 'orphan-young'].sort());
+    expect(stores.jobs.map((j) => j.uid).sort()).toEqual(
+      [planted.uid, 'orphan-young', 'other-scope'].sort(),
+    );
     const young = stores.jobs.find((j) => j.uid === 'orphan-young');
     expect(young?.orphanedSince).toEqual(expect.any(Number));
     // The live job goes on from its stored bytes.
     expect(await page(`() => fb.registrations.live.resume()`)).toBe(true);
     expect(await waitForEnd('live')).toMatchObject({type: 'success'});
     expect(await hashOf('/sweep/a.bin')).toBe(sha256(body));
-    // The young orphan stays for its grace: once the live job's record is
-    // gone, what is left is exactly it.
+    // The young orphan stays for its grace, the other scope's job for its
+    // own worker: once the live job's record is gone, what is left is them.
     let left = await inventory();
     for (
       const deadline = Date.now() + 10_000;
-      left[JOBS] !== 1 && Date.now() < deadline;
+      left[JOBS] !== 2 && Date.now() < deadline;
       left = await inventory()
     ) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    expect(left[JOBS]).toBe(1);
+    expect(left[JOBS]).toBe(2);
     expect(
       left[
         planted.storage === 'indexeddb'
           ? 'idb:workbox-background-fetch-chunks/chunks'
           : 'cache:workbox-background-fetch-chunks'
       ],
-    ).toBe(planted.young.length);
+    ).toBe(planted.young.length + planted.other.length);
     // Clean up for the next cases (as the grace would).
     await page(`async () => {
       const r = indexedDB.open('workbox-background-fetch');
       const db = await new Promise((resolve) => (r.onsuccess = () => resolve(r.result)));
       const tx = db.transaction('jobs', 'readwrite');
       tx.objectStore('jobs').delete('orphan-young');
+      tx.objectStore('jobs').delete('other-scope');
       await new Promise((resolve) => (tx.oncomplete = resolve));
       db.close();
       if (await caches.has('workbox-background-fetch-chunks')) await caches.delete('workbox-background-fetch-chunks');
