@@ -71,7 +71,11 @@ async function listChunkKeys(): Promise<string[]> {
   return [...(inIdb ?? []).map(String), ...inCache];
 }
 
-/** Deletes the chunks `keys` from both stores. */
+/**
+ * Deletes the chunks `keys` from both stores (a key not in one is a no-op
+ * there). Runs once per worker start, and only when orphans were found:
+ * remembering each key's store cost 60 B of bundle for no measurable gain.
+ */
 async function deleteChunks(keys: string[]): Promise<void> {
   if (keys.length === 0) {
     return;
@@ -88,8 +92,8 @@ async function deleteChunks(keys: string[]): Promise<void> {
   ]);
 }
 
-/** Every chunk key that `records` list. @private */
-export function ownedChunkKeys(records: StoredJob[]): Set<string> {
+/** Every chunk key that `records` list. */
+function ownedChunkKeys(records: StoredJob[]): Set<string> {
   const owned = new Set<string>();
   for (const record of records) {
     record.files.forEach((file, index) => {

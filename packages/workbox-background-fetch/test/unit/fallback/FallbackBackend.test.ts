@@ -58,6 +58,26 @@ function setUp(
   return {server, world, worker};
 }
 
+/** The backend's module, loaded as the worker would (after `setUp()`): its bounds. */
+function backendModule(): typeof FallbackBackendModule {
+  return loadWorkerModule(
+    () => require('../../../src/lib/fallback/FallbackBackend') as typeof FallbackBackendModule,
+  );
+}
+
+/**
+ * The job database never opens: as on WebKitGTK behind a transaction that
+ * a terminated worker left open (`jest.restoreAllMocks()` ends it).
+ */
+function jobsDbNeverOpens(): void {
+  const open = indexedDB.open.bind(indexedDB);
+  jest
+    .spyOn(indexedDB, 'open')
+    .mockImplementation((name, version) =>
+      name === JOBS_DB ? ({} as IDBOpenDBRequest) : open(name, version),
+    );
+}
+
 /** A connection of its own to the fallback's job database. */
 function openJobsDb(): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
@@ -318,17 +338,8 @@ describe('controls of a running job', () => {
 describe('a new worker (restart) finds the stored jobs', () => {
   test('an IndexedDB that never answers holds the activate event for ACTIVATE_WAIT_MS at most, with a warning that says so', async () => {
     setUp();
-    const {ACTIVATE_WAIT_MS} = loadWorkerModule(
-      () => require('../../../src/lib/fallback/FallbackBackend') as typeof FallbackBackendModule,
-    );
-    // The job database never opens: as on WebKitGTK behind a transaction
-    // that a terminated worker left open.
-    const open = indexedDB.open.bind(indexedDB);
-    jest
-      .spyOn(indexedDB, 'open')
-      .mockImplementation((name, version) =>
-        name === JOBS_DB ? ({} as IDBOpenDBRequest) : open(name, version),
-      );
+    const {ACTIVATE_WAIT_MS} = backendModule();
+    jobsDbNeverOpens();
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     // Development logs on, as in an app's development build.
     Object.assign(self, {__WB_DISABLE_DEV_LOGS: false});
@@ -356,15 +367,8 @@ describe('a new worker (restart) finds the stored jobs', () => {
 
   test('an IndexedDB that never answers: calls reject after STORAGE_WAIT_MS with a TimeoutError that names IndexedDB', async () => {
     setUp();
-    const {STORAGE_WAIT_MS} = loadWorkerModule(
-      () => require('../../../src/lib/fallback/FallbackBackend') as typeof FallbackBackendModule,
-    );
-    const open = indexedDB.open.bind(indexedDB);
-    jest
-      .spyOn(indexedDB, 'open')
-      .mockImplementation((name, version) =>
-        name === JOBS_DB ? ({} as IDBOpenDBRequest) : open(name, version),
-      );
+    const {STORAGE_WAIT_MS} = backendModule();
+    jobsDbNeverOpens();
     jest.useFakeTimers({doNotFake: ['queueMicrotask', 'nextTick', 'setImmediate']});
     try {
       const {backend} = startFallbackWorker(OPTIONS);
@@ -397,9 +401,7 @@ describe('a new worker (restart) finds the stored jobs', () => {
 
   test('a new job whose record IndexedDB stores only after STORAGE_WAIT_MS: fetch() rejects, and the late record is deleted behind it', async () => {
     setUp();
-    const {STORAGE_WAIT_MS} = loadWorkerModule(
-      () => require('../../../src/lib/fallback/FallbackBackend') as typeof FallbackBackendModule,
-    );
+    const {STORAGE_WAIT_MS} = backendModule();
     const {backend} = startFallbackWorker(OPTIONS);
     expect(await backend.getIds()).toEqual([]); // The stored jobs are loaded.
     // Another connection holds a write transaction on the jobs open: the
