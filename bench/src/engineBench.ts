@@ -29,6 +29,33 @@ interface ProbeEntry {
 
 const CHUNK_STORES = 'workbox-background-fetch-chunks';
 
+/**
+ * CPU time by process kind between `from` and `to`: the last sample at or
+ * before `from` to the first at or after `to` (samples are ~100 ms apart).
+ */
+function cpuBetween(samples: MemorySample[], from: number, to: number): Record<string, number> {
+  const first = samples.filter(([t]) => t <= from).pop() ?? samples[0];
+  const last = samples.find(([t]) => t >= to) ?? samples[samples.length - 1];
+  return Object.fromEntries(
+    Object.entries(last[2]).map(([kind, ms]) => [kind, ms - (first[2][kind] ?? 0)]),
+  );
+}
+
+/**
+ * Each process kind's share of the peak: its PSS in the peak sample less
+ * its median over the samples before the run.
+ */
+function riseByKind(samples: MemorySample[], during: MemorySample[]): Record<string, number> {
+  const peak = during.reduce((top, s) => (s[1] > top[1] ? s : top), during[0]);
+  const earlier = samples.filter(([t]) => t < during[0][0]);
+  return Object.fromEntries(
+    Object.entries(peak[3]).map(([kind, bytes]) => [
+      kind,
+      bytes - median(earlier.map((s) => s[3][kind] ?? 0)),
+    ]),
+  );
+}
+
 /** A record with every figure unmeasured. */
 function emptyRecord(
   engine: Engine,
@@ -213,6 +240,8 @@ export class EngineBench {
           : NaN,
         memBaseline: before,
         memRise: Math.max(...during.map(([, m]) => m)) - before,
+        cpuMs: cpuBetween(samples, out.t0, out.tLanded),
+        memRiseByKind: riseByKind(samples, during),
         progressEvents: out.progressEvents,
         progressPerSec: durationMs >= 2000 ? out.progressEvents / (durationMs / 1000) : NaN,
         progressMaxPerSec: maxPerSecond(out.progressTimes),

@@ -1,7 +1,10 @@
 /*
-  Samples the memory (PSS, from /proc/<pid>/smaps_rollup) of a browser's
-  processes every ~100 ms in a worker thread: reading /proc on the main
-  thread would stall the test server, which runs there.
+  Samples the memory (PSS, from /proc/<pid>/smaps_rollup) and the CPU time
+  used so far (utime + stime, /proc/<pid>/stat) of a browser's processes
+  every ~100 ms in a worker thread: reading /proc on the main thread would
+  stall the test server, which runs there. CPU time is summed by process
+  kind (\`processKind\` below), with this Node process (the test server) as
+  \`server\`; a process that exits takes its time with it.
 
   The thread is given the browser's pids (EngineSession.processIds()) and
   adds their new descendants once a second, so a process the browser starts
@@ -29,21 +32,56 @@ function scan() {
     if (!pids.has(pid) && pids.has(ppidOf(pid))) pids.add(pid);
   }
 }
-function pss() {
+const kinds = new Map();
+const TICK_MS = 1000 / 100; // USER_HZ
+function kindOf(pid) {
+  let kind = kinds.get(pid);
+  if (kind) return kind;
+  // Chromium rewrites its children's command line into one string: look
+  // for the flags in the text, not in argv.
+  let text = '';
+  try { text = fs.readFileSync('/proc/' + pid + '/cmdline', 'utf8').replace(/\\0/g, ' ').trim(); } catch {}
+  const words = text.split(' ');
+  const exe = words[0].split('/').pop();
+  const type = (/--type=(\\S+)/.exec(text) || [])[1];
+  const sub = (/--utility-sub-type=(\\S+)/.exec(text) || [])[1];
+  if (/^WebKit\\w*Process$/.test(exe)) kind = exe.replace(/^WebKit|Process$/g, '').toLowerCase();
+  else if (words.includes('-contentproc')) kind = words[words.length - 1];
+  else if (type) kind = (sub || type).replace(/\\.mojom\\.\\w+$/, '');
+  else kind = /chrom|firefox|MiniBrowser/.test(exe) ? 'browser' : exe;
+  kinds.set(pid, kind);
+  return kind;
+}
+function cpuMs(pid) {
+  const stat = fs.readFileSync('/proc/' + pid + '/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+}
+function measure() {
   let sum = 0;
+  const cpu = {};
+  const mem = {};
   for (const pid of pids) {
     try {
       const txt = fs.readFileSync('/proc/' + pid + '/smaps_rollup', 'utf8');
       const m = /^Pss:\\s+(\\d+)/m.exec(txt);
-      if (m) sum += Number(m[1]) * 1024;
+      const kind = kindOf(pid);
+      if (m) {
+        sum += Number(m[1]) * 1024;
+        mem[kind] = (mem[kind] || 0) + Number(m[1]) * 1024;
+      }
+      cpu[kind] = (cpu[kind] || 0) + cpuMs(pid);
     } catch { pids.delete(pid); }
   }
-  return sum;
+  const own = process.cpuUsage();
+  cpu.server = (own.user + own.system) / 1000;
+  return [sum, cpu, mem];
 }
 function tick() {
   const now = Date.now();
   if (now - lastScan > 1000) { scan(); lastScan = now; }
-  samples.push([now, pss()]);
+  const [sum, cpu, mem] = measure();
+  samples.push([now, sum, cpu, mem]);
 }
 parentPort.on('message', (msg) => {
   if (msg.type === 'start') {
@@ -65,8 +103,14 @@ parentPort.on('message', (msg) => {
 });
 `;
 
-/** One memory sample: `[Date.now(), summed PSS in bytes]`. */
-export type MemorySample = [number, number];
+/**
+ * One sample: `[Date.now(), summed PSS in bytes, CPU time used so far in ms
+ * by process kind, PSS in bytes by process kind]` (kinds: Chromium's `--type` or utility sub-type, e.g.
+ * `renderer`, `network`, `storage`; Firefox's content process type, e.g.
+ * `tab`, `socket`; WebKitGTK's `web`, `network`; `browser` for the main
+ * process; `server` for the benchmark's own Node process).
+ */
+export type MemorySample = [number, number, Record<string, number>, Record<string, number>];
 
 /** Samples summed PSS of a set of processes in a worker thread. */
 export class MemorySampler {

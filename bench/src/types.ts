@@ -67,6 +67,14 @@ export interface RunRecord {
   /** Browser processes, summed PSS: median before the run and peak rise during it, bytes. */
   memBaseline: number;
   memRise: number;
+  /**
+   * CPU time used from the page's request to the record in the cache, ms by
+   * process kind (MemorySample), from the samples around those times.
+   * Absent in results written before it was measured.
+   */
+  cpuMs?: Record<string, number>;
+  /** The memory rise by process kind, in the sample of the peak (bytes; absent in older results). */
+  memRiseByKind?: Record<string, number>;
   progressEvents: number;
   /** Progress events over the job's duration, per second. */
   progressPerSec: number;

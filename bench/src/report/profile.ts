@@ -4,7 +4,40 @@
  * probe of cache and IndexedDB puts). No claims beyond the figures.
  */
 import type {Engine, Results} from '../types';
-import {ENGINE_NAMES, enginesOf, f2, mib, pct, s2, summarize, throttleName} from './summary';
+import {
+  ENGINE_NAMES,
+  enginesOf,
+  f2,
+  mib,
+  pct,
+  s2,
+  signedMib,
+  summarize,
+  throttleName,
+} from './summary';
+import type {Summary} from './summary';
+
+/** Where the memory peak was, by process kind (medians; '' before it was measured). */
+function memKinds(s: Summary): string {
+  const kinds = s.memByKind.filter(([, bytes]) => Math.abs(bytes) >= 8 * 2 ** 20);
+  return kinds.length
+    ? ` (at the peak: ${kinds.map(([kind, bytes]) => `${kind} ${signedMib(bytes)}`).join(', ')})`
+    : '';
+}
+
+/** The CPU the browser used over the run, by process kind ('' before it was measured). */
+function cpuLine(s: Summary, a?: Summary): string {
+  if (!Number.isFinite(s.cpu)) return '';
+  const kinds = s.cpuByKind
+    .filter(([, ms]) => ms >= 50)
+    .map(([kind, ms]) => `${kind} ${s2(ms)}`)
+    .join(', ');
+  const ratio = a && Number.isFinite(a.cpu) ? ` (${f2(s.cpu / a.cpu)}× A's)` : '';
+  return (
+    `CPU ${s2(s.cpu)} core-s${ratio}, ${f2(s.cpu / s.time)} cores on average` +
+    (kinds ? ` (${kinds}).` : '.')
+  );
+}
 
 export function profile(r: Results): string[] {
   const out: string[] = [];
@@ -17,7 +50,7 @@ export function profile(r: Results): string[] {
       out.push(
         '',
         `**${ENGINE_NAMES[engine]}, ${throttleName(throttle)}.** A: ${s2(a.time)} s (${a.speed.toFixed(0)} MB/s); last byte sent at ` +
-          `${s2(a.download)} s, in the cache ${Math.round(a.assembly)} ms later.`,
+          `${s2(a.download)} s, in the cache ${Math.round(a.assembly)} ms later. Memory +${mib(a.mem)} MiB median${memKinds(a)}. ${cpuLine(a)}`,
       );
       for (const v of r.variants[engine].filter((x) => x.key !== 'A')) {
         const s = summarize(r, engine, throttle, v);
@@ -42,7 +75,10 @@ export function profile(r: Results): string[] {
               `no request open ${Math.round(s.idle)} ms; sent beyond the file without a fault ${mib(s.wasteNoFault, 1)} MiB.`,
           );
         }
-        parts.push(`Memory +${mib(s.mem)} MiB median, +${mib(s.memMax)} MiB worst.`);
+        parts.push(
+          `Memory +${mib(s.mem)} MiB median, +${mib(s.memMax)} MiB worst${memKinds(s)}.`,
+          cpuLine(s, a),
+        );
         out.push(`- ${parts.join(' ')}`);
       }
     }

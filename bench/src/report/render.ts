@@ -48,6 +48,10 @@ const METHOD = [
     '(library variants: when `onSuccess` runs, after the library cached the records). One clock: same machine.',
   '- Memory: summed PSS of every process of the browser session (`/proc/<pid>/smaps_rollup`; WebKitGTK: with its WebDriver and Xvfb), ' +
     'sampled every 100 ms in a Node worker thread; rise = peak during the run − median of the 0.5 s before it. No GC is forced.',
+  '- CPU ("where the time goes"): utime + stime (`/proc/<pid>/stat`) of the same processes, from the sample before the request to the ' +
+    "first after the record landed, summed by process kind (Chromium's `--type` or utility sub-type, Firefox's content process type, " +
+    "WebKitGTK's web and network processes); `server` is the benchmark's own Node process (the test server), not counted in the browser's total. " +
+    'A machine with 2 cores has 2 core-s per second.',
   "- Progress: `progress` events on the page's registration, the most in any 1 s window.",
   '- Resume: the default fallback variant, the server throttled so that the download lasts as long as 256 MiB at 40 MB/s. ' +
     'Worker stopped with CDP `ServiceWorker.stopAllWorkers` at 1/4, 2/4 and 3/4 of the bytes sent, woken 0.3 s later by the page ' +

@@ -95,6 +95,28 @@ export interface Summary {
   progressAvg: number;
   firstRequest: number;
   wasteNoFault: number;
+  /** Median CPU time of the browser's processes over the run, ms (NaN: not measured). */
+  cpu: number;
+  /** Median CPU time by process kind (the test server as `server`), ms, largest first. */
+  cpuByKind: Array<[string, number]>;
+  /** Median share of the memory peak by process kind, bytes, largest first. */
+  memByKind: Array<[string, number]>;
+}
+
+/** The medians of a by-kind figure over `runs`, largest first. */
+function byKind(
+  runs: RunRecord[],
+  of: (x: RunRecord) => Record<string, number> | undefined,
+): Array<[string, number]> {
+  return [...new Set(runs.flatMap((x) => Object.keys(of(x) ?? {})))]
+    .map((kind): [string, number] => [kind, median(runs.map((x) => of(x)?.[kind] ?? 0))])
+    .sort((p, q) => q[1] - p[1]);
+}
+
+/** The browser's CPU time in a run: every process kind but the test server. */
+function browserCpu(x: RunRecord): number {
+  if (!x.cpuMs) return NaN;
+  return Object.entries(x.cpuMs).reduce((sum, [kind, ms]) => sum + (kind === 'server' ? 0 : ms), 0);
 }
 
 export function summarize(
@@ -132,5 +154,8 @@ export function summarize(
     progressAvg: pick((x) => x.progressPerSec),
     firstRequest: pick((x) => x.firstRequestMs),
     wasteNoFault: pick((x) => x.bytesSent - r.meta.size),
+    cpu: pick(browserCpu),
+    cpuByKind: byKind(ok, (x) => x.cpuMs),
+    memByKind: byKind(ok, (x) => x.memRiseByKind),
   };
 }
