@@ -6,7 +6,7 @@ import {serializeRequest} from '../serialization.js';
 import {resolveChunkStorage} from './chunkStores.js';
 import {resolveFallbackOptions} from './fallbackOptions.js';
 import {FallbackJob} from './FallbackJob.js';
-import {deleteJob, saveJob} from './jobStore.js';
+import {STORAGE_WAIT_MS, deleteJob, saveJob, storageTimeout} from './jobStore.js';
 import {purgeJobsOfUnregisteredWorker} from './purgeUnregistered.js';
 import {registrationScope} from './registrationScope.js';
 import {newStoredFile} from './StoredJob.js';
@@ -36,19 +36,6 @@ const KEEP_ALIVE_GRACE_MS = 1000;
  * "activating", and its pages' requests held, for as long.
  */
 export const ACTIVATE_WAIT_MS = 10_000;
-
-/**
- * The longest a call (`fetch()`, `get()`, `getIds()`, `pause()`, …) waits
- * for IndexedDB, to read the stored jobs or store a new one, before it
- * rejects with a `TimeoutError` (`storage-timeout`): a page's call fails
- * with that cause before its own 30 s timeout, and one from the worker's
- * code does not wait for good (see `ACTIVATE_WAIT_MS`).
- */
-export const STORAGE_WAIT_MS = 20_000;
-
-function storageTimeout(): never {
-  throw createError('storage-timeout', {seconds: STORAGE_WAIT_MS / 1000}, 'TimeoutError');
-}
 
 /**
  * Tuning of the chunked fallback download (`BackgroundFetchQueue`'s
@@ -349,10 +336,10 @@ export class FallbackBackend implements BackgroundFetchBackend {
         settled: false,
         scope: registrationScope(),
       };
-      await within(saveJob(record), STORAGE_WAIT_MS, () => {
+      await saveJob(record).catch((error: unknown) => {
         // Queued behind the write: should it commit late, the job goes.
         deleteJob(record.uid).catch(() => undefined);
-        storageTimeout();
+        throw error;
       });
       return this._startJob(record, false).registration;
     } finally {

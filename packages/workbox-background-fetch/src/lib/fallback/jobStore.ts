@@ -1,9 +1,29 @@
 import {del, set, values} from 'idb-keyval';
+import {createError} from '../models/createError.js';
 import {retryingStore} from './retryingStore.js';
+import {within} from './wait.js';
 import type {StoredJob} from './StoredJob.js';
 
 /** The database of fallback job records (one object store, as idb-keyval wants). @private */
 export const JOBS_DB = 'workbox-background-fetch';
+
+/**
+ * The longest a write of a job record (`saveJob`, `deleteJob`), or a call
+ * of the backend (`fetch()`, `get()`, `getIds()`, `pause()`, …), waits for
+ * IndexedDB before it rejects with a `TimeoutError` (`storage-timeout`): a
+ * page's call fails with that cause before its own 30 s timeout, a running
+ * job goes on (its state is saved at its next change) and settles rather
+ * than waiting for good (see `ACTIVATE_WAIT_MS`). Reads of the stored jobs
+ * keep waiting: the jobs resume once IndexedDB answers.
+ *
+ * @private
+ */
+export const STORAGE_WAIT_MS = 20_000;
+
+/** Throws the `storage-timeout` error. @private */
+export function storageTimeout(): never {
+  throw createError('storage-timeout', {seconds: STORAGE_WAIT_MS / 1000}, 'TimeoutError');
+}
 
 let store: ReturnType<typeof retryingStore> | undefined;
 
@@ -13,16 +33,17 @@ function jobs(): ReturnType<typeof retryingStore> {
 }
 
 /**
- * Stores `job` under its uid; resolves once the transaction committed.
+ * Stores `job` under its uid; resolves once the transaction committed,
+ * rejects after `STORAGE_WAIT_MS` (the write stays queued).
  * @private
  */
 export function saveJob(job: StoredJob): Promise<void> {
-  return set(job.uid, job, jobs());
+  return within(set(job.uid, job, jobs()), STORAGE_WAIT_MS, storageTimeout);
 }
 
-/** Deletes the record of job `uid`. @private */
+/** Deletes the record of job `uid` (bounded as `saveJob`). @private */
 export function deleteJob(uid: string): Promise<void> {
-  return del(uid, jobs());
+  return within(del(uid, jobs()), STORAGE_WAIT_MS, storageTimeout);
 }
 
 /** Every stored job, of every queue. @private */

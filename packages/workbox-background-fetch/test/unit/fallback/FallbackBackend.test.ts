@@ -6,11 +6,12 @@
 */
 import {createStore, del} from 'idb-keyval';
 import {CHANNEL_NAME} from '../../../src/protocol';
-import {JOBS_DB} from '../../../src/lib/fallback/jobStore';
+import {JOBS_DB, STORAGE_WAIT_MS} from '../../../src/lib/fallback/jobStore';
 import {bytes} from './simulateDownload';
 import {listenOn} from '../support/fakeBroadcastChannel';
 import {fakeFetch} from '../support/fakeFetch';
 import {startFallbackWorker} from '../support/fallbackWorker';
+import type {Settled} from '../support/fallbackWorker';
 import {expectBytes} from '../support/expectBytes';
 import {
   expectNothingStored,
@@ -85,6 +86,25 @@ function openJobsDb(): Promise<IDBDatabase> {
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error);
   });
+}
+
+/**
+ * Holds a write transaction on the job store open through `db` (another
+ * connection): every write of the fallback's job records waits behind it
+ * until the returned function is called.
+ */
+function holdJobWrites(db: IDBDatabase): () => void {
+  const held = db.transaction('jobs', 'readwrite').objectStore('jobs');
+  let holding = true;
+  const spin = (): void => {
+    if (holding) {
+      held.get('nothing').onsuccess = spin;
+    }
+  };
+  spin();
+  return () => {
+    holding = false;
+  };
 }
 
 /** The first byte a request asks for (0 without Range). */
@@ -367,7 +387,7 @@ describe('a new worker (restart) finds the stored jobs', () => {
 
   test('an IndexedDB that never answers: calls reject after STORAGE_WAIT_MS with a TimeoutError that names IndexedDB', async () => {
     setUp();
-    const {STORAGE_WAIT_MS} = backendModule();
+
     jobsDbNeverOpens();
     jest.useFakeTimers({doNotFake: ['queueMicrotask', 'nextTick', 'setImmediate']});
     try {
@@ -401,20 +421,13 @@ describe('a new worker (restart) finds the stored jobs', () => {
 
   test('a new job whose record IndexedDB stores only after STORAGE_WAIT_MS: fetch() rejects, and the late record is deleted behind it', async () => {
     setUp();
-    const {STORAGE_WAIT_MS} = backendModule();
+
     const {backend} = startFallbackWorker(OPTIONS);
     expect(await backend.getIds()).toEqual([]); // The stored jobs are loaded.
     // Another connection holds a write transaction on the jobs open: the
     // job's record waits behind it.
     const db = await openJobsDb();
-    const held = db.transaction('jobs', 'readwrite').objectStore('jobs');
-    let holding = true;
-    const spin = (): void => {
-      if (holding) {
-        held.get('nothing').onsuccess = spin;
-      }
-    };
-    spin();
+    const release = holdJobWrites(db);
     jest.useFakeTimers({doNotFake: ['queueMicrotask', 'nextTick', 'setImmediate']});
     let rejection: unknown;
     try {
@@ -427,7 +440,7 @@ describe('a new worker (restart) finds the stored jobs', () => {
       jest.useRealTimers();
     }
     expect(rejection).toMatchObject({name: 'TimeoutError', code: 'storage-timeout'});
-    holding = false;
+    release();
     // A write transaction made now runs after the record's and its delete.
     const after = await new Promise<unknown[]>((resolve, reject) => {
       const all = db.transaction('jobs', 'readwrite').objectStore('jobs').getAll();
@@ -437,6 +450,51 @@ describe('a new worker (restart) finds the stored jobs', () => {
     db.close();
     expect(after).toEqual([]);
     expect(await backend.getIds()).toEqual([]);
+  });
+
+  test('IndexedDB stops answering while a job downloads: each state save gives up after STORAGE_WAIT_MS, and the job still ends with the source bytes, one settlement, nothing left', async () => {
+    let release: (() => void) | undefined;
+    // Held from the job's first request on: the save of its start and of
+    // the file's response head (which its first read waits for) wait.
+    const {world, worker} = setUp((_, index) => {
+      if (index === 0) {
+        release = holdJobWrites(db);
+      }
+      return undefined;
+    });
+    expect(await worker.backend.getIds()).toEqual([]); // The stored jobs are loaded.
+    const db = await openJobsDb();
+    const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    for (const quiet of ['debug', 'log', 'warn'] as const) {
+      jest.spyOn(console, quiet).mockImplementation(() => undefined);
+    }
+    Object.assign(self, {__WB_DISABLE_DEV_LOGS: false});
+    jest.useFakeTimers({doNotFake: ['queueMicrotask', 'nextTick', 'setImmediate']});
+    let settled: Settled | undefined;
+    try {
+      await worker.backend.fetch('film', [new Request(BIG)], {});
+      void worker.settlementOf('film').then((entry) => {
+        settled = entry;
+      });
+      for (let waited = 0; !settled && waited < 10 * STORAGE_WAIT_MS; waited += 1000) {
+        await jest.advanceTimersByTimeAsync(1000);
+      }
+    } finally {
+      jest.useRealTimers();
+      release?.();
+    }
+    expect(release).toBeDefined();
+    expect(settled).toMatchObject({type: 'success', result: 'success', failureReason: ''});
+    expectBytes(settled!.records[0].bytes, FILES[BIG]);
+    const logged = error.mock.calls.flat().map(String).join(' ');
+    expect(logged).toContain("Could not store the state of 'film'");
+    expect(logged).toContain('(IndexedDB) did not answer within 20 s');
+    jest.restoreAllMocks();
+    await worker.untilIdle();
+    db.close();
+    expect(worker.settled).toHaveLength(1);
+    expect(await worker.backend.getIds()).toEqual([]);
+    await expectNothingStored(world);
   });
 
   test('a job paused before the restart is listed, resumes from its stored chunks and succeeds', async () => {
