@@ -198,7 +198,12 @@ async function readResponse(
       // was slower and took more memory (npm run bench -- --quick
       // --size=256 --rounds=4, loopback, Firefox: 3.44-3.96 s and
       // +615-647 MiB in 3 of 4 rounds, against 3.00-4.24 s and
-      // +374-433 MiB).
+      // +374-433 MiB). On Chromium, putting the Range response's own body
+      // into the chunk cache (new Response(response.body)) instead of a
+      // Blob was slower and moved the memory into the worker: the stream
+      // passes through JavaScript (npm run bench -- --quick --size=256
+      // --rounds=3 --chunks=16,64, loopback: fb-16-cache 0.32× A against
+      // 0.51×, worker CPU 1.14 core-s against 0.36).
       let body = await untilAborted(response.blob(), signal);
       if (request.readLimit !== null && body.size > request.readLimit) {
         body = body.slice(0, request.readLimit);
