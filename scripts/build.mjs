@@ -44,9 +44,11 @@ const POLYFILL_ON_TOP_BUDGET = 2 * KiB;
  * worker of another scope (orphanChunks.ts: its chunk not yet recorded, or
  * its job created while the sweep ran); by 64 B for calls that reject with
  * storage-timeout when IndexedDB does not answer in 20 s (FallbackBackend.ts,
- * wait.ts' within()) instead of waiting for good.
+ * wait.ts' within()) instead of waiting for good; by 64 B for whole bodies
+ * read as bytes where the chunk store keeps bytes (ChunkStore.keepsBytes:
+ * WebKit refusing Blobs in IndexedDB; WebKitGTK loopback 0.56× → 0.76× A).
  */
-const OWN_CODE_BUDGET = 19.5 * KiB + 448;
+const OWN_CODE_BUDGET = 19.5 * KiB + 512;
 const OWN_CODE_GOAL = 12 * KiB;
 
 /** One IIFE per browser-facing package. */
@@ -62,8 +64,9 @@ export const bundles = [
     // +64 B when the request commands moved to requestTasks.ts: the own
     // code below shrank 11 B, this bundle's brotli went 5 B over 23232 B;
     // +128 B for the orphan sweep that spares other scopes' running jobs;
-    // +64 B for calls bounded by storage-timeout.
-    budget: 22.5 * KiB + 448,
+    // +64 B for calls bounded by storage-timeout; +64 B for whole bodies
+    // read as bytes where the chunk store keeps bytes (keepsBytes).
+    budget: 22.5 * KiB + 512,
   },
   {
     pkg: 'workbox-background-fetch-window',

@@ -4,6 +4,7 @@ import type {CachedRecord} from './cacheRecords.js';
 import type {SnapshotRegistration} from './SnapshotRegistration.js';
 import type {StoredJob} from './fallback/StoredJob.js';
 import type {RecordStreamSource} from './fallback/RecordStream.js';
+import type {ChunkPart} from './fallback/ChunkStore.js';
 
 /**
  * The records of one fallback job written into their destination caches
@@ -15,7 +16,7 @@ export interface EarlyWrites {
   /** The writes started: one entry per record, by index (`JobSettlement.early`). */
   readonly writes: ReadonlyArray<Promise<CachedRecord | null> | undefined>;
   /** A part of a file is stored, or about to be, under `key` (its bytes, in memory). */
-  notePart(key: string, part: Blob): void;
+  notePart(key: string, part: ChunkPart): void;
   /** After every event of the job. */
   update(): void;
   /** The job ended: the writes end (`success`) or fail. */

@@ -1,5 +1,6 @@
 import {explainWriteFailure} from './quota.js';
-import type {ChunkStore} from './ChunkStore.js';
+import {partSize} from './ChunkStore.js';
+import type {ChunkPart, ChunkStore} from './ChunkStore.js';
 
 /** The Cache Storage cache of chunks. @private */
 export const CHUNKS_CACHE = 'workbox-background-fetch-chunks';
@@ -17,13 +18,14 @@ export const CHUNK_URL_BASE = 'https://workbox-background-fetch.invalid/';
  */
 export class CacheChunkStore implements ChunkStore {
   readonly copiesInBrowser = true;
+  readonly keepsBytes = false;
 
-  async put(key: string, blob: Blob): Promise<void> {
+  async put(key: string, part: ChunkPart): Promise<void> {
     const cache = await caches.open(CHUNKS_CACHE);
     try {
-      await cache.put(CHUNK_URL_BASE + key, new Response(blob));
+      await cache.put(CHUNK_URL_BASE + key, new Response(part));
     } catch (error) {
-      throw await explainWriteFailure(error, blob.size);
+      throw await explainWriteFailure(error, partSize(part));
     }
   }
 

@@ -1,6 +1,17 @@
 /** Where the bytes of unfinished downloads live. */
 export type ChunkStorageKind = 'indexeddb' | 'cache-storage';
 
+/** A stored part of a file: a Blob, or its bytes where the store keeps bytes (`keepsBytes`). */
+export type ChunkPart = Blob | ArrayBuffer;
+
+/**
+ * The size of `part` in bytes.
+ * @private
+ */
+export function partSize(part: ChunkPart): number {
+  return part instanceof Blob ? part.size : part.byteLength;
+}
+
 /**
  * A place for the chunks of fallback downloads, as Blobs. Writes resolve
  * once durable, so a chunk listed in a job record always exists (except
@@ -18,7 +29,14 @@ export interface ChunkStore {
    * behind is dropped for the copy at the end (see `EarlyRecords`).
    */
   readonly copiesInBrowser: boolean;
-  put(key: string, blob: Blob): Promise<void>;
+  /**
+   * True once chunks are stored as ArrayBuffers (the browser refuses Blobs
+   * in IndexedDB: WebKit's private and automated sessions). Whole bodies
+   * are then read as bytes and handed on as they are, not made a Blob that
+   * the store and the record read back.
+   */
+  readonly keepsBytes: boolean;
+  put(key: string, part: ChunkPart): Promise<void>;
   get(key: string): Promise<Blob | undefined>;
   has(key: string): Promise<boolean>;
   /** Deletes every chunk whose key starts with `prefix`. */

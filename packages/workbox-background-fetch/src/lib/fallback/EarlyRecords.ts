@@ -6,6 +6,7 @@ import type {EarlyWrites} from '../BackgroundFetchBackend.js';
 import type {CachedRecord} from '../cacheRecords.js';
 import type {SnapshotRegistration} from '../SnapshotRegistration.js';
 import type {RecordStreamSource} from './RecordStream.js';
+import type {ChunkPart} from './ChunkStore.js';
 
 /** Parts kept in memory for the streams (`notePart`): as many as requests run at once by default. */
 const FRESH_PARTS = 2;
@@ -65,7 +66,7 @@ export class EarlyRecords implements EarlyWrites {
   /** Files whose destination does not take an early write. */
   private readonly _declined = new Set<number>();
   /** The parts stored last, by chunk key, for a stream to take without reading them back. */
-  private readonly _fresh = new Map<string, Blob>();
+  private readonly _fresh = new Map<string, ChunkPart>();
   private _ended = false;
 
   constructor(
@@ -99,7 +100,7 @@ export class EarlyRecords implements EarlyWrites {
    * `FRESH_PARTS` are kept: a stream that lags reads the older ones from the
    * store.
    */
-  notePart(key: string, part: Blob): void {
+  notePart(key: string, part: ChunkPart): void {
     if (this._ended || this._streams.length === 0) {
       return;
     }

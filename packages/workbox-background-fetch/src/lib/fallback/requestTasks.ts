@@ -1,5 +1,5 @@
 import {logger} from '../logger.js';
-import {chunkKey} from './ChunkStore.js';
+import {chunkKey, partSize} from './ChunkStore.js';
 import {findRequest, isWanted} from './downloadCore.js';
 import {hasRoomFor, isQuotaError} from './quota.js';
 import {readBody} from './readBody.js';
@@ -11,7 +11,7 @@ import {
   untilAborted,
 } from './requestIO.js';
 import {resumeHeaders} from './resumeHeaders.js';
-import type {ChunkStore} from './ChunkStore.js';
+import type {ChunkPart, ChunkStore} from './ChunkStore.js';
 import type {DownloadCommand, DownloadEvent, DownloadState, RequestState} from './downloadState.js';
 
 /*
@@ -41,7 +41,7 @@ export interface RequestDriver {
   /** Resolves once a write of the record as it is now ended. */
   saved(): Promise<void>;
   /** A part of a file is stored, or about to be, under `key`. */
-  storing?(key: string, part: Blob): void;
+  storing?(key: string, part: ChunkPart): void;
 }
 
 function keyOf(driver: RequestDriver, request: RequestState, offset: number): string {
@@ -172,8 +172,9 @@ async function readResponse(
     cancelBody(response);
     return;
   }
-  const commit = async (offset: number, part: Blob): Promise<void> => {
-    const wanted = part.size > 0 && isWanted(driver.state, request);
+  const commit = async (offset: number, part: ChunkPart): Promise<void> => {
+    const size = partSize(part);
+    const wanted = size > 0 && isWanted(driver.state, request);
     if (wanted) {
       const key = keyOf(driver, request, offset);
       // The record written while the job downloads gets the part now, or,
@@ -189,7 +190,7 @@ async function readResponse(
         driver.storing?.(key, part);
       }
     }
-    driver.dispatch({type: 'partStored', request: id, offset, size: part.size, stored: wanted});
+    driver.dispatch({type: 'partStored', request: id, offset, size, stored: wanted});
   };
   let received: number;
   try {
@@ -203,12 +204,16 @@ async function readResponse(
       // Blob was slower and moved the memory into the worker: the stream
       // passes through JavaScript (npm run bench -- --quick --size=256
       // --rounds=3 --chunks=16,64, loopback: fb-16-cache 0.32× A against
-      // 0.51×, worker CPU 1.14 core-s against 0.36).
-      let body = await untilAborted(response.blob(), signal);
-      if (request.readLimit !== null && body.size > request.readLimit) {
+      // 0.51×, worker CPU 1.14 core-s against 0.36). A store that keeps
+      // bytes gets them as read (see `ChunkStore.keepsBytes`).
+      let body = await untilAborted<ChunkPart>(
+        driver.store.keepsBytes ? response.arrayBuffer() : response.blob(),
+        signal,
+      );
+      if (request.readLimit !== null && partSize(body) > request.readLimit) {
         body = body.slice(0, request.readLimit);
       }
-      received = body.size;
+      received = partSize(body);
       driver.dispatch({type: 'bodyReceived', request: id, received});
       await commit(request.readStart, body);
     } else {

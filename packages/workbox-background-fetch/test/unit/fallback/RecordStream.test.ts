@@ -6,7 +6,7 @@
 */
 import {chunkKey} from '../../../src/lib/fallback/ChunkStore';
 import {RecordStream} from '../../../src/lib/fallback/RecordStream';
-import type {ChunkStore} from '../../../src/lib/fallback/ChunkStore';
+import type {ChunkPart, ChunkStore} from '../../../src/lib/fallback/ChunkStore';
 import type {RecordStreamSource} from '../../../src/lib/fallback/RecordStream';
 import type {StoredChunk} from '../../../src/lib/fallback/planChunks';
 
@@ -27,7 +27,7 @@ function source() {
     generation: 0,
   };
   const chunks = new Map<string, Blob>();
-  const fresh = new Map<string, Blob>();
+  const fresh = new Map<string, ChunkPart>();
   let wake = (): void => undefined;
   const src: RecordStreamSource = {
     state: {record: {uid: UID}, files: [{stored}]} as unknown as RecordStreamSource['state'],
@@ -42,9 +42,10 @@ function source() {
   return {
     src,
     stored,
-    /** A part in memory, not stored (yet). */
-    inMemory(start: number, end: number) {
-      fresh.set(chunkKey(UID, 0, 0, start), part(start, end));
+    /** A part in memory, not stored (yet): a Blob, or its bytes (a store that keeps bytes). */
+    inMemory(start: number, end: number, asBytes = false) {
+      const bytes = FILE.slice(start, end).buffer;
+      fresh.set(chunkKey(UID, 0, 0, start), asBytes ? bytes : part(start, end));
       wake();
     },
     /** A chunk stored. */
@@ -82,6 +83,21 @@ test('parts in memory and stored chunks are read in order; after the last byte t
   stream.release();
   expect((await reader.read()).done).toBe(true);
   expect(stream.response.headers.get('content-type')).toBe('video/mp4');
+});
+
+test('parts in memory as bytes (a store that keeps bytes, WebKit refusing Blobs) are read as they are, between stored Blobs', async () => {
+  const job = source();
+  const stream = new RecordStream(job.src, 0);
+  const body = stream.response.arrayBuffer();
+  job.inMemory(0, 100, true);
+  job.store(0, 100);
+  job.store(100, 180);
+  job.inMemory(180, 250, true);
+  job.store(180, 250);
+  job.stored.status = 'done';
+  stream.release();
+  expect(new Uint8Array(await body)).toEqual(FILE);
+  expect(stream.written).toBe(FILE.length);
 });
 
 test('without release() the body never ends: every byte read, a failure still errors it (the cache commits nothing)', async () => {

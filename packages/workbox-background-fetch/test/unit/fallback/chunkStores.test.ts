@@ -42,6 +42,8 @@ describe.each(['indexeddb', 'cache-storage'] as ChunkStorageKind[])(
       const store = stores.chunkStore(kind);
       // Only Cache Storage chunks are copied into records by the browser.
       expect(store.copiesInBrowser).toBe(kind === 'cache-storage');
+      // Where Blobs are taken, whole bodies stay Blobs.
+      expect(store.keepsBytes).toBe(false);
       await store.put('job1/0/0/0', blob(1, 2, 3));
       await store.put('job1/0/0/3', blob(4, 5));
       expect(await bytesOf(await store.get('job1/0/0/0'))).toEqual([1, 2, 3]);
@@ -122,11 +124,16 @@ describe('the IndexedDB chunk store when the browser refuses', () => {
       () => new DOMException('Blobs are not supported.', 'DataCloneError'),
     );
     const store = stores.chunkStore('indexeddb');
+    expect(store.keepsBytes).toBe(false);
     await store.put('job1/0/0/0', blob(1, 2, 3));
+    // From the first refusal on, the job hands the store bytes as read.
+    expect(store.keepsBytes).toBe(true);
     await store.put('job1/0/0/3', blob(4));
+    await store.put('job1/0/0/4', Uint8Array.of(5, 6).buffer);
     expect(await raw('job1/0/0/0')).toBeInstanceOf(ArrayBuffer);
     expect(await bytesOf(await store.get('job1/0/0/0'))).toEqual([1, 2, 3]);
     expect(await bytesOf(await store.get('job1/0/0/3'))).toEqual([4]);
+    expect(await bytesOf(await store.get('job1/0/0/4'))).toEqual([5, 6]);
   });
 
   test('a Blob write that fails without a name while the estimate shows no room is a QuotaExceededError', async () => {

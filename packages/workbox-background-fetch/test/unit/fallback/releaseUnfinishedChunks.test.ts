@@ -6,6 +6,7 @@ function storeWith(keys: string[]): ChunkStore & {keys: Set<string>} {
   const set = new Set(keys);
   return {
     copiesInBrowser: false,
+    keepsBytes: false,
     keys: set,
     put: async (key) => void set.add(key),
     get: async () => undefined,
