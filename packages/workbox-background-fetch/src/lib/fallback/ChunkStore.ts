@@ -13,7 +13,8 @@ export function partSize(part: ChunkPart): number {
 }
 
 /**
- * A place for the chunks of fallback downloads, as Blobs. Writes resolve
+ * A place for the chunks of fallback downloads, as Blobs (or their bytes,
+ * see `keepsBytes`); `get()` always gives a Blob. Writes resolve
  * once durable, so a chunk listed in a job record always exists (except
  * where a browser drops entries by itself: jobs check with `has()` when
  * they resume).
