@@ -46,6 +46,7 @@ function cpuBetween(samples: MemorySample[], from: number, to: number): Record<s
  * its median over the samples before the run.
  */
 function riseByKind(samples: MemorySample[], during: MemorySample[]): Record<string, number> {
+  if (during.length === 0) return {};
   const peak = during.reduce((top, s) => (s[1] > top[1] ? s : top), during[0]);
   const earlier = samples.filter(([t]) => t < during[0][0]);
   return Object.fromEntries(

@@ -2,9 +2,9 @@
   Samples the memory (PSS, from /proc/<pid>/smaps_rollup) and the CPU time
   used so far (utime + stime, /proc/<pid>/stat) of a browser's processes
   every ~100 ms in a worker thread: reading /proc on the main thread would
-  stall the test server, which runs there. CPU time is summed by process
-  kind (\`processKind\` below), with this Node process (the test server) as
-  \`server\`; a process that exits takes its time with it.
+  stall the test server, which runs there. Both are summed by process kind
+  (kindOf() in the thread's code), with this Node process (the test server)
+  as 'server'; a process that exits takes its CPU time with it.
 
   The thread is given the browser's pids (EngineSession.processIds()) and
   adds their new descendants once a second, so a process the browser starts
@@ -67,8 +67,9 @@ function measure() {
       const m = /^Pss:\\s+(\\d+)/m.exec(txt);
       const kind = kindOf(pid);
       if (m) {
-        sum += Number(m[1]) * 1024;
-        mem[kind] = (mem[kind] || 0) + Number(m[1]) * 1024;
+        const bytes = Number(m[1]) * 1024;
+        sum += bytes;
+        mem[kind] = (mem[kind] || 0) + bytes;
       }
       cpu[kind] = (cpu[kind] || 0) + cpuMs(pid);
     } catch { pids.delete(pid); }
@@ -105,14 +106,15 @@ parentPort.on('message', (msg) => {
 
 /**
  * One sample: `[Date.now(), summed PSS in bytes, CPU time used so far in ms
- * by process kind, PSS in bytes by process kind]` (kinds: Chromium's `--type` or utility sub-type, e.g.
- * `renderer`, `network`, `storage`; Firefox's content process type, e.g.
- * `tab`, `socket`; WebKitGTK's `web`, `network`; `browser` for the main
- * process; `server` for the benchmark's own Node process).
+ * by process kind, PSS in bytes by process kind]`. Kinds: Chromium's
+ * `--type` or utility sub-type (`renderer`, `network`, …); Firefox's content
+ * process type (`tab`, `socket`, …); WebKitGTK's `web`, `network`; `browser`
+ * for the main process; `server` for the benchmark's own Node process (CPU
+ * only).
  */
 export type MemorySample = [number, number, Record<string, number>, Record<string, number>];
 
-/** Samples summed PSS of a set of processes in a worker thread. */
+/** Samples the PSS and CPU time of a set of processes in a worker thread. */
 export class MemorySampler {
   private readonly worker = new Worker(THREAD, {eval: true});
 
