@@ -46,9 +46,14 @@ const POLYFILL_ON_TOP_BUDGET = 2 * KiB;
  * storage-timeout when IndexedDB does not answer in 20 s (FallbackBackend.ts,
  * wait.ts' within()) instead of waiting for good; by 64 B for whole bodies
  * read as bytes where the chunk store keeps bytes (ChunkStore.keepsBytes:
- * WebKit refusing Blobs in IndexedDB; WebKitGTK loopback 0.56× → 0.76× A).
+ * WebKit refusing Blobs in IndexedDB; WebKitGTK loopback 0.56× → 0.76× A);
+ * by 64 B for chunk writes bounded like job writes (ChunkStore.ts'
+ * putChunk(): a chunk store that never answers failed no job) and the
+ * failures of one outage counted as one attempt (coreRules.ts), after the
+ * core's development logs stopped leaving their texts in production
+ * (-100 B).
  */
-const OWN_CODE_BUDGET = 19.5 * KiB + 512;
+const OWN_CODE_BUDGET = 19.5 * KiB + 576;
 const OWN_CODE_GOAL = 12 * KiB;
 
 /** One IIFE per browser-facing package. */
@@ -65,8 +70,9 @@ export const bundles = [
     // code below shrank 11 B, this bundle's brotli went 5 B over 23232 B;
     // +128 B for the orphan sweep that spares other scopes' running jobs;
     // +64 B for calls bounded by storage-timeout; +64 B for whole bodies
-    // read as bytes where the chunk store keeps bytes (keepsBytes).
-    budget: 22.5 * KiB + 512,
+    // read as bytes where the chunk store keeps bytes (keepsBytes); +64 B
+    // for bounded chunk writes and one attempt per outage.
+    budget: 22.5 * KiB + 576,
   },
   {
     pkg: 'workbox-background-fetch-window',

@@ -61,7 +61,8 @@ export interface FallbackBackendOptions {
    * Attempts of a request before its file fails with `fetch-error`
    * (network errors) or keeps its last 5xx (`bad-status`), first one
    * included (default 5). Progress resets the count; offline time does not
-   * count.
+   * count, and the requests in flight that one outage (a network error, a
+   * stall, a chunk store that did not answer) cuts together count once.
    */
   maxAttempts?: number;
   /**

@@ -83,7 +83,9 @@ export function transitionJob(ctx: Ctx, event: JobEvent): boolean {
   if (next === null) {
     return false;
   }
-  log(ctx, 'debug', `Background fetch '${record.id}': ${record.state} → ${next}.`);
+  if (process.env.NODE_ENV !== 'production') {
+    log(ctx, 'debug', `Background fetch '${record.id}': ${record.state} → ${next}.`);
+  }
   if (!isActiveState(next)) {
     // Pages learn the result from the queue, once it stored the records.
     ctx.out.push({type: 'finalProgress', snapshot: jobSnapshot(ctx.state)});
@@ -141,16 +143,29 @@ export function noteProgress(ctx: Ctx): void {
   }
 }
 
-/** `decideRetry` applied to file `index`; returns the decision's action. @private */
+/**
+ * `decideRetry` applied to file `index`; returns the decision's action. A
+ * network failure of a request sent (`sentAt`) before the file's last
+ * counted failure is not counted again: the requests in flight when a link
+ * or the chunk store fails all fail with it, and that is one attempt (its
+ * retry is already planned).
+ *
+ * @private
+ */
 export function retryOrFail(
   ctx: Ctx,
   index: number,
   failure: RequestFailure,
+  sentAt?: number,
 ): RetryDecision['action'] {
   const {state, env} = ctx;
   const file = state.files[index];
   const {stored} = file;
+  if (failure.type === 'network' && sentAt !== undefined && sentAt < file.failedAt) {
+    return stored.status === 'pending' ? 'retry' : 'give-up-network';
+  }
   stored.attempts += 1;
+  file.failedAt = env.now;
   const decision = decideRetry(failure, {
     method: stored.request.method,
     attempts: stored.attempts,
@@ -158,12 +173,14 @@ export function retryOrFail(
     options: state.settings.retry,
     random: env.random,
   });
-  log(
-    ctx,
-    'debug',
-    `${stored.request.url} failed (${failure.type === 'network' ? 'network' : failure.status}, ` +
-      `attempt ${stored.attempts}): ${decision.action}.`,
-  );
+  if (process.env.NODE_ENV !== 'production') {
+    log(
+      ctx,
+      'debug',
+      `${stored.request.url} failed (${failure.type === 'network' ? 'network' : failure.status}, ` +
+        `attempt ${stored.attempts}): ${decision.action}.`,
+    );
+  }
   switch (decision.action) {
     case 'retry':
       file.retryAt = env.now + decision.delay;
@@ -204,7 +221,9 @@ export function startFileOver(ctx: Ctx, index: number, keep?: RequestState): voi
 export function countChange(ctx: Ctx, index: number, reason: string): boolean {
   const {stored} = ctx.state.files[index];
   stored.changes += 1;
-  log(ctx, 'warn', `${stored.request.url} changed during the download (${reason}).`);
+  if (process.env.NODE_ENV !== 'production') {
+    log(ctx, 'warn', `${stored.request.url} changed during the download (${reason}).`);
+  }
   if (stored.changes > MAX_CHANGES) {
     failFile(ctx, index, 'fetch-error');
     return false;

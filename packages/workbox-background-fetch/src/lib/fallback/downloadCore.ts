@@ -155,7 +155,9 @@ function apply(ctx: Ctx, event: DownloadEvent): boolean {
       if (event.quota) {
         failJob(ctx, 'quota-exceeded');
       } else {
-        log(ctx, 'error', `Could not store the state of '${record.id}'.`);
+        if (process.env.NODE_ENV !== 'production') {
+          log(ctx, 'error', `Could not store the state of '${record.id}'.`);
+        }
       }
       return true;
     case 'settlementHandled':
@@ -224,13 +226,15 @@ function applyChunkCheck(ctx: Ctx, present: boolean[][]): void {
     }
     const kept = stored.chunks.filter((_, chunk) => present[index]?.[chunk] !== false);
     if (kept.length < stored.chunks.length) {
-      log(
-        ctx,
-        'warn',
-        `Background fetch '${state.record.id}': the browser dropped ` +
-          `${stored.chunks.length - kept.length} stored chunks of ` +
-          `${stored.request.url}; downloading them again.`,
-      );
+      if (process.env.NODE_ENV !== 'production') {
+        log(
+          ctx,
+          'warn',
+          `Background fetch '${state.record.id}': the browser dropped ` +
+            `${stored.chunks.length - kept.length} stored chunks of ` +
+            `${stored.request.url}; downloading them again.`,
+        );
+      }
       stored.chunks = kept;
       if (stored.status === 'done') {
         stored.status = 'pending';

@@ -60,6 +60,11 @@ export interface FileState {
   stored: StoredFile;
   /** No request before this time (backoff), in ms. */
   retryAt: number;
+  /**
+   * When a failure of the file was last counted (`attempts`), in ms: a
+   * request sent before it that fails is part of the same outage.
+   */
+  failedAt: number;
   /** Bytes read from streams and not stored yet. */
   receiving: number;
   /**
@@ -236,7 +241,13 @@ export function createDownloadState(
 ): DownloadState {
   return {
     record,
-    files: record.files.map((stored) => ({stored, retryAt: 0, receiving: 0, rangesRefused: false})),
+    files: record.files.map((stored) => ({
+      stored,
+      retryAt: 0,
+      failedAt: -Infinity,
+      receiving: 0,
+      rangesRefused: false,
+    })),
     requests: [],
     settings,
     offline: false,

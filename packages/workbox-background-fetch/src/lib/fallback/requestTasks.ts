@@ -1,5 +1,5 @@
 import {logger} from '../logger.js';
-import {chunkKey, partSize} from './ChunkStore.js';
+import {chunkKey, partSize, putChunk} from './ChunkStore.js';
 import {findRequest, isWanted} from './downloadCore.js';
 import {hasRoomFor, isQuotaError} from './quota.js';
 import {readBody} from './readBody.js';
@@ -172,6 +172,7 @@ async function readResponse(
     cancelBody(response);
     return;
   }
+  const {url} = driver.state.files[request.file].stored.request;
   const commit = async (offset: number, part: ChunkPart): Promise<void> => {
     const size = partSize(part);
     const wanted = size > 0 && isWanted(driver.state, request);
@@ -185,7 +186,7 @@ async function readResponse(
       if (now) {
         driver.storing?.(key, part);
       }
-      await driver.store.put(key, part);
+      await putChunk(driver.store, key, part, url);
       if (!now) {
         driver.storing?.(key, part);
       }
@@ -226,6 +227,12 @@ async function readResponse(
       });
     }
   } catch (error) {
+    if (
+      process.env.NODE_ENV !== 'production' &&
+      (error as {code?: unknown} | null)?.code === 'chunk-write-timeout'
+    ) {
+      logger.warn((error as Error).message);
+    }
     driver.dispatch({type: 'requestFailed', request: id, quota: isQuotaError(error)});
     return;
   }
@@ -242,7 +249,8 @@ async function storeErrorBody(driver: RequestDriver, io: RequestIO, id: number):
     body = new Blob([]);
   }
   if (body.size > 0 && isWanted(driver.state, request)) {
-    await driver.store.put(keyOf(driver, request, 0), body);
+    const {url} = driver.state.files[request.file].stored.request;
+    await putChunk(driver.store, keyOf(driver, request, 0), body, url);
   }
   driver.dispatch({type: 'errorBodyStored', request: id, size: body.size});
 }

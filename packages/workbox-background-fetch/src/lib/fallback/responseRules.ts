@@ -138,7 +138,7 @@ export function onResponse(ctx: Ctx, request: RequestState, response: ResponseSu
     cancelBody(ctx, request);
   } else if (request.stalled) {
     cancelBody(ctx, request);
-    retryOrFail(ctx, request.file, {type: 'network'});
+    retryOrFail(ctx, request.file, {type: 'network'}, request.startedAt);
   } else if (request.ranged) {
     checkResumeResponse(ctx, request, response);
   } else if (request.firstRange) {
@@ -255,11 +255,13 @@ function checkResumeResponse(ctx: Ctx, request: RequestState, response: Response
       cancelBody(ctx, request);
       return;
     }
-    log(
-      ctx,
-      'debug',
-      `${stored.request.url} answered a resume with the whole file: starting over from it.`,
-    );
+    if (process.env.NODE_ENV !== 'production') {
+      log(
+        ctx,
+        'debug',
+        `${stored.request.url} answered a resume with the whole file: starting over from it.`,
+      );
+    }
     if (!verdict.changed) {
       // Same file, Range ignored: asking again would get the same answer.
       file.rangesRefused = true;
@@ -374,7 +376,7 @@ export function onBodyRead(ctx: Ctx, request: RequestState, received: number): v
   }
   if (received === 0 && stored.status === 'pending') {
     // An empty body where bytes were announced: a failed attempt.
-    retryOrFail(ctx, request.file, {type: 'network'});
+    retryOrFail(ctx, request.file, {type: 'network'}, request.startedAt);
   }
 }
 
@@ -386,7 +388,7 @@ export function onRequestFailed(ctx: Ctx, request: RequestState, quota: boolean)
   if (quota) {
     failJob(ctx, 'quota-exceeded');
   } else if ((!request.cancelled || request.stalled) && isWanted(ctx.state, request)) {
-    retryOrFail(ctx, request.file, {type: 'network'});
+    retryOrFail(ctx, request.file, {type: 'network'}, request.startedAt);
   }
 }
 

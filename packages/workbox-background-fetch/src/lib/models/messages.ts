@@ -77,6 +77,10 @@ export const messages = {
     `The stored fallback downloads (IndexedDB) did not answer within ${str(seconds)} s. ` +
     `WebKit was seen keeping IndexedDB waiting for good behind a worker terminated ` +
     `during a write; restarting the browser ends it.`,
+  'chunk-write-timeout': ({url, bytes, seconds}) =>
+    `A part of ${str(url)} (${str(bytes)} bytes) was not stored within ${str(seconds)} s: ` +
+    `the chunk store (IndexedDB or Cache Storage) did not answer. Its bytes are fetched ` +
+    `again, and the download fails once its maxAttempts are spent.`,
   'download-aborted': ({id, url}) =>
     `Background fetch ${str(id)} was aborted before ${str(url)} was complete.`,
   'download-failed': ({id, url}) => `Background fetch ${str(id)} could not download ${str(url)}.`,

@@ -4,7 +4,7 @@
   Range support and faults. What a user sees: the bytes a job assembles,
   pause/resume/abort, one settlement, and nothing left in the stores.
 */
-import {createStore, del} from 'idb-keyval';
+import {createStore, del, set} from 'idb-keyval';
 import {CHANNEL_NAME} from '../../../src/protocol';
 import {JOBS_DB, STORAGE_WAIT_MS} from '../../../src/lib/fallback/jobStore';
 import {bytes} from './simulateDownload';
@@ -14,6 +14,7 @@ import {startFallbackWorker} from '../support/fallbackWorker';
 import type {Settled} from '../support/fallbackWorker';
 import {expectBytes} from '../support/expectBytes';
 import {
+  chunkStoreNames,
   expectNothingStored,
   firstChunkStored,
   storedChunkKeys,
@@ -79,22 +80,22 @@ function jobsDbNeverOpens(): void {
     );
 }
 
-/** A connection of its own to the fallback's job database. */
-function openJobsDb(): Promise<IDBDatabase> {
+/** A connection of its own to the fallback's job database (or `name`). */
+function openJobsDb(name = JOBS_DB): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
-    const request = indexedDB.open(JOBS_DB);
+    const request = indexedDB.open(name);
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error);
   });
 }
 
 /**
- * Holds a write transaction on the job store open through `db` (another
- * connection): every write of the fallback's job records waits behind it
- * until the returned function is called.
+ * Holds a write transaction on the job store (or `storeName`) open through
+ * `db` (another connection): every write of the fallback's job records (or
+ * chunks) waits behind it until the returned function is called.
  */
-function holdJobWrites(db: IDBDatabase): () => void {
-  const held = db.transaction('jobs', 'readwrite').objectStore('jobs');
+function holdJobWrites(db: IDBDatabase, storeName = 'jobs'): () => void {
+  const held = db.transaction(storeName, 'readwrite').objectStore(storeName);
   let holding = true;
   const spin = (): void => {
     if (holding) {
@@ -105,6 +106,45 @@ function holdJobWrites(db: IDBDatabase): () => void {
   return () => {
     holding = false;
   };
+}
+
+/**
+ * Development logs on and kept from the console (`jest.restoreAllMocks()`
+ * ends it); what was warned and logged as errors so far.
+ */
+function catchDevLogs(): {warned(): string; errored(): string} {
+  Object.assign(self, {__WB_DISABLE_DEV_LOGS: false});
+  const spies = Object.fromEntries(
+    (['debug', 'log', 'warn', 'error'] as const).map((level) => [
+      level,
+      jest.spyOn(console, level).mockImplementation(() => undefined),
+    ]),
+  );
+  const text = (level: string) => (): string =>
+    spies[level].mock.calls.flat().map(String).join(' ');
+  return {warned: text('warn'), errored: text('error')};
+}
+
+/**
+ * Runs `worker`'s job `id` on jest's fake clock, 1 s at a time (`tick`
+ * called before each), until it settles or `limit` ms passed; its
+ * settlement, if any.
+ */
+async function settleOnFakeClock(
+  worker: ReturnType<typeof startFallbackWorker>,
+  id: string,
+  limit: number,
+  tick: (waited: number) => void = () => undefined,
+): Promise<Settled | undefined> {
+  let settled: Settled | undefined;
+  void worker.settlementOf(id).then((entry) => {
+    settled = entry;
+  });
+  for (let waited = 0; !settled && waited < limit; waited += 1000) {
+    tick(waited);
+    await jest.advanceTimersByTimeAsync(1000);
+  }
+  return settled;
 }
 
 /** The first byte a request asks for (0 without Range). */
@@ -360,9 +400,8 @@ describe('a new worker (restart) finds the stored jobs', () => {
     setUp();
     const {ACTIVATE_WAIT_MS} = backendModule();
     jobsDbNeverOpens();
-    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     // Development logs on, as in an app's development build.
-    Object.assign(self, {__WB_DISABLE_DEV_LOGS: false});
+    const logs = catchDevLogs();
     jest.useFakeTimers({doNotFake: ['queueMicrotask', 'nextTick', 'setImmediate']});
     try {
       const worker = startFallbackWorker(OPTIONS);
@@ -376,7 +415,7 @@ describe('a new worker (restart) finds the stored jobs', () => {
       expect(activated).toBe(false);
       await jest.advanceTimersByTimeAsync(1);
       expect(activated).toBe(true);
-      const warned = warn.mock.calls.flat().map(String).join(' ');
+      const warned = logs.warned();
       expect(warned).toContain('did not load within 10 s (IndexedDB did not answer)');
       expect(warned).toContain('restart the browser');
     } finally {
@@ -464,21 +503,12 @@ describe('a new worker (restart) finds the stored jobs', () => {
     });
     expect(await worker.backend.getIds()).toEqual([]); // The stored jobs are loaded.
     const db = await openJobsDb();
-    const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    for (const quiet of ['debug', 'log', 'warn'] as const) {
-      jest.spyOn(console, quiet).mockImplementation(() => undefined);
-    }
-    Object.assign(self, {__WB_DISABLE_DEV_LOGS: false});
+    const logs = catchDevLogs();
     jest.useFakeTimers({doNotFake: ['queueMicrotask', 'nextTick', 'setImmediate']});
     let settled: Settled | undefined;
     try {
       await worker.backend.fetch('film', [new Request(BIG)], {});
-      void worker.settlementOf('film').then((entry) => {
-        settled = entry;
-      });
-      for (let waited = 0; !settled && waited < 10 * STORAGE_WAIT_MS; waited += 1000) {
-        await jest.advanceTimersByTimeAsync(1000);
-      }
+      settled = await settleOnFakeClock(worker, 'film', 10 * STORAGE_WAIT_MS);
     } finally {
       jest.useRealTimers();
       release?.();
@@ -486,7 +516,7 @@ describe('a new worker (restart) finds the stored jobs', () => {
     expect(release).toBeDefined();
     expect(settled).toMatchObject({type: 'success', result: 'success', failureReason: ''});
     expectBytes(settled!.records[0].bytes, FILES[BIG]);
-    const logged = error.mock.calls.flat().map(String).join(' ');
+    const logged = logs.errored();
     expect(logged).toContain("Could not store the state of 'film'");
     expect(logged).toContain('(IndexedDB) did not answer within 20 s');
     jest.restoreAllMocks();
@@ -496,6 +526,57 @@ describe('a new worker (restart) finds the stored jobs', () => {
     expect(await worker.backend.getIds()).toEqual([]);
     await expectNothingStored(world);
   });
+
+  test.each([
+    ['ends', 'success', 'success', ''],
+    ['never ends', 'fail', 'failure', 'fetch-error'],
+  ] as const)(
+    'the chunk store stops answering while a job downloads and the hold %s: each chunk write gives up after its bound, the job retries and settles once (%s: %s %s)',
+    async (hold, type, result, failureReason) => {
+      const {world, worker} = setUp();
+      expect(await worker.backend.getIds()).toEqual([]);
+      const {CHUNKS_DB} = chunkStoreNames();
+      // A connection of the test's own to the chunk database (made here as
+      // the chunk store makes it), whose write transaction every chunk
+      // write then waits behind.
+      const made = createStore(CHUNKS_DB, 'chunks');
+      await set('made', 1, made);
+      await del('made', made);
+      const chunksDb = await openJobsDb(CHUNKS_DB);
+      const release = holdJobWrites(chunksDb, 'chunks');
+      const logs = catchDevLogs();
+      jest.useFakeTimers({doNotFake: ['queueMicrotask', 'nextTick', 'setImmediate']});
+      let settled: Settled | undefined;
+      try {
+        await worker.backend.fetch('film', [new Request(BIG)], {});
+        settled = await settleOnFakeClock(worker, 'film', 60 * STORAGE_WAIT_MS, (waited) => {
+          // Past the first writes' bound (20.25 s for 256 KiB parts),
+          // before their retries': these are stored.
+          if (hold === 'ends' && waited === 1.5 * STORAGE_WAIT_MS) {
+            release();
+          }
+        });
+      } finally {
+        jest.useRealTimers();
+        release();
+      }
+      const warned = logs.warned();
+      jest.restoreAllMocks();
+      expect(warned).toContain(
+        `A part of "${BIG}" (262144 bytes) was not stored within 20.25 s: the chunk store ` +
+          `(IndexedDB or Cache Storage) did not answer.`,
+      );
+      expect(settled).toMatchObject({type, result, failureReason});
+      if (result === 'success') {
+        expectBytes(settled!.records[0].bytes, FILES[BIG]);
+      }
+      await worker.untilIdle();
+      chunksDb.close();
+      expect(worker.settled).toHaveLength(1);
+      expect(await worker.backend.getIds()).toEqual([]);
+      await expectNothingStored(world);
+    },
+  );
 
   test('a job paused before the restart is listed, resumes from its stored chunks and succeeds', async () => {
     const {server, world, worker} = setUp((_, index) => (index === 1 ? {stall: true} : undefined), {

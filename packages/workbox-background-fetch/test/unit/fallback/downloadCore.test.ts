@@ -146,6 +146,28 @@ describe('download core: faults', () => {
     expect(sim.state.files[0].stored.attempts).toBe(0);
   });
 
+  test('the requests in flight when an outage hits fail together and count as one attempt: two outages cut four requests, and with maxAttempts 3 the file still downloads', () => {
+    const file = bytes(2048 * KiB);
+    // Request 0 learns the size; 1 and 2 go out together and stall, and so
+    // do their retries 3 and 4: two cuts of two requests each.
+    const {sim} = checkBytes({'/f': file}, (_, index) =>
+      index >= 1 && index <= 4 ? {stall: true} : undefined,
+    );
+    expect(sim.seen.length).toBeGreaterThan(5);
+    expect(sim.state.record.state).toBe('succeeded');
+  });
+
+  test('each outage counts: requests cut in three outages in a row fail the file (maxAttempts 3)', () => {
+    const sim = new Simulation(newRecord(['/f']), (seen, index) =>
+      index === 0 ? serveFile(bytes(2048 * KiB), {}, seen) : {stall: true},
+    );
+    sim.run({type: 'start'});
+    expect(sim.state.record.state).toBe('failed');
+    expect(sim.state.record.failureReason).toBe('fetch-error');
+    // The size-learning request, then two requests per outage.
+    expect(sim.seen).toHaveLength(1 + 2 * SETTINGS.retry.maxAttempts);
+  });
+
   test('network errors beyond maxAttempts fail the file and the job with fetch-error', () => {
     const sim = new Simulation(newRecord(['/f']), () => ({network: true}));
     sim.run({type: 'start'});
