@@ -488,6 +488,17 @@ describe.each(ENGINES)('fallback storage hygiene, concurrency and quota on %s', 
     },
   );
 
+  test('a downloadTotal no device holds (Number.MAX_SAFE_INTEGER): fetch() rejects with QuotaExceededError, with or without estimate(), before any request', async () => {
+    file('/quota/huge.bin', 10 * KiB);
+    const before = await inventory();
+    const outcome = await page<string>(
+      `() => fb.attempt(() => fb.start('quota-huge', ['/quota/huge.bin'], {downloadTotal: Number.MAX_SAFE_INTEGER}))`,
+    );
+    expect(outcome).toMatch(/^QuotaExceededError: /);
+    expect(requestsTo('/quota/huge.bin')).toEqual([]);
+    expect(storageChange(before, await settled())).toEqual({});
+  });
+
   if (engine === 'webkit') {
     test.skip("quota-exceeded before start and while writing (skipped on webkit: WebKitGTK offers no way to shrink an origin's quota under automation and has no navigator.storage)", () =>
       undefined);

@@ -1,7 +1,12 @@
+/** More bytes than the storage of any device a browser runs on (1 PiB). */
+const MORE_THAN_ANY_DEVICE = 2 ** 50;
+
 /**
  * True unless `navigator.storage.estimate()` says fewer than `bytes` are
- * left for this origin. Where the estimate is unavailable, assumes room:
- * writes that do not fit still fail with `QuotaExceededError`.
+ * left for this origin. Where the estimate is unavailable (WebKitGTK has
+ * no `navigator.storage`), assumes room, unless `bytes` is more than any
+ * device holds (1 PiB, as `Number.MAX_SAFE_INTEGER`): writes that do not
+ * fit still fail with `QuotaExceededError`.
  *
  * @private
  */
@@ -10,10 +15,10 @@ export async function hasRoomFor(bytes: number): Promise<boolean> {
   try {
     estimate = await navigator.storage?.estimate();
   } catch {
-    return true;
+    // As without an estimate.
   }
   if (!estimate?.quota) {
-    return true;
+    return bytes < MORE_THAN_ANY_DEVICE;
   }
   return estimate.quota - (estimate.usage ?? 0) >= bytes;
 }

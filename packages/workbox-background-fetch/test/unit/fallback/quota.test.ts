@@ -1,4 +1,4 @@
-import {explainWriteFailure, isQuotaError} from '../../../src/lib/fallback/quota';
+import {explainWriteFailure, hasRoomFor, isQuotaError} from '../../../src/lib/fallback/quota';
 
 /** Sets what `navigator.storage.estimate()` answers. */
 function estimate(value: {quota?: number; usage?: number} | null): void {
@@ -7,6 +7,28 @@ function estimate(value: {quota?: number; usage?: number} | null): void {
     value: value === null ? {} : {storage: {estimate: async () => value}},
   });
 }
+
+describe('room for a download of known size', () => {
+  test('the estimate decides where there is one', async () => {
+    estimate({quota: 10_000_000, usage: 9_000_000});
+    expect(await hasRoomFor(1_000_000)).toBe(true);
+    expect(await hasRoomFor(1_000_001)).toBe(false);
+  });
+
+  test('without an estimate (WebKitGTK has no navigator.storage), any size a device can hold is assumed to fit; Number.MAX_SAFE_INTEGER (more than 1 PiB) is not', async () => {
+    for (const none of [null, {}, {quota: 0}]) {
+      estimate(none);
+      expect(await hasRoomFor(64 * 2 ** 40)).toBe(true);
+      expect(await hasRoomFor(Number.MAX_SAFE_INTEGER)).toBe(false);
+    }
+    Object.defineProperty(globalThis, 'navigator', {
+      configurable: true,
+      value: {storage: {estimate: () => Promise.reject(new TypeError('not here'))}},
+    });
+    expect(await hasRoomFor(64 * 2 ** 40)).toBe(true);
+    expect(await hasRoomFor(Number.MAX_SAFE_INTEGER)).toBe(false);
+  });
+});
 
 describe('a full origin, whatever the engine calls it', () => {
   test("QuotaExceededError and Firefox's NS_ERROR_FILE_NO_DEVICE_SPACE (as name or in the message) are quota errors; others are not", () => {
