@@ -37,8 +37,9 @@ export interface ChunkStore {
   /**
    * True once chunks are stored as ArrayBuffers (the browser refuses Blobs
    * in IndexedDB: WebKit's private and automated sessions). Whole bodies
-   * are then read as bytes and handed on as they are, not made a Blob that
-   * the store and the record read back.
+   * are then read as bytes, and streamed ones gathered into bytes, and
+   * handed on as they are, not made a Blob that the store and the record
+   * read back.
    */
   readonly keepsBytes: boolean;
   put(key: string, part: ChunkPart): Promise<void>;

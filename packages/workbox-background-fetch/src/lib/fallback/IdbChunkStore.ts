@@ -18,7 +18,7 @@ export const CHUNKS_DB = 'workbox-background-fetch-chunks';
  * sessions, as under automation, reject every Blob put with a null error),
  * they are stored as ArrayBuffers instead, for the rest of the worker's
  * life (`keepsBytes`): held in memory while assembled, but it works, and
- * whole bodies then come as bytes, with no Blob made and read back
+ * bodies then come as bytes, with no Blob made and read back
  * (npm run bench -- --quick --size=256 --rounds=3|4, WebKitGTK loopback:
  * 0.76-0.77× A against 0.56×, a third less CPU; the memory rise as noisy
  * as before, +527…+1431 MiB against +706…+1711, A +772…+918; on Firefox,

@@ -1,3 +1,5 @@
+import type {ChunkPart} from './ChunkStore.js';
+
 /**
  * A part is also handed over once this many ms passed since the last one
  * (and at least `MIN_TIMED_PART` bytes wait): a stopped worker or a killed
@@ -15,8 +17,16 @@ export interface ReadBodyOptions {
   limit: number | null;
   /** Hand over a part once this many bytes are buffered (or after `PART_MS`). */
   commitEvery: number;
+  /**
+   * Parts as ArrayBuffers (a chunk store that keeps bytes, see
+   * `ChunkStore.keepsBytes`), not Blobs: the pieces are copied once, not
+   * made a Blob that the store and the record read back (npm run bench --
+   * --quick --size=128 --rounds=3 --engines=webkit --throttle=20: 3.10
+   * core-s against 3.89, speed 0.99× A in both).
+   */
+  asBytes?: boolean;
   /** Stores `part`, the bytes from `offset` (relative to the body's start). */
-  commit(offset: number, part: Blob): Promise<void>;
+  commit(offset: number, part: ChunkPart): Promise<void>;
   /** Called with the size of every piece read, before it is committed. */
   onBytes(count: number): void;
   /**
@@ -30,7 +40,8 @@ export interface ReadBodyOptions {
 
 /**
  * Reads a response body as a stream, for bodies whose length is unknown or
- * larger than one request's share, and Range chunks: hands over a Blob every
+ * larger than one request's share, and Range chunks: hands over a part (a
+ * Blob, or an ArrayBuffer with `asBytes`) every
  * `commitEvery` bytes or `PART_MS`, whichever comes first, and reports bytes
  * as they arrive. A part is stored while the next
  * one is read (at most one store at a time, so at most two parts are held
@@ -61,12 +72,12 @@ export async function readBody(response: Response, options: ReadBodyOptions): Pr
     if (buffered === 0) {
       return;
     }
-    const part = new Blob(parts as BlobPart[]);
+    const part = options.asBytes ? concat(parts, buffered) : new Blob(parts as BlobPart[]);
     const offset = handed;
     parts = [];
-    buffered = 0;
     partStart = Date.now();
-    handed += part.size;
+    handed += buffered;
+    buffered = 0;
     storing = options.commit(offset, part);
     // Awaited later; a failure must not count as unhandled meanwhile.
     storing.catch(() => undefined);
@@ -106,4 +117,15 @@ export async function readBody(response: Response, options: ReadBodyOptions): Pr
   await flush();
   await storing;
   return handed;
+}
+
+/** The bytes of `pieces` (`length` in all) in one ArrayBuffer. */
+function concat(pieces: Uint8Array[], length: number): ArrayBuffer {
+  const bytes = new Uint8Array(length);
+  let at = 0;
+  for (const piece of pieces) {
+    bytes.set(piece, at);
+    at += piece.byteLength;
+  }
+  return bytes.buffer;
 }

@@ -219,6 +219,7 @@ async function readResponse(
       await commit(request.readStart, body);
     } else {
       received = await readBody(response, {
+        asBytes: driver.store.keepsBytes,
         limit: request.readLimit,
         commitEvery,
         commit: (offset, part) => commit(request.readStart + offset, part),

@@ -1,4 +1,10 @@
 import {MIN_TIMED_PART, PART_MS, readBody} from '../../../src/lib/fallback/readBody';
+import type {ChunkPart} from '../../../src/lib/fallback/ChunkStore';
+
+/** The text of a part, a Blob or (with asBytes) an ArrayBuffer. */
+function textOf(part: ChunkPart): Promise<string> | string {
+  return part instanceof Blob ? part.text() : new TextDecoder().decode(part);
+}
 
 function streamed(pieces: string[], failAfter?: number): Response {
   let index = 0;
@@ -20,19 +26,24 @@ function streamed(pieces: string[], failAfter?: number): Response {
   );
 }
 
-async function run(response: Response, limit: number | null, commitEvery: number) {
+async function run(response: Response, limit: number | null, commitEvery: number, asBytes = false) {
   const parts: Array<[number, string]> = [];
+  const kinds = new Set<string>();
   let bytes = 0;
   const read = await readBody(response, {
+    asBytes,
     limit,
     commitEvery,
-    commit: async (offset, part) => void parts.push([offset, await part.text()]),
+    commit: async (offset, part) => {
+      kinds.add(part.constructor.name);
+      parts.push([offset, await textOf(part)]);
+    },
     onBytes: (count) => {
       bytes += count;
     },
     signal: new AbortController().signal,
   });
-  return {read, parts, bytes};
+  return {read, parts, bytes, kinds: [...kinds]};
 }
 
 describe('reading a body as a stream (unknown length, no ranges)', () => {
@@ -50,6 +61,22 @@ describe('reading a body as a stream (unknown length, no ranges)', () => {
     ]);
   });
 
+  test.each([
+    [false, 'Blob'],
+    [true, 'ArrayBuffer'],
+  ])(
+    'with asBytes %s, the parts are %s: the same bytes at the same offsets',
+    async (asBytes, kind) => {
+      const {read, parts, kinds} = await run(streamed(['ab', 'cd', 'ef', 'g']), 6, 4, asBytes);
+      expect(read).toBe(6);
+      expect(parts).toEqual([
+        [0, 'abcd'],
+        [4, 'ef'],
+      ]);
+      expect(kinds).toEqual([kind]);
+    },
+  );
+
   test('stops at the limit, cutting the last piece', async () => {
     const {read, parts} = await run(streamed(['abc', 'def', 'ghi']), 5, 100);
     expect(read).toBe(5);
@@ -62,7 +89,7 @@ describe('reading a body as a stream (unknown length, no ranges)', () => {
       readBody(streamed(['abc', 'de', 'fg'], 2), {
         limit: null,
         commitEvery: 100,
-        commit: async (offset, part) => void parts.push([offset, await part.text()]),
+        commit: async (offset, part) => void parts.push([offset, await textOf(part)]),
         onBytes: () => undefined,
         signal: new AbortController().signal,
       }),
@@ -90,7 +117,7 @@ describe('reading a body as a stream (unknown length, no ranges)', () => {
     const reading = readBody(stalled, {
       limit: null,
       commitEvery: 100,
-      commit: async (offset, part) => void parts.push([offset, await part.text()]),
+      commit: async (offset, part) => void parts.push([offset, await textOf(part)]),
       onBytes: () => controller.abort(),
       signal: controller.signal,
     });
@@ -124,8 +151,8 @@ describe('reading a body as a stream (unknown length, no ranges)', () => {
       limit: null,
       commitEvery: 100 * MIN_TIMED_PART,
       commit: async (offset, part) => {
-        const first = new Uint8Array(await part.arrayBuffer())[0];
-        parts.push([offset, part.size, first]);
+        const bytes = new Uint8Array(await new Blob([part]).arrayBuffer());
+        parts.push([offset, bytes.byteLength, bytes[0]]);
       },
       onBytes: () => undefined,
       signal: new AbortController().signal,
@@ -164,7 +191,7 @@ describe('reading a body as a stream (unknown length, no ranges)', () => {
     await readBody(body, {
       limit: null,
       commitEvery: 4,
-      commit: async (offset, part) => void parts.push([offset, await part.text()]),
+      commit: async (offset, part) => void parts.push([offset, await textOf(part)]),
       onBytes: () => undefined,
       signal: new AbortController().signal,
     });
