@@ -47,8 +47,8 @@ const POLYFILL_ON_TOP_BUDGET = 2 * KiB;
  * wait.ts' within()) instead of waiting for good; by 64 B for whole bodies
  * read as bytes where the chunk store keeps bytes (ChunkStore.keepsBytes:
  * WebKit refusing Blobs in IndexedDB; WebKitGTK loopback 0.56× → 0.76× A);
- * by 64 B for chunk writes bounded like job writes (ChunkStore.ts'
- * putChunk(): a chunk store that never answers failed no job) and the
+ * by 64 B for chunk writes bounded like job writes (requestTasks.ts'
+ * storePart(): a chunk store that never answers failed no job) and the
  * failures of one outage counted as one attempt (coreRules.ts), after the
  * core's development logs stopped leaving their texts in production
  * (-100 B).

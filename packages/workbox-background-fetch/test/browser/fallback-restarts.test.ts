@@ -12,6 +12,7 @@ import {
   startTestServer,
 } from '@workbox-background-fetch/test-utils';
 import type {EngineName, EngineSession, TestServer} from '@workbox-background-fetch/test-utils';
+import {FALLBACK_ENGINES} from './support/fallbackEngines';
 import {serveSite} from './support/serveSite';
 import {expectOnlyRecordsAndEvents} from './support/expectOnlyRecordsAndEvents';
 
@@ -27,7 +28,6 @@ const OPTIONS = {
   maxInFlight: IN_FLIGHT,
   backoff: {initialDelay: 100, maxDelay: 400},
 };
-const ENGINES = (process.env.WBF_FALLBACK_ENGINES ?? 'chromium,firefox,webkit').split(',');
 
 /**
  * What a stopped worker or killed browser may cost: the requests in flight
@@ -63,7 +63,7 @@ function wake(browser: EngineSession) {
   return browser.evaluate(`async () => (await fb.manager()).getIds()`);
 }
 
-describe.each(ENGINES)('fallback downloads across worker stops on %s', (engine) => {
+describe.each(FALLBACK_ENGINES)('fallback downloads across worker stops on %s', (engine) => {
   let server: TestServer;
   let browser: EngineSession;
 
@@ -145,7 +145,7 @@ describe.each(ENGINES)('fallback downloads across worker stops on %s', (engine) 
   }
 });
 
-describe.each(ENGINES.filter((engine) => engine === 'chromium'))(
+describe.each(FALLBACK_ENGINES.filter((engine) => engine === 'chromium'))(
   'fallback downloads with the default options across a worker stop on %s (the engine that stops workers on demand)',
   (engine) => {
     let server: TestServer;
@@ -218,7 +218,7 @@ describe.each(ENGINES.filter((engine) => engine === 'chromium'))(
 );
 
 describe.each(
-  ENGINES.flatMap((engine) =>
+  FALLBACK_ENGINES.flatMap((engine) =>
     engine === 'chromium' ? ['chromium-persistent'] : engine === 'firefox' ? ['firefox'] : [],
   ),
 )('fallback downloads across a browser kill on %s', (engine) => {
@@ -274,7 +274,7 @@ describe.each(
   });
 });
 
-if (ENGINES.includes('webkit')) {
+if (FALLBACK_ENGINES.includes('webkit')) {
   test.skip('a browser killed mid-download resumes on relaunch (skipped on WebKitGTK: automation storage does not survive a browser restart)', () =>
     undefined);
 }

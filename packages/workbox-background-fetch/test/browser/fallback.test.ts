@@ -23,6 +23,7 @@ import type {
   StorageInventory,
   TestServer,
 } from '@workbox-background-fetch/test-utils';
+import {FALLBACK_ENGINES} from './support/fallbackEngines';
 import {serveSite} from './support/serveSite';
 import {waitForJobEnd} from './support/waitForJobEnd';
 
@@ -38,10 +39,6 @@ const OPTIONS = {
   backoff: {initialDelay: 100, maxDelay: 400},
   stallTimeout: 1500,
 };
-
-const ENGINES = (process.env.WBF_FALLBACK_ENGINES ?? 'chromium,firefox,webkit').split(',') as Array<
-  'chromium' | 'firefox' | 'webkit'
->;
 
 interface RecordInfo {
   url: string;
@@ -74,7 +71,7 @@ interface PageJob {
   times: number[];
 }
 
-describe.each(ENGINES)('chunked fallback on %s', (engine) => {
+describe.each(FALLBACK_ENGINES)('chunked fallback on %s', (engine) => {
   let server: TestServer;
   let browser: EngineSession;
 

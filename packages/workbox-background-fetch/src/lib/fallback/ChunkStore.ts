@@ -1,7 +1,3 @@
-import {createError} from '../models/createError.js';
-import {STORAGE_WAIT_MS} from './jobStore.js';
-import {within} from './wait.js';
-
 /** Where the bytes of unfinished downloads live. */
 export type ChunkStorageKind = 'indexeddb' | 'cache-storage';
 
@@ -47,39 +43,6 @@ export interface ChunkStore {
   has(key: string): Promise<boolean>;
   /** Deletes every chunk whose key starts with `prefix`. */
   deletePrefix(prefix: string): Promise<void>;
-}
-
-/**
- * The slowest a chunk write is taken to be, in bytes per second, on top of
- * `STORAGE_WAIT_MS`: 1 MiB/s, far below any disk (a 64 MiB chunk may take
- * 84 s).
- */
-const SLOWEST_CHUNK_WRITE = 1024 * 1024;
-
-/**
- * Stores `part` under `key` in `store`, or rejects with a `TimeoutError`
- * (`chunk-write-timeout`) when the store did not answer within
- * `STORAGE_WAIT_MS` plus the part's size at `SLOWEST_CHUNK_WRITE`: a
- * request whose write fails is fetched again, and a job that IndexedDB
- * keeps waiting for good (WebKit behind a worker terminated mid-write, a
- * transaction that never ends) fails once its retries are spent, rather
- * than waiting for ever. The write itself stays queued; a chunk it stores
- * late belongs to no record, and goes when the job ends or at the next
- * sweep.
- *
- * @private
- */
-export function putChunk(
-  store: ChunkStore,
-  key: string,
-  part: ChunkPart,
-  url: string,
-): Promise<void> {
-  const bytes = partSize(part);
-  const ms = STORAGE_WAIT_MS + Math.ceil((bytes / SLOWEST_CHUNK_WRITE) * 1000);
-  return within(store.put(key, part), ms, () => {
-    throw createError('chunk-write-timeout', {url, bytes, seconds: ms / 1000}, 'TimeoutError');
-  });
 }
 
 /**

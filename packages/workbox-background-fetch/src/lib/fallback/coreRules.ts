@@ -29,7 +29,13 @@ export interface Ctx {
   out: DownloadCommand[];
 }
 
-/** A development log line (stripped from production builds). @private */
+/**
+ * A development log line. Call it inside a `process.env.NODE_ENV !==
+ * 'production'` block: production builds then drop the call with its
+ * message (a template string would otherwise be kept).
+ *
+ * @private
+ */
 export function log(ctx: Ctx, level: 'debug' | 'warn' | 'error', message: string): void {
   if (process.env.NODE_ENV !== 'production') {
     ctx.out.push({type: 'log', level, message});

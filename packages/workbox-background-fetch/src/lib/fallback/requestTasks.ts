@@ -1,6 +1,8 @@
 import {logger} from '../logger.js';
-import {chunkKey, partSize, putChunk} from './ChunkStore.js';
+import {createError} from '../models/createError.js';
+import {chunkKey, partSize} from './ChunkStore.js';
 import {findRequest, isWanted} from './downloadCore.js';
+import {STORAGE_WAIT_MS} from './jobStore.js';
 import {hasRoomFor, isQuotaError} from './quota.js';
 import {readBody} from './readBody.js';
 import {
@@ -11,6 +13,7 @@ import {
   untilAborted,
 } from './requestIO.js';
 import {resumeHeaders} from './resumeHeaders.js';
+import {within} from './wait.js';
 import type {ChunkPart, ChunkStore} from './ChunkStore.js';
 import type {DownloadCommand, DownloadEvent, DownloadState, RequestState} from './downloadState.js';
 
@@ -46,6 +49,46 @@ export interface RequestDriver {
 
 function keyOf(driver: RequestDriver, request: RequestState, offset: number): string {
   return chunkKey(driver.state.record.uid, request.file, request.generation, offset);
+}
+
+/**
+ * The slowest a chunk write is taken to be, in bytes per second, on top of
+ * `STORAGE_WAIT_MS`: 1 MiB/s, far below any disk (a 64 MiB chunk may take
+ * 84 s).
+ */
+const SLOWEST_CHUNK_WRITE = 1024 * 1024;
+
+/**
+ * Stores `part`, the bytes of `request` from `offset`, or rejects with a
+ * `TimeoutError` (`chunk-write-timeout`) when the chunk store did not
+ * answer within `STORAGE_WAIT_MS` plus the part's size at
+ * `SLOWEST_CHUNK_WRITE`: the request then fails and is fetched again, and
+ * a job that IndexedDB keeps waiting for good (WebKit behind a worker
+ * terminated mid-write, a transaction that never ends) fails once its
+ * retries are spent, rather than waiting for ever. The write itself stays
+ * queued; a chunk it stores late belongs to no record, and goes when the
+ * job ends or at the next sweep.
+ */
+function storePart(
+  driver: RequestDriver,
+  request: RequestState,
+  key: string,
+  part: ChunkPart,
+): Promise<void> {
+  const bytes = partSize(part);
+  const ms = STORAGE_WAIT_MS + Math.ceil((bytes / SLOWEST_CHUNK_WRITE) * 1000);
+  return within(driver.store.put(key, part), ms, () => {
+    const {url} = driver.state.files[request.file].stored.request;
+    const error = createError(
+      'chunk-write-timeout',
+      {url, bytes, seconds: ms / 1000},
+      'TimeoutError',
+    );
+    if (process.env.NODE_ENV !== 'production') {
+      logger.warn(error.message);
+    }
+    throw error;
+  });
 }
 
 /** The core's commands about one request. @private */
@@ -172,7 +215,6 @@ async function readResponse(
     cancelBody(response);
     return;
   }
-  const {url} = driver.state.files[request.file].stored.request;
   const commit = async (offset: number, part: ChunkPart): Promise<void> => {
     const size = partSize(part);
     const wanted = size > 0 && isWanted(driver.state, request);
@@ -186,7 +228,7 @@ async function readResponse(
       if (now) {
         driver.storing?.(key, part);
       }
-      await putChunk(driver.store, key, part, url);
+      await storePart(driver, request, key, part);
       if (!now) {
         driver.storing?.(key, part);
       }
@@ -228,12 +270,6 @@ async function readResponse(
       });
     }
   } catch (error) {
-    if (
-      process.env.NODE_ENV !== 'production' &&
-      (error as {code?: unknown} | null)?.code === 'chunk-write-timeout'
-    ) {
-      logger.warn((error as Error).message);
-    }
     driver.dispatch({type: 'requestFailed', request: id, quota: isQuotaError(error)});
     return;
   }
@@ -250,8 +286,7 @@ async function storeErrorBody(driver: RequestDriver, io: RequestIO, id: number):
     body = new Blob([]);
   }
   if (body.size > 0 && isWanted(driver.state, request)) {
-    const {url} = driver.state.files[request.file].stored.request;
-    await putChunk(driver.store, keyOf(driver, request, 0), body, url);
+    await storePart(driver, request, keyOf(driver, request, 0), body);
   }
   driver.dispatch({type: 'errorBodyStored', request: id, size: body.size});
 }
