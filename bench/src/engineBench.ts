@@ -21,7 +21,7 @@ import {
 } from './util';
 
 interface ProbeEntry {
-  kind: 'cache-put' | 'idb-put';
+  kind: 'cache-put' | 'idb-put' | 'chunk-read';
   store: string;
   start: number;
   end: number;
@@ -80,6 +80,8 @@ function emptyRecord(
     medianRangeBytes: 0,
     chunkWriteMs: 0,
     chunkWrites: 0,
+    chunkReadsBeforeEnd: 0,
+    chunkReadsAfterEnd: 0,
     destPutMs: NaN,
     destPutStartMs: NaN,
     lastChunkWriteEndMs: NaN,
@@ -214,8 +216,11 @@ export class EngineBench {
       const firstStart = Math.min(...entries.map((e) => e.startedAt));
       const lastEnd = Math.max(...entries.map((e) => e.endedAt || e.startedAt));
       const chunkPuts = probe.filter(
-        (p) => p.store === CHUNK_STORES || p.store.startsWith(`${CHUNK_STORES}/`),
+        (p) =>
+          p.kind !== 'chunk-read' &&
+          (p.store === CHUNK_STORES || p.store.startsWith(`${CHUNK_STORES}/`)),
       );
+      const chunkReads = probe.filter((p) => p.kind === 'chunk-read');
       const destPuts = probe.filter((p) => p.store === 'bench-dest');
       const lastDest = destPuts[destPuts.length - 1];
       const before = median(samples.filter(([t]) => t < out.t0).map(([, m]) => m));
@@ -236,6 +241,8 @@ export class EngineBench {
         chunkWrites: chunkPuts.length,
         destPutMs: lastDest ? lastDest.end - lastDest.start : NaN,
         destPutStartMs: lastDest ? lastDest.start - out.t0 : NaN,
+        chunkReadsBeforeEnd: chunkReads.filter((p) => p.start < lastEnd).length,
+        chunkReadsAfterEnd: chunkReads.filter((p) => p.start >= lastEnd).length,
         lastChunkWriteEndMs: chunkPuts.length
           ? Math.max(...chunkPuts.map((p) => p.end)) - out.t0
           : NaN,

@@ -58,6 +58,13 @@ export interface RunRecord {
   /** Sum of chunk writes (Cache Storage puts to the chunk cache, IndexedDB Blob puts), ms. */
   chunkWriteMs: number;
   chunkWrites: number;
+  /**
+   * Reads of stored parts (chunk cache matches, IndexedDB gets) before the
+   * last byte was sent: a record write that fell behind reading them back.
+   */
+  chunkReadsBeforeEnd: number;
+  /** The same after the last byte: mostly the copy at the end. */
+  chunkReadsAfterEnd: number;
   /** The put into the destination cache: its duration, ms. */
   destPutMs: number;
   /** t0 → the put into the destination cache started. */

@@ -72,7 +72,10 @@ export function profile(r: Results): string[] {
                 ? ` (the last ends ${Math.round(s.lastChunkAfter)} ms after the last byte)`
                 : '') +
               `; ${Math.round(s.requests)} request(s)${s.rangeBytes ? ` (median Range ${mib(s.rangeBytes, 1)} MiB)` : ''}; ` +
-              `no request open ${Math.round(s.idle)} ms; sent beyond the file without a fault ${mib(s.wasteNoFault, 1)} MiB.`,
+              `no request open ${Math.round(s.idle)} ms; sent beyond the file without a fault ${mib(s.wasteNoFault, 1)} MiB.` +
+              (Number.isFinite(s.chunkReadsBeforeEnd)
+                ? ` Stored parts read back: ${Math.round(s.chunkReadsBeforeEnd)} before the last byte, ${Math.round(s.chunkReadsAfterEnd)} after (medians).`
+                : ''),
           );
         }
         parts.push(

@@ -81,6 +81,8 @@ export interface Summary {
   assembly: number;
   chunkWrite: number;
   chunkWrites: number;
+  chunkReadsBeforeEnd: number;
+  chunkReadsAfterEnd: number;
   destPut: number;
   /** Last byte sent → the final put into the destination cache started. */
   preCopy: number;
@@ -142,6 +144,8 @@ export function summarize(
     assembly: pick((x) => x.assemblyMs),
     chunkWrite: pick((x) => x.chunkWriteMs),
     chunkWrites: pick((x) => x.chunkWrites),
+    chunkReadsBeforeEnd: pick((x) => x.chunkReadsBeforeEnd ?? NaN),
+    chunkReadsAfterEnd: pick((x) => x.chunkReadsAfterEnd ?? NaN),
     destPut: pick((x) => x.destPutMs),
     preCopy: pick((x) => x.destPutStartMs - x.downloadEndMs),
     lastChunkAfter: pick((x) => x.lastChunkWriteEndMs - x.downloadEndMs),

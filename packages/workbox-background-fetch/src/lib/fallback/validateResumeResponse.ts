@@ -35,6 +35,7 @@ export interface ResumeResponseHead {
 export type ResumeVerdict =
   | {action: 'append'; range: ContentRange}
   | {action: 'replace'; changed: boolean}
+  /** `reason`: what did not fit, for development logs (empty in production builds). */
   | {action: 'restart'; reason: string};
 
 function differs(stored: string | null, received: string | null): boolean {
@@ -72,30 +73,49 @@ export function validateResumeResponse(
   if (head.status === 206) {
     const range = parseContentRange(head.contentRange);
     if (range === null) {
-      return {action: 'restart', reason: 'no single Content-Range'};
+      return {
+        action: 'restart',
+        reason: process.env.NODE_ENV !== 'production' ? 'no single Content-Range' : '',
+      };
     }
     if (range.start !== expected.start) {
       return {
         action: 'restart',
-        reason: `Content-Range starts at ${range.start}, not ${expected.start}`,
+        reason:
+          process.env.NODE_ENV !== 'production'
+            ? `Content-Range starts at ${range.start}, not ${expected.start}`
+            : '',
       };
     }
     if (expected.total !== null && range.total !== null && range.total !== expected.total) {
       return {
         action: 'restart',
-        reason: `complete length ${range.total}, not ${expected.total}`,
+        reason:
+          process.env.NODE_ENV !== 'production'
+            ? `complete length ${range.total}, not ${expected.total}`
+            : '',
       };
     }
     if (head.contentLength !== null && head.contentLength !== range.end - range.start) {
-      return {action: 'restart', reason: 'Content-Length contradicts Content-Range'};
+      return {
+        action: 'restart',
+        reason:
+          process.env.NODE_ENV !== 'production' ? 'Content-Length contradicts Content-Range' : '',
+      };
     }
     if (validatorsDiffer(expected.validators, head.validators)) {
-      return {action: 'restart', reason: 'ETag or Last-Modified changed'};
+      return {
+        action: 'restart',
+        reason: process.env.NODE_ENV !== 'production' ? 'ETag or Last-Modified changed' : '',
+      };
     }
     return {action: 'append', range};
   }
   if (head.status === 416) {
-    return {action: 'restart', reason: 'range not satisfiable'};
+    return {
+      action: 'restart',
+      reason: process.env.NODE_ENV !== 'production' ? 'range not satisfiable' : '',
+    };
   }
   const changed =
     validatorsDiffer(expected.validators, head.validators) ||
