@@ -23,7 +23,7 @@ import type {FakeAnswer} from './fallback/simulateDownload';
 import type {SeenFetch} from './support/fakeFetch';
 import type {QueueWorker} from './support/queueWorker';
 import type {FallbackBackendOptions} from '../../src/lib/fallback/FallbackBackend';
-import {CHUNK_URL_BASE} from '../../src/lib/fallback/CacheChunkStore';
+import type * as CacheChunkStoreModule from '../../src/lib/fallback/CacheChunkStore';
 
 const KiB = 1024;
 const FILM = `${WORKER_ORIGIN}/media/film.mp4`;
@@ -106,9 +106,11 @@ test('a part whose store fails (not for quota) is fetched again; the record writ
   const spy = jest.mocked(FakeCache.prototype.put);
   const put = spy.getMockImplementation()!;
   let chunkPuts = 0;
+  const {CHUNK_URL_BASE: chunkUrlBase} =
+    require('../../src/lib/fallback/CacheChunkStore') as typeof CacheChunkStoreModule;
   spy.mockImplementation(function (this: FakeCache, request, response) {
     const url = String(request instanceof Request ? request.url : request);
-    if (url.startsWith(CHUNK_URL_BASE) && ++chunkPuts === 3) {
+    if (url.startsWith(chunkUrlBase) && ++chunkPuts === 3) {
       return Promise.reject(new Error('disk I/O error'));
     }
     return put.call(this, request, response);

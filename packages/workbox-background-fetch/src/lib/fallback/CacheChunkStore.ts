@@ -1,3 +1,4 @@
+import {boundedChunkRead} from './boundedChunkRead.js';
 import {explainWriteFailure} from './quota.js';
 import {partSize} from './ChunkStore.js';
 import type {ChunkPart, ChunkStore} from './ChunkStore.js';
@@ -29,15 +30,18 @@ export class CacheChunkStore implements ChunkStore {
     }
   }
 
-  async get(key: string): Promise<Blob | undefined> {
-    const cache = await caches.open(CHUNKS_CACHE);
-    const response = await cache.match(CHUNK_URL_BASE + key);
-    return response?.blob();
+  get(key: string): Promise<Blob | undefined> {
+    return boundedChunkRead(
+      caches
+        .open(CHUNKS_CACHE)
+        .then((cache) => cache.match(CHUNK_URL_BASE + key))
+        .then((response) => response?.blob()),
+    );
   }
 
   async has(key: string): Promise<boolean> {
-    const cache = await caches.open(CHUNKS_CACHE);
-    return (await cache.match(CHUNK_URL_BASE + key)) !== undefined;
+    const match = caches.open(CHUNKS_CACHE).then((cache) => cache.match(CHUNK_URL_BASE + key));
+    return (await boundedChunkRead(match)) !== undefined;
   }
 
   async deletePrefix(prefix: string): Promise<void> {

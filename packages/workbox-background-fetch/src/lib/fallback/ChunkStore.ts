@@ -39,7 +39,9 @@ export interface ChunkStore {
    */
   readonly keepsBytes: boolean;
   put(key: string, part: ChunkPart): Promise<void>;
+  /** The part under `key`; rejects with `chunk-read-timeout` when the store does not answer (`boundedChunkRead`). */
   get(key: string): Promise<Blob | undefined>;
+  /** Whether a part is under `key`; rejects as `get` does. */
   has(key: string): Promise<boolean>;
   /** Deletes every chunk whose key starts with `prefix`. */
   deletePrefix(prefix: string): Promise<void>;

@@ -1,5 +1,6 @@
 import {logger} from '../logger.js';
 import {get, promisifyRequest, set} from 'idb-keyval';
+import {boundedChunkRead} from './boundedChunkRead.js';
 import {explainWriteFailure, isQuotaError} from './quota.js';
 import {retryingStore} from './retryingStore.js';
 import type {ChunkPart, ChunkStore} from './ChunkStore.js';
@@ -65,12 +66,14 @@ export class IdbChunkStore implements ChunkStore {
   }
 
   async get(key: string): Promise<Blob | undefined> {
-    const value = await get<Blob | ArrayBuffer>(key, this._store);
+    const value = await boundedChunkRead(get<Blob | ArrayBuffer>(key, this._store));
     return value === undefined || value instanceof Blob ? value : new Blob([value]);
   }
 
   async has(key: string): Promise<boolean> {
-    const count = await this._store('readonly', (store) => promisifyRequest(store.count(key)));
+    const count = await boundedChunkRead(
+      this._store('readonly', (store) => promisifyRequest(store.count(key))),
+    );
     return count > 0;
   }
 

@@ -81,6 +81,10 @@ export const messages = {
     `A part of ${str(url)} (${str(bytes)} bytes) was not stored within ${str(seconds)} s: ` +
     `the chunk store (IndexedDB or Cache Storage) did not answer. Its bytes are fetched ` +
     `again, and the download fails once its maxAttempts are spent.`,
+  'chunk-read-timeout': ({seconds}) =>
+    `A stored part of a download was not read within ${str(seconds)} s: the chunk store ` +
+    `(IndexedDB or Cache Storage) did not answer. A resuming job fetches the part again; ` +
+    `a record that needs it is not cached, and its job fails.`,
   'download-aborted': ({id, url}) =>
     `Background fetch ${str(id)} was aborted before ${str(url)} was complete.`,
   'download-failed': ({id, url}) => `Background fetch ${str(id)} could not download ${str(url)}.`,

@@ -7,7 +7,8 @@ import type {StoredJob} from '../fallback/StoredJob.js';
  * A 206 answer to `request`'s `Range` from the bytes that active fallback
  * jobs already stored, or `undefined` when no job downloads that URL, the
  * file's length is not known yet, some byte of the range is missing, or a
- * chunk vanished meanwhile (the job finished and purged it): the caller
+ * chunk vanished meanwhile (the job finished and purged it) or could not
+ * be read: the caller
  * then goes to the network. An open-ended range (`bytes=a-`, what media
  * elements send) is answered with the stored run from `a`.
  *
@@ -45,7 +46,10 @@ export async function readStoredRange(
     const store = chunkStore(job.storage);
     const parts: Blob[] = [];
     for (const {chunk, from, to} of slices) {
-      const blob = await store.get(chunkKey(job.uid, index, file.generation, chunk.start));
+      // A store that does not answer (`chunk-read-timeout`): the network answers instead.
+      const blob = await store
+        .get(chunkKey(job.uid, index, file.generation, chunk.start))
+        .catch(() => undefined);
       if (!blob || blob.size < to) {
         return undefined;
       }

@@ -4,6 +4,7 @@
   Range support and faults. What a user sees: the bytes a job assembles,
   pause/resume/abort, one settlement, and nothing left in the stores.
 */
+import {holdStore, openDatabase} from '../support/holdIndexedDb';
 import {createStore, del, set} from 'idb-keyval';
 import {CHANNEL_NAME} from '../../../src/protocol';
 import {JOBS_DB, STORAGE_WAIT_MS} from '../../../src/lib/fallback/jobStore';
@@ -78,34 +79,6 @@ function jobsDbNeverOpens(): void {
     .mockImplementation((name, version) =>
       name === JOBS_DB ? ({} as IDBOpenDBRequest) : open(name, version),
     );
-}
-
-/** A connection of its own to the fallback's job database (or `name`). */
-function openJobsDb(name = JOBS_DB): Promise<IDBDatabase> {
-  return new Promise((resolve, reject) => {
-    const request = indexedDB.open(name);
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-}
-
-/**
- * Holds a write transaction on the job store (or `storeName`) open through
- * `db` (another connection): every write of the fallback's job records (or
- * chunks) waits behind it until the returned function is called.
- */
-function holdJobWrites(db: IDBDatabase, storeName = 'jobs'): () => void {
-  const held = db.transaction(storeName, 'readwrite').objectStore(storeName);
-  let holding = true;
-  const spin = (): void => {
-    if (holding) {
-      held.get('nothing').onsuccess = spin;
-    }
-  };
-  spin();
-  return () => {
-    holding = false;
-  };
 }
 
 /**
@@ -465,8 +438,8 @@ describe('a new worker (restart) finds the stored jobs', () => {
     expect(await backend.getIds()).toEqual([]); // The stored jobs are loaded.
     // Another connection holds a write transaction on the jobs open: the
     // job's record waits behind it.
-    const db = await openJobsDb();
-    const release = holdJobWrites(db);
+    const db = await openDatabase(JOBS_DB);
+    const release = holdStore(db, 'jobs');
     jest.useFakeTimers({doNotFake: ['queueMicrotask', 'nextTick', 'setImmediate']});
     let rejection: unknown;
     try {
@@ -497,12 +470,12 @@ describe('a new worker (restart) finds the stored jobs', () => {
     // the file's response head (which its first read waits for) wait.
     const {world, worker} = setUp((_, index) => {
       if (index === 0) {
-        release = holdJobWrites(db);
+        release = holdStore(db, 'jobs');
       }
       return undefined;
     });
     expect(await worker.backend.getIds()).toEqual([]); // The stored jobs are loaded.
-    const db = await openJobsDb();
+    const db = await openDatabase(JOBS_DB);
     const logs = catchDevLogs();
     jest.useFakeTimers({doNotFake: ['queueMicrotask', 'nextTick', 'setImmediate']});
     let settled: Settled | undefined;
@@ -542,8 +515,8 @@ describe('a new worker (restart) finds the stored jobs', () => {
       const made = createStore(CHUNKS_DB, 'chunks');
       await set('made', 1, made);
       await del('made', made);
-      const chunksDb = await openJobsDb(CHUNKS_DB);
-      const release = holdJobWrites(chunksDb, 'chunks');
+      const chunksDb = await openDatabase(CHUNKS_DB);
+      const release = holdStore(chunksDb, 'chunks');
       const logs = catchDevLogs();
       jest.useFakeTimers({doNotFake: ['queueMicrotask', 'nextTick', 'setImmediate']});
       let settled: Settled | undefined;

@@ -12,8 +12,11 @@ import {
   loadWorkerModule,
   removeWorkerGlobals,
 } from '../support/workerGlobals';
+import {FakeCache} from '../support/fakeCaches';
+import {holdStore, openDatabase} from '../support/holdIndexedDb';
 import type {ChunkStorageKind} from '../../../src/lib/fallback/ChunkStore';
 import type * as ChunkStoresModule from '../../../src/lib/fallback/chunkStores';
+import type * as IdbChunkStoreModule from '../../../src/lib/fallback/IdbChunkStore';
 import type * as RetryingStoreModule from '../../../src/lib/fallback/retryingStore';
 import type {WorkerWorld} from '../support/workerGlobals';
 
@@ -82,6 +85,52 @@ describe.each(['indexeddb', 'cache-storage'] as ChunkStorageKind[])(
         true,
         true,
       ]);
+    });
+
+    test('a store that does not answer: get() and has() reject with a TimeoutError after 20 s that says what follows, instead of waiting for ever', async () => {
+      const store = stores.chunkStore(kind);
+      await store.put('job1/0/0/0', blob(1, 2, 3));
+      let release = (): void => undefined;
+      if (kind === 'indexeddb') {
+        // Another connection's write transaction that does not end.
+        const {CHUNKS_DB} = loadWorkerModule(
+          () => require('../../../src/lib/fallback/IdbChunkStore') as typeof IdbChunkStoreModule,
+        );
+        release = holdStore(await openDatabase(CHUNKS_DB), 'chunks');
+      } else {
+        jest.spyOn(FakeCache.prototype, 'match').mockReturnValue(new Promise(() => undefined));
+      }
+      // fake-indexeddb schedules with setImmediate: only the clock is faked.
+      jest.useFakeTimers({doNotFake: ['queueMicrotask', 'nextTick', 'setImmediate']});
+      try {
+        const outcomes = [store.get('job1/0/0/0'), store.has('job1/0/0/0')].map((read) =>
+          read.then(
+            () => 'answered',
+            (error: Error & {code?: string}) => error,
+          ),
+        );
+        await jest.advanceTimersByTimeAsync(19_900);
+        let settled = 0;
+        for (const outcome of outcomes) {
+          void outcome.then(() => settled++);
+        }
+        await jest.advanceTimersByTimeAsync(0);
+        expect(settled).toBe(0);
+        await jest.advanceTimersByTimeAsync(200);
+        expect(settled).toBe(2);
+        for (const error of await Promise.all(outcomes)) {
+          expect(error).toMatchObject({name: 'TimeoutError', code: 'chunk-read-timeout'});
+          expect((error as Error).message).toMatch(
+            /not read within 20 s: the chunk store \(IndexedDB or Cache Storage\) did not answer\. A resuming job fetches the part again/,
+          );
+        }
+      } finally {
+        release();
+        jest.useRealTimers();
+      }
+      // The store answers again: reads work.
+      jest.restoreAllMocks();
+      expect(await bytesOf(await store.get('job1/0/0/0'))).toEqual([1, 2, 3]);
     });
 
     test('one store of each kind per worker', () => {

@@ -1,0 +1,31 @@
+import {logger} from '../logger.js';
+import {createError} from '../models/createError.js';
+import {STORAGE_WAIT_MS} from './jobStore.js';
+import {within} from './wait.js';
+
+/**
+ * `read`, a read of the chunk store, or a `TimeoutError`
+ * (`chunk-read-timeout`) when the store did not answer within
+ * `STORAGE_WAIT_MS`, as its writes are bounded (`storePart`): a store kept
+ * waiting for good (another connection's transaction that never ends,
+ * WebKit behind a worker terminated mid-write) must not hold a job, a
+ * record or a media request for ever. A resuming job then counts the
+ * chunk as missing and fetches it again; a record that needs it fails,
+ * and its job with it (`fetch-error`); playback goes to the network.
+ * Development builds log the timeout as a warning where it happens.
+ *
+ * @private
+ */
+export function boundedChunkRead<T>(read: Promise<T>): Promise<T> {
+  return within(read, STORAGE_WAIT_MS, () => {
+    const error = createError(
+      'chunk-read-timeout',
+      {seconds: STORAGE_WAIT_MS / 1000},
+      'TimeoutError',
+    );
+    if (process.env.NODE_ENV !== 'production') {
+      logger.warn(error.message);
+    }
+    throw error;
+  });
+}
