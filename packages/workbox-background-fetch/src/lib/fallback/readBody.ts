@@ -18,11 +18,11 @@ export interface ReadBodyOptions {
   /** Hand over a part once this many bytes are buffered (or after `PART_MS`). */
   commitEvery: number;
   /**
-   * Parts as ArrayBuffers (a chunk store that keeps bytes, see
-   * `ChunkStore.keepsBytes`), not Blobs: the pieces are copied once, not
-   * made a Blob that the store and the record read back (npm run bench --
-   * --quick --size=128 --rounds=3 --engines=webkit --throttle=20: 3.10
-   * core-s against 3.89, speed 0.99× A in both).
+   * Parts as ArrayBuffers, not Blobs (a chunk store that keeps bytes, see
+   * `ChunkStore.keepsBytes`, and Chromium's Cache Storage): the pieces are
+   * copied once, not made a Blob that the store and the record read back
+   * (npm run bench -- --quick --size=128 --rounds=3 --engines=webkit
+   * --throttle=20: 3.10 core-s against 3.89, speed 0.99× A in both).
    */
   asBytes?: boolean;
   /** Stores `part`, the bytes from `offset` (relative to the body's start). */
