@@ -28,8 +28,9 @@ export interface ChunkStore {
    * record written while the job downloads gets each part only once it is
    * stored (two cache writes at once were slower), and one that falls
    * behind is dropped for the copy at the end (see `EarlyRecords`).
-   * Streamed bodies reach it as bytes: Blobs kept browser memory until the
-   * worker's garbage collection (see `readResponse` in requestTasks.ts).
+   * Streamed bodies reach it as bytes: Blobs kept their data in the browser
+   * process until the worker's garbage collection (see `readResponse` in
+   * requestTasks.ts).
    */
   readonly copiesInBrowser: boolean;
   /**
