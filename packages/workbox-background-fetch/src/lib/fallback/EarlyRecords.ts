@@ -125,8 +125,9 @@ export class EarlyRecords implements EarlyWrites {
       let ahead = -1;
       for (const [other, kept] of fresh) {
         bytes += partSize(kept);
-        if (this._ahead(other) > ahead) {
-          ahead = this._ahead(other);
+        const distance = this._ahead(other);
+        if (distance > ahead) {
+          ahead = distance;
           last = other;
         }
       }

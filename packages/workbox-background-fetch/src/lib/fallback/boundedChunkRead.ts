@@ -17,12 +17,24 @@ import {within} from './wait.js';
  * @private
  */
 export function boundedChunkRead<T>(read: Promise<T>): Promise<T> {
-  return within(read, STORAGE_WAIT_MS, () => {
-    const error = createError(
-      'chunk-read-timeout',
-      {seconds: STORAGE_WAIT_MS / 1000},
-      'TimeoutError',
-    );
+  return withinOrWarn(read, STORAGE_WAIT_MS, 'chunk-read-timeout', {});
+}
+
+/**
+ * `work`, or a `TimeoutError` with `code` (its details plus `seconds`) once
+ * `ms` passed first, logged as a warning in development builds: the bound
+ * of the chunk store's reads (`boundedChunkRead`) and writes (`storePart`).
+ *
+ * @private
+ */
+export function withinOrWarn<T>(
+  work: Promise<T>,
+  ms: number,
+  code: 'chunk-read-timeout' | 'chunk-write-timeout',
+  details: Record<string, unknown>,
+): Promise<T> {
+  return within(work, ms, () => {
+    const error = createError(code, {...details, seconds: ms / 1000}, 'TimeoutError');
     if (process.env.NODE_ENV !== 'production') {
       logger.warn(error.message);
     }

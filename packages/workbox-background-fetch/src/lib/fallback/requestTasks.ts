@@ -1,5 +1,5 @@
 import {logger} from '../logger.js';
-import {createError} from '../models/createError.js';
+import {withinOrWarn} from './boundedChunkRead.js';
 import {chunkKey, partSize} from './ChunkStore.js';
 import {findRequest, isWanted} from './downloadCore.js';
 import {STORAGE_WAIT_MS} from './jobStore.js';
@@ -13,7 +13,6 @@ import {
   untilAborted,
 } from './requestIO.js';
 import {resumeHeaders} from './resumeHeaders.js';
-import {within} from './wait.js';
 import type {ChunkPart, ChunkStore} from './ChunkStore.js';
 import type {DownloadCommand, DownloadEvent, DownloadState, RequestState} from './downloadState.js';
 
@@ -77,18 +76,8 @@ function storePart(
 ): Promise<void> {
   const bytes = partSize(part);
   const ms = STORAGE_WAIT_MS + Math.ceil((bytes / SLOWEST_CHUNK_WRITE) * 1000);
-  return within(driver.store.put(key, part), ms, () => {
-    const {url} = driver.state.files[request.file].stored.request;
-    const error = createError(
-      'chunk-write-timeout',
-      {url, bytes, seconds: ms / 1000},
-      'TimeoutError',
-    );
-    if (process.env.NODE_ENV !== 'production') {
-      logger.warn(error.message);
-    }
-    throw error;
-  });
+  const {url} = driver.state.files[request.file].stored.request;
+  return withinOrWarn(driver.store.put(key, part), ms, 'chunk-write-timeout', {url, bytes});
 }
 
 /** The core's commands about one request. @private */
