@@ -1,4 +1,4 @@
-import {boundedChunkRead} from './boundedChunkRead.js';
+import {boundedChunkDelete, boundedChunkRead} from './boundedChunkRead.js';
 import {explainWriteFailure} from './quota.js';
 import {partSize} from './ChunkStore.js';
 import type {ChunkPart, ChunkStore} from './ChunkStore.js';
@@ -44,13 +44,15 @@ export class CacheChunkStore implements ChunkStore {
     return (await boundedChunkRead(match)) !== undefined;
   }
 
-  async deletePrefix(prefix: string): Promise<void> {
-    const cache = await caches.open(CHUNKS_CACHE);
-    const keys = await cache.keys();
-    await Promise.all(
-      keys
-        .filter((request) => request.url.startsWith(CHUNK_URL_BASE + prefix))
-        .map((request) => cache.delete(request)),
+  deletePrefix(prefix: string): Promise<void> {
+    return boundedChunkDelete(
+      caches.open(CHUNKS_CACHE).then(async (cache) => {
+        await Promise.all(
+          (await cache.keys())
+            .filter((request) => request.url.startsWith(CHUNK_URL_BASE + prefix))
+            .map((request) => cache.delete(request)),
+        );
+      }),
     );
   }
 }

@@ -46,7 +46,7 @@ export interface ChunkStore {
   get(key: string): Promise<Blob | undefined>;
   /** Whether a part is under `key`; rejects as `get` does. */
   has(key: string): Promise<boolean>;
-  /** Deletes every chunk whose key starts with `prefix`. */
+  /** Deletes every chunk whose key starts with `prefix`; rejects with `chunk-delete-timeout` when the store does not answer (`boundedChunkDelete`). */
   deletePrefix(prefix: string): Promise<void>;
 }
 

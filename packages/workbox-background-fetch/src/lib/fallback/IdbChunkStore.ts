@@ -1,6 +1,6 @@
 import {logger} from '../logger.js';
 import {get, promisifyRequest, set} from 'idb-keyval';
-import {boundedChunkRead} from './boundedChunkRead.js';
+import {boundedChunkDelete, boundedChunkRead} from './boundedChunkRead.js';
 import {explainWriteFailure, isQuotaError} from './quota.js';
 import {retryingStore} from './retryingStore.js';
 import type {ChunkPart, ChunkStore} from './ChunkStore.js';
@@ -78,9 +78,11 @@ export class IdbChunkStore implements ChunkStore {
   }
 
   deletePrefix(prefix: string): Promise<void> {
-    return this._store('readwrite', (store) => {
-      store.delete(IDBKeyRange.bound(prefix, `${prefix}\uffff`));
-      return promisifyRequest(store.transaction);
-    });
+    return boundedChunkDelete(
+      this._store('readwrite', (store) => {
+        store.delete(IDBKeyRange.bound(prefix, `${prefix}\uffff`));
+        return promisifyRequest(store.transaction);
+      }),
+    );
   }
 }

@@ -21,16 +21,31 @@ export function boundedChunkRead<T>(read: Promise<T>): Promise<T> {
 }
 
 /**
+ * `remove`, a deletion of chunks, or a `TimeoutError`
+ * (`chunk-delete-timeout`) after `STORAGE_WAIT_MS`: a job's purge, its
+ * `discard()` and the release of its bytes before a `quota-exceeded` fail
+ * event wait for it, and must not wait for ever. The chunks left are
+ * deleted when a worker of the scope starts again (the settled job is
+ * purged again; chunks no job lists are swept).
+ *
+ * @private
+ */
+export function boundedChunkDelete(remove: Promise<void>): Promise<void> {
+  return withinOrWarn(remove, STORAGE_WAIT_MS, 'chunk-delete-timeout', {});
+}
+
+/**
  * `work`, or a `TimeoutError` with `code` (its details plus `seconds`) once
  * `ms` passed first, logged as a warning in development builds: the bound
- * of the chunk store's reads (`boundedChunkRead`) and writes (`storePart`).
+ * of the chunk store's reads (`boundedChunkRead`), deletions
+ * (`boundedChunkDelete`) and writes (`storePart`).
  *
  * @private
  */
 export function withinOrWarn<T>(
   work: Promise<T>,
   ms: number,
-  code: 'chunk-read-timeout' | 'chunk-write-timeout',
+  code: 'chunk-read-timeout' | 'chunk-write-timeout' | 'chunk-delete-timeout',
   details: Record<string, unknown>,
 ): Promise<T> {
   return within(work, ms, () => {

@@ -85,6 +85,10 @@ export const messages = {
     `A stored part of a download was not read within ${str(seconds)} s: the chunk store ` +
     `(IndexedDB or Cache Storage) did not answer. A resuming job fetches the part again; ` +
     `a record that needs it is not cached, and its job fails.`,
+  'chunk-delete-timeout': ({seconds}) =>
+    `The stored parts of a download were not deleted within ${str(seconds)} s: the chunk ` +
+    `store (IndexedDB or Cache Storage) did not answer. The job's events still run; a worker ` +
+    `of this scope deletes the parts when it starts again.`,
   'download-aborted': ({id, url}) =>
     `Background fetch ${str(id)} was aborted before ${str(url)} was complete.`,
   'download-failed': ({id, url}) => `Background fetch ${str(id)} could not download ${str(url)}.`,

@@ -5,6 +5,7 @@
   pause/resume/abort, one settlement, and nothing left in the stores.
 */
 import {holdStore, openDatabase} from '../support/holdIndexedDb';
+import {FakeCache} from '../support/fakeCaches';
 import {createStore, del, set} from 'idb-keyval';
 import {CHANNEL_NAME} from '../../../src/protocol';
 import {JOBS_DB, STORAGE_WAIT_MS} from '../../../src/lib/fallback/jobStore';
@@ -267,6 +268,57 @@ describe('a fallback job from fetch() to its purge', () => {
     const settled = await worker.settlementOf('film');
     expect(settled).toMatchObject({type: 'fail', failureReason: 'quota-exceeded'});
     await worker.untilIdle();
+    await expectNothingStored(world);
+  });
+
+  test('a full origin, and a chunk store that deletes nothing: the fail event (quota-exceeded) still runs, once, after 20 s, and the next worker start deletes what the job left', async () => {
+    const options = {...OPTIONS, maxInFlight: 1, chunkStorage: 'cache-storage' as const};
+    const {world, worker} = setUp(undefined, options);
+    // The first part is stored; then the origin is full, and the chunk
+    // cache never lists its keys (every deletion of chunks waits on them).
+    const put = FakeCache.prototype.put;
+    let puts = 0;
+    jest.spyOn(FakeCache.prototype, 'put').mockImplementation(async function (
+      this: FakeCache,
+      request,
+      response,
+    ) {
+      if (++puts === 1) {
+        return put.call(this, request, response);
+      }
+      jest.spyOn(FakeCache.prototype, 'keys').mockReturnValue(new Promise(() => undefined));
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    });
+    expect(await worker.backend.getIds()).toEqual([]);
+    const logs = catchDevLogs();
+    jest.useFakeTimers({doNotFake: ['queueMicrotask', 'nextTick', 'setImmediate']});
+    let settled: Settled | undefined;
+    try {
+      await worker.backend.fetch('film', [new Request(BIG)], {});
+      settled = await settleOnFakeClock(worker, 'film', 5 * STORAGE_WAIT_MS);
+      // The purge after the event gives up as well.
+      await jest.advanceTimersByTimeAsync(2 * STORAGE_WAIT_MS);
+    } finally {
+      jest.useRealTimers();
+    }
+    const warned = logs.warned();
+    jest.restoreAllMocks();
+    expect(settled).toMatchObject({
+      type: 'fail',
+      result: 'failure',
+      failureReason: 'quota-exceeded',
+    });
+    expect(warned).toContain(
+      'The stored parts of a download were not deleted within 20 s: the chunk store ' +
+        '(IndexedDB or Cache Storage) did not answer.',
+    );
+    expect(await storedChunkKeys(world)).toHaveLength(1);
+    expect(await storedJobs(world)).toHaveLength(1);
+    const restarted = startFallbackWorker(options);
+    expect(await restarted.backend.getIds()).toEqual([]);
+    await restarted.untilIdle();
+    expect(worker.settled).toHaveLength(1);
+    expect(restarted.settled).toEqual([]);
     await expectNothingStored(world);
   });
 });

@@ -87,7 +87,7 @@ describe.each(['indexeddb', 'cache-storage'] as ChunkStorageKind[])(
       ]);
     });
 
-    test('a store that does not answer: get() and has() reject with a TimeoutError after 20 s that says what follows, instead of waiting for ever', async () => {
+    test('a store that does not answer: get(), has() and deletePrefix() reject with a TimeoutError after 20 s that says what follows, instead of waiting for ever', async () => {
       const store = stores.chunkStore(kind);
       await store.put('job1/0/0/0', blob(1, 2, 3));
       let release = (): void => undefined;
@@ -99,12 +99,17 @@ describe.each(['indexeddb', 'cache-storage'] as ChunkStorageKind[])(
         release = holdStore(await openDatabase(CHUNKS_DB), 'chunks');
       } else {
         jest.spyOn(FakeCache.prototype, 'match').mockReturnValue(new Promise(() => undefined));
+        jest.spyOn(FakeCache.prototype, 'keys').mockReturnValue(new Promise(() => undefined));
       }
       // fake-indexeddb schedules with setImmediate: only the clock is faked.
       jest.useFakeTimers({doNotFake: ['queueMicrotask', 'nextTick', 'setImmediate']});
       try {
-        const outcomes = [store.get('job1/0/0/0'), store.has('job1/0/0/0')].map((read) =>
-          read.then(
+        const outcomes = [
+          store.get('job1/0/0/0'),
+          store.has('job1/0/0/0'),
+          store.deletePrefix('job1/'),
+        ].map((call) =>
+          (call as Promise<unknown>).then(
             () => 'answered',
             (error: Error & {code?: string}) => error,
           ),
@@ -117,20 +122,29 @@ describe.each(['indexeddb', 'cache-storage'] as ChunkStorageKind[])(
         await jest.advanceTimersByTimeAsync(0);
         expect(settled).toBe(0);
         await jest.advanceTimersByTimeAsync(200);
-        expect(settled).toBe(2);
-        for (const error of await Promise.all(outcomes)) {
+        expect(settled).toBe(3);
+        const [get, has, deleted] = await Promise.all(outcomes);
+        for (const error of [get, has]) {
           expect(error).toMatchObject({name: 'TimeoutError', code: 'chunk-read-timeout'});
           expect((error as Error).message).toMatch(
             /not read within 20 s: the chunk store \(IndexedDB or Cache Storage\) did not answer\. A resuming job fetches the part again/,
           );
         }
+        expect(deleted).toMatchObject({name: 'TimeoutError', code: 'chunk-delete-timeout'});
+        expect((deleted as Error).message).toMatch(
+          /not deleted within 20 s: the chunk store \(IndexedDB or Cache Storage\) did not answer\. The job's events still run; a worker of this scope deletes the parts when it starts again\./,
+        );
       } finally {
         release();
         jest.useRealTimers();
       }
-      // The store answers again: reads work.
+      // The store answers again: reads and deletions work (the deletion
+      // that gave up may still have run once the store answered).
       jest.restoreAllMocks();
-      expect(await bytesOf(await store.get('job1/0/0/0'))).toEqual([1, 2, 3]);
+      await store.put('job2/0/0/0', blob(4, 5, 6));
+      expect(await bytesOf(await store.get('job2/0/0/0'))).toEqual([4, 5, 6]);
+      await store.deletePrefix('job2/');
+      expect(await store.has('job2/0/0/0')).toBe(false);
     });
 
     test('one store of each kind per worker', () => {
