@@ -15,11 +15,11 @@ import {
   startFileOver,
 } from './coreRules.js';
 import {fullResponseOfFirstRange} from './firstRangeResponse.js';
-import {chunkLength, readInParts} from './planChunks.js';
+import {measure, nextChunkLength, requestCap} from './linkRate.js';
+import {readInParts} from './planChunks.js';
 import {validateResumeResponse} from './validateResumeResponse.js';
 import type {Ctx} from './coreRules.js';
-import type {DownloadState, ReadMode, RequestState, ResponseSummary} from './downloadState.js';
-import type {FallbackSettings} from './FallbackSettings.js';
+import type {ReadMode, RequestState, ResponseSummary} from './downloadState.js';
 
 /*
   What the core does with a request's response and body (see
@@ -36,67 +36,6 @@ const STREAM_PART = 4 * 1024 * 1024;
  * complete: it may take `stallTimeout` plus its length at this rate.
  */
 const SLOWEST_RATE = 64 * 1024;
-
-/** Requests of fewer bytes say little about throughput. */
-const MEASURABLE_BYTES = 64 * 1024;
-
-/**
- * Requests shorter than this say little about throughput either: they end
- * before the link's sustained rate shows (socket buffers, connection setup).
- */
-export const MEASURABLE_MS = 100;
-
-/**
- * The largest request: the requests in flight share `chunkSize`, so a
- * killed worker never loses more than `chunkSize` bytes.
- *
- * @private
- */
-export function requestCap(settings: FallbackSettings): number {
-  return Math.max(1, Math.floor(settings.chunkSize / settings.maxInFlight));
-}
-
-/**
- * How many bytes the next request asks for: ~0.5 s at the measured rate, or
- * the probe length while nothing was measured. @private
- */
-export function nextChunkLength(state: DownloadState): number {
-  const cap = requestCap(state.settings);
-  return state.rate === null
-    ? Math.max(1, Math.min(cap, state.probeLength))
-    : chunkLength(state.rate, cap);
-}
-
-/**
- * A body of `received` bytes arrived for `request`: the rate of the link,
- * when the request lasted long enough to show it (kept in the record, so it
- * survives a worker restart); else, before any measure, the next request
- * is twice as long.
- */
-function measure(ctx: Ctx, request: RequestState, received: number): void {
-  const {state, env} = ctx;
-  const ms = env.now - request.startedAt;
-  if (received >= MEASURABLE_BYTES && ms >= MEASURABLE_MS) {
-    const rate = received / (ms / 1000);
-    state.rate = state.rate === null ? rate : (state.rate + rate) / 2;
-    state.record.rate = Math.round(state.rate);
-  } else if (state.rate === null && received >= MEASURABLE_BYTES) {
-    state.probeLength = Math.max(state.probeLength, 2 * received);
-  }
-}
-
-/**
- * A `whole` body is in memory and about to be stored: the request no longer
- * uses the link (the next one may start), and its rate is measured without
- * the time of the write. @private
- */
-export function onBodyReceived(ctx: Ctx, request: RequestState, received: number): void {
-  if (request.received) {
-    return;
-  }
-  request.received = true;
-  measure(ctx, request, received);
-}
 
 function read(
   ctx: Ctx,
