@@ -44,12 +44,14 @@ export function answerWithStatus(
   res: http.ServerResponse,
   entry: RequestLogEntry,
   status: number,
+  headers: Record<string, string> = {},
 ): void {
   const body = Buffer.from(`${status} (injected fault)\n`);
   res.writeHead(status, {
     ...baseHeaders(req),
     'Content-Type': 'text/plain; charset=utf-8',
     'Content-Length': body.length,
+    ...headers,
   });
   entry.status = status;
   if (req.method === 'HEAD') {

@@ -40,7 +40,7 @@ export async function startTestServer(options: {port?: number} = {}): Promise<Te
       if (res.destroyed) return;
     }
     if (fault?.status !== undefined) {
-      answerWithStatus(req, res, entry, fault.status);
+      answerWithStatus(req, res, entry, fault.status, fault.statusHeaders);
       return;
     }
 

@@ -34,6 +34,8 @@ export interface FaultSpec {
   cutAfterBytes?: number;
   /** Reply with this status and a small text body instead of the resource. */
   status?: number;
+  /** Extra headers of the `status` answer (e.g. `{'Retry-After': '1'}`). */
+  statusHeaders?: Record<string, string>;
   /** Answer Range requests with `200` and the full body. */
   ignoreRange?: boolean;
   /** Wait this long before responding. */

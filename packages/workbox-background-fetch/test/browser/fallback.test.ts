@@ -283,6 +283,29 @@ describe.each(FALLBACK_ENGINES)('chunked fallback on %s', (engine) => {
     await expectStorage({records: 1, events: 1});
   });
 
+  test('a CDN that rate-limits mid-download (429 with Retry-After): the bytes stored are kept, the refused range is asked again after the wait, the record is byte-exact', async () => {
+    const body = file('/limited/a.bin', 2 * MiB);
+    // The first request (the first chunk) passes; the next one is refused.
+    server.fault('/limited/a.bin', {times: 1});
+    server.fault('/limited/a.bin', {status: 429, statusHeaders: {'Retry-After': '1'}, times: 1});
+    await start('limited', ['/limited/a.bin']);
+    expect(await waitForEnd('limited')).toMatchObject({type: 'success'});
+    expect(await hashOf('/limited/a.bin')).toBe(sha256(body));
+    const requests = requestsTo('/limited/a.bin');
+    const startOf = (range?: string): string | undefined => /^bytes=(\d+)-/.exec(range ?? '')?.[1];
+    const refused = requests.find((r) => r.status === 429);
+    expect(refused).toBeDefined();
+    expect(Number(startOf(refused!.range))).toBeGreaterThan(0);
+    // Asked again from where it was refused; never from zero, never whole.
+    expect(
+      requests.some((r) => r.status === 206 && startOf(r.range) === startOf(refused!.range)),
+    ).toBe(true);
+    expect(requests.filter((r) => startOf(r.range) === '0')).toHaveLength(1);
+    expect(requests.every((r) => r.range !== undefined)).toBe(true);
+    expect(server.bytesSent('/limited/a.bin')).toBeLessThan(body.length + CHUNK);
+    await expectStorage({records: 1, events: 1});
+  });
+
   test('a 5xx that never ends fails the file after maxAttempts; its last response stays readable (bad-status)', async () => {
     file('/down/a.bin', 16 * KiB);
     server.fault('/down/a.bin', {status: 502});

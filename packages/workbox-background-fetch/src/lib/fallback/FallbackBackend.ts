@@ -59,7 +59,7 @@ export interface FallbackBackendOptions {
   maxInFlight?: number;
   /**
    * Attempts of a request before its file fails with `fetch-error`
-   * (network errors) or keeps its last 5xx (`bad-status`), first one
+   * (network errors) or keeps its last 5xx, 408 or 429 (`bad-status`), first one
    * included (default 5). Progress resets the count; offline time does not
    * count, and the requests in flight that one outage (a network error, a
    * stall, a chunk store that did not answer) cuts together count once.
@@ -68,6 +68,8 @@ export interface FallbackBackendOptions {
   /**
    * Backoff between attempts: `initialDelay` ms (default 1000) doubling up to
    * `maxDelay` ms (default 30000), each with random jitter of up to half.
+   * A 5xx, 408 or 429 with a longer `Retry-After` waits that long, up to
+   * `maxDelay`.
    */
   backoff?: {initialDelay?: number; maxDelay?: number};
   /**

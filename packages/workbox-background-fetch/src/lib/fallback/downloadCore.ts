@@ -22,7 +22,7 @@
 
     pending ─(chunks cover total)→ done
     pending ─(final 4xx/5xx of a full request)→ bad-status   (its body is the record)
-    pending ─(network give-up, status 0, 5xx of a resume give-up, changed > 3×)→ failed
+    pending ─(network give-up, status 0, 5xx/408/429 of a resume give-up, changed > 3×)→ failed
 
   A request (RequestState), from `fetch` to `requestEnded`:
 
@@ -31,12 +31,12 @@
                          ─200 | 4xx | 5xx→ as a response without Range (below)
                          ─416, unusable Content-Range→ asked again without Range
     response, no Range   ─ok→ head, length → checkRoom → read (whole ≤ chunk, else stream)
-                         ─not ok→ retry (5xx) | storeErrorBody → bad-status
+                         ─not ok→ retry (5xx, 408, 429) | storeErrorBody → bad-status
     response to a Range  ─206 that fits→ read
-                         ─206 that does not fit, 416, 4xx→ file starts over (generation + 1)
+                         ─206 that does not fit, 416, other 4xx→ file starts over (generation + 1)
                          ─200, same file→ start over from it, no more Range for the file
                          ─200, new version→ counts a change, start over from it
-                         ─5xx→ retry with backoff, or the file fails
+                         ─5xx, 408, 429→ retry with backoff (Retry-After up to maxDelay), or the file fails
     network error | stall ─→ retry with backoff | wait online (offline) | fail (max attempts)
     any byte stored      ─→ attempts = 0; downloadTotal checked
     a whole body in memory (bodyReceived) ─→ the request leaves the link (the next starts

@@ -51,3 +51,16 @@ export function acceptsRanges(headers: Headers): boolean {
     .split(',')
     .some((unit) => unit.trim() === 'bytes');
 }
+
+/**
+ * The `Retry-After` of `head` in ms from `now` (Date.now()): its
+ * delay-seconds, or its HTTP date; `null` when absent, unreadable or past.
+ *
+ * @private
+ */
+export function retryAfterOf(head: StoredResponseHead, now: number): number | null {
+  // Header names as `Headers` lists them: lower case.
+  const value = head.headers.find(([name]) => name === 'retry-after')?.[1] ?? '';
+  const ms = Number(value) * 1000 || Date.parse(value) - now;
+  return ms > 0 ? ms : null;
+}

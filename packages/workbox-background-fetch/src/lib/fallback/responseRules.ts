@@ -17,8 +17,11 @@ import {
 import {fullResponseOfFirstRange} from './firstRangeResponse.js';
 import {measure, nextChunkLength, requestCap} from './linkRate.js';
 import {readInParts} from './planChunks.js';
+import {retryAfterOf} from './responseHead.js';
+import {isTransientStatus} from './retryPolicy.js';
 import {validateResumeResponse} from './validateResumeResponse.js';
 import type {Ctx} from './coreRules.js';
+import type {RequestFailure} from './retryPolicy.js';
 import type {ReadMode, RequestState, ResponseSummary} from './downloadState.js';
 
 /*
@@ -161,12 +164,14 @@ function checkResumeResponse(ctx: Ctx, request: RequestState, response: Response
   const {status} = response;
   if (!response.ok && status !== 416) {
     cancelBody(ctx, request);
-    if (status >= 400 && status < 500) {
+    if (status >= 400 && status < 500 && !isTransientStatus(status)) {
       // Gone, or Range refused: ask for the whole file afresh (its final
       // error status then becomes the record).
       file.rangesRefused = true;
       fileChanged(ctx, index, `status ${status}`);
-    } else if (retryOrFail(ctx, index, {type: 'status', status}) === 'give-up-status') {
+    } else if (retryOrFail(ctx, index, statusFailure(ctx, response)) === 'give-up-status') {
+      // A 5xx, 408 or 429 (a CDN limiting its clients) keeps the bytes
+      // stored: the same range is asked again after the wait.
       failFile(ctx, index, 'fetch-error');
     }
     return;
@@ -231,6 +236,12 @@ function checkResumeResponse(ctx: Ctx, request: RequestState, response: Response
   });
 }
 
+/** The failure a response with an error status is, with its `Retry-After`. */
+function statusFailure(ctx: Ctx, response: ResponseSummary): RequestFailure {
+  const {status, head} = response;
+  return {type: 'status', status, retryAfter: retryAfterOf(head, ctx.env.now)};
+}
+
 /** A final error status of a full request becomes the record (`bad-status`), unless retried. */
 function keepErrorResponse(ctx: Ctx, request: RequestState, response: ResponseSummary): void {
   if (response.status === 0) {
@@ -239,9 +250,7 @@ function keepErrorResponse(ctx: Ctx, request: RequestState, response: ResponseSu
     failFile(ctx, request.file, 'fetch-error');
     return;
   }
-  if (
-    retryOrFail(ctx, request.file, {type: 'status', status: response.status}) !== 'give-up-status'
-  ) {
+  if (retryOrFail(ctx, request.file, statusFailure(ctx, response)) !== 'give-up-status') {
     cancelBody(ctx, request);
     return;
   }

@@ -8,8 +8,13 @@ export interface RetryOptions {
   maxDelay: number;
 }
 
-/** Why a request failed: no response at all, or a response with a status that is not ok. */
-export type RequestFailure = {type: 'network'} | {type: 'status'; status: number};
+/**
+ * Why a request failed: no response at all, or a response with a status
+ * that is not ok (`retryAfter`: its `Retry-After`, in ms from now).
+ */
+export type RequestFailure =
+  | {type: 'network'}
+  | {type: 'status'; status: number; retryAfter?: number | null};
 
 /** What to do after a failed request. */
 export type RetryDecision =
@@ -55,12 +60,23 @@ export function backoffDelay(
 }
 
 /**
+ * Whether a response of `status` says "try again later": a 5xx, 408
+ * Request Timeout or 429 Too Many Requests (a CDN limiting its clients).
+ *
+ * @private
+ */
+export function isTransientStatus(status: number): boolean {
+  return (status >= 500 && status <= 599) || status === 408 || status === 429;
+}
+
+/**
  * Decides what follows a failed request, as the Background Fetch spec and
  * this library's retry options say:
- * - 4xx: the response is final (`bad-status`, record kept readable);
- * - network errors and 5xx of GET requests: retried with backoff until
- *   `maxAttempts`, then `fetch-error` (network) or `bad-status` (the last
- *   5xx is the record);
+ * - other 4xx: the response is final (`bad-status`, record kept readable);
+ * - network errors and transient statuses (`isTransientStatus`) of GET
+ *   requests: retried with backoff until `maxAttempts`, then `fetch-error`
+ *   (network) or `bad-status` (the last response is the record); a
+ *   `Retry-After` longer than the backoff is waited for, up to `maxDelay`;
  * - offline: wait for the network without counting the attempt;
  * - other methods: never sent twice.
  *
@@ -69,8 +85,11 @@ export function backoffDelay(
 export function decideRetry(failure: RequestFailure, context: RetryContext): RetryDecision {
   const repeatable = context.method === 'GET' || context.method === 'HEAD';
   if (failure.type === 'status') {
-    const transient = failure.status >= 500 && failure.status <= 599;
-    if (!transient || !repeatable || context.attempts >= context.options.maxAttempts) {
+    if (
+      !isTransientStatus(failure.status) ||
+      !repeatable ||
+      context.attempts >= context.options.maxAttempts
+    ) {
       return {action: 'give-up-status'};
     }
   } else {
@@ -84,8 +103,7 @@ export function decideRetry(failure: RequestFailure, context: RetryContext): Ret
       return {action: 'give-up-network'};
     }
   }
-  return {
-    action: 'retry',
-    delay: backoffDelay(context.attempts, context.options, context.random),
-  };
+  const delay = backoffDelay(context.attempts, context.options, context.random);
+  const asked = failure.type === 'status' ? (failure.retryAfter ?? 0) : 0;
+  return {action: 'retry', delay: Math.max(delay, Math.min(asked, context.options.maxDelay))};
 }

@@ -295,6 +295,33 @@ describe('download core: faults', () => {
     }
   });
 
+  test.each([429, 408, 503])(
+    'a %i with Retry-After to a Range request keeps the stored bytes: the same range is asked again once the wait is over (at most maxDelay), then the download goes on',
+    (status) => {
+      const file = bytes(1024 * KiB);
+      const asked: Array<{start: number | null; at: number}> = [];
+      const sim: Simulation = new Simulation(
+        newRecord(['/f']),
+        server({'/f': file}, (seen, index) => {
+          const start = /^bytes=(\d+)-/.exec(seen.headers.Range ?? '')?.[1];
+          asked.push({start: start === undefined ? null : Number(start), at: sim.now});
+          return index === 1 ? {status, headers: {'retry-after': '1'}} : undefined;
+        }),
+        {holdSettlement: true},
+      );
+      runKeepingChunks(sim);
+      expectSucceeded(sim, [file]);
+      // Never asked without Range, never started over.
+      expect(asked.every(({start}) => start !== null)).toBe(true);
+      expect(sim.state.files[0].stored.generation).toBe(0);
+      const limited = asked[1];
+      const again = asked.slice(2).find(({start}) => start === limited.start)!;
+      expect(again).toBeDefined();
+      // Retry-After: 1 s, capped at maxDelay (400 ms); the backoff alone is 50-100 ms.
+      expect(again.at - limited.at).toBeGreaterThanOrEqual(SETTINGS.retry.maxDelay);
+    },
+  );
+
   test('a 4xx to a Range request: ranges refused, the whole file is asked again', () => {
     const file = bytes(1024 * KiB);
     const {sim, stored} = checkBytes({'/f': file}, (seen, index) =>

@@ -2,6 +2,7 @@ import {
   acceptsRanges,
   contentLength,
   fullLength,
+  retryAfterOf,
   validatorsOf,
 } from '../../../src/lib/fallback/responseHead';
 
@@ -47,5 +48,28 @@ describe('what a first response tells about its file', () => {
       etag: '"x"',
       lastModified: 'Tue, 01 Sep 2026 10:00:00 GMT',
     });
+  });
+});
+
+describe('Retry-After of an error response', () => {
+  const head = (value?: string) => ({
+    status: 429,
+    statusText: 'Too Many Requests',
+    headers: value === undefined ? [] : ([['retry-after', value]] as Array<[string, string]>),
+  });
+  const now = Date.parse('Sun, 29 Nov 2026 06:00:00 GMT');
+
+  test('delay-seconds, or an HTTP date, as ms from now', () => {
+    expect(retryAfterOf(head('120'), now)).toBe(120_000);
+    expect(retryAfterOf(head(' 7 '), now)).toBe(7000);
+    expect(retryAfterOf(head('Sun, 29 Nov 2026 06:01:30 GMT'), now)).toBe(90_000);
+  });
+
+  test('absent, unreadable, zero or in the past: none', () => {
+    expect(retryAfterOf(head(), now)).toBeNull();
+    expect(retryAfterOf(head('soon'), now)).toBeNull();
+    expect(retryAfterOf(head('-5'), now)).toBeNull();
+    expect(retryAfterOf(head('0'), now)).toBeNull();
+    expect(retryAfterOf(head('Sun, 29 Nov 2026 05:59:00 GMT'), now)).toBeNull();
   });
 });

@@ -49,6 +49,34 @@ describe('what follows a failed request', () => {
     });
   });
 
+  test('408 Request Timeout and 429 Too Many Requests (a CDN limiting its clients) are retried like a 5xx, up to maxAttempts', () => {
+    for (const status of [408, 429]) {
+      expect(decideRetry({type: 'status', status}, context({attempts: 2}))).toEqual({
+        action: 'retry',
+        delay: 1500,
+      });
+      expect(decideRetry({type: 'status', status}, context({attempts: 5}))).toEqual({
+        action: 'give-up-status',
+      });
+      expect(decideRetry({type: 'status', status}, context({method: 'POST'}))).toEqual({
+        action: 'give-up-status',
+      });
+    }
+  });
+
+  test('a Retry-After longer than the backoff is waited for, up to maxDelay; a shorter one changes nothing', () => {
+    const after = (retryAfter: number | null, attempts = 1) =>
+      decideRetry({type: 'status', status: 429, retryAfter}, context({attempts}));
+    expect(after(null)).toEqual({action: 'retry', delay: 750});
+    expect(after(10_000)).toEqual({action: 'retry', delay: 10_000});
+    expect(after(120_000)).toEqual({action: 'retry', delay: 30_000});
+    expect(after(100, 3)).toEqual({action: 'retry', delay: 3000});
+    expect(decideRetry({type: 'status', status: 503, retryAfter: 5000}, context({}))).toEqual({
+      action: 'retry',
+      delay: 5000,
+    });
+  });
+
   test('a 4xx is final: bad-status, never retried', () => {
     expect(decideRetry({type: 'status', status: 404}, context({}))).toEqual({
       action: 'give-up-status',
