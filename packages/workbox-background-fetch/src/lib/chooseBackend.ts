@@ -1,3 +1,4 @@
+import {repeatable} from './fallback/retryPolicy.js';
 import type {RecordProblem} from './native/verifyRecordBodies.js';
 import type {BackgroundFetchFailureReason} from '../types.js';
 
@@ -100,8 +101,7 @@ export function decideNativeEnd(outcome: NativeOutcome, failover: boolean): Nati
   if (why === undefined) {
     return {action: 'settle', type: outcome.type, failureReason: outcome.failureReason};
   }
-  const repeatable = outcome.methods.every((method) => method === 'GET' || method === 'HEAD');
-  if (failover && repeatable) {
+  if (failover && outcome.methods.every(repeatable)) {
     return {action: 'take-over', why};
   }
   // A success that cannot be trusted fails; a failure keeps the browser's reason.

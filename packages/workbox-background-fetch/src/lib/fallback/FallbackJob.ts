@@ -345,14 +345,8 @@ export class FallbackJob implements FallbackJobControl {
   private async _settle(kind: 'success' | 'fail' | 'abort'): Promise<void> {
     try {
       if (this.record.failureReason === 'quota-exceeded') {
-        // The origin is full: free what no record can use before the handler
-        // runs. A store that does not answer (`chunk-delete-timeout`) must
-        // not cost the fail event: the purge tries again.
-        await releaseUnfinishedChunks(this.record, this._store).catch((error: unknown) => {
-          if (process.env.NODE_ENV !== 'production') {
-            logger.warn(`Background fetch '${this.record.id}' kept its bytes:`, error);
-          }
-        });
+        // The origin is full: free what no record can use before the handler runs.
+        await releaseUnfinishedChunks(this.record, this._store);
       }
       await this._writer.write();
       this.registration._update(jobSnapshot(this.state));

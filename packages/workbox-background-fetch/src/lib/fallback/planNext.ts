@@ -3,6 +3,7 @@ import {isActiveState} from './jobStateMachine.js';
 import {NO_VALIDATORS} from './firstRangeResponse.js';
 import {nextChunkLength} from './linkRate.js';
 import {nextRange} from './planChunks.js';
+import {repeatable} from './retryPolicy.js';
 import type {Ctx} from './coreRules.js';
 
 /*
@@ -10,11 +11,6 @@ import type {Ctx} from './coreRules.js';
   the settlement of a job that ended, or the requests a running job can
   have open, each for the next range of a pending file.
 */
-
-/** Whether a request of `method` may be sent again (its body is not lost). @private */
-export function repeatable(method: string): boolean {
-  return method === 'GET' || method === 'HEAD';
-}
 
 /** What follows any event: settle an ended job, or start the requests a running one can. @private */
 export function plan(ctx: Ctx): void {

@@ -60,6 +60,16 @@ export function backoffDelay(
 }
 
 /**
+ * Whether a request of `method` may be sent again (no body of its own to
+ * lose): only GET and HEAD ever are.
+ *
+ * @private
+ */
+export function repeatable(method: string): boolean {
+  return method === 'GET' || method === 'HEAD';
+}
+
+/**
  * Whether a response of `status` says "try again later": a 5xx, 408
  * Request Timeout or 429 Too Many Requests (a CDN limiting its clients).
  *
@@ -83,17 +93,17 @@ export function isTransientStatus(status: number): boolean {
  * @private
  */
 export function decideRetry(failure: RequestFailure, context: RetryContext): RetryDecision {
-  const repeatable = context.method === 'GET' || context.method === 'HEAD';
+  const again = repeatable(context.method);
   if (failure.type === 'status') {
     if (
       !isTransientStatus(failure.status) ||
-      !repeatable ||
+      !again ||
       context.attempts >= context.options.maxAttempts
     ) {
       return {action: 'give-up-status'};
     }
   } else {
-    if (!repeatable) {
+    if (!again) {
       return {action: 'give-up-network'};
     }
     if (!context.online) {
