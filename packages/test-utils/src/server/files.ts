@@ -17,6 +17,10 @@ export interface FileEntry {
   autoEtag: boolean;
   autoLastModified: boolean;
   gzip?: boolean;
+  /** See `AddFileOptions.mirrors`. */
+  mirrors: number;
+  /** Requests answered so far (which mirror answers next). */
+  served: number;
   /** The gzip-encoded body, made on first use. */
   gzipped?: Buffer;
 }
@@ -39,6 +43,8 @@ export class FileStore {
       autoEtag: opts.etag === undefined,
       autoLastModified: opts.lastModified === undefined,
       gzip: opts.gzip ?? false,
+      mirrors: opts.mirrors ?? 1,
+      served: 0,
     });
   }
 
@@ -107,6 +113,8 @@ export class FileStore {
           headers: {},
           autoEtag: true,
           autoLastModified: true,
+          mirrors: 1,
+          served: 0,
         };
       } catch {}
     }

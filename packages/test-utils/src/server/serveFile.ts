@@ -12,6 +12,7 @@ import {headerValue, ifRangeMatches, parseRange} from './range';
 import {sendBody, waitClose} from './sendBody';
 import type {TokenBucket} from './throttle';
 import type {FaultSpec, RequestLogEntry} from './types';
+import {httpDate} from './validators';
 
 /** Sends `file` as the answer to `req` (see the module comment). */
 export async function serveFile(
@@ -28,8 +29,9 @@ export async function serveFile(
     'Content-Type': file.contentType,
     'Accept-Ranges': file.acceptRanges ? 'bytes' : 'none',
   };
-  if (file.etag) headers.ETag = file.etag;
-  if (file.lastModified) headers['Last-Modified'] = file.lastModified;
+  const validators = mirrorValidators(file);
+  if (validators.etag) headers.ETag = validators.etag;
+  if (validators.lastModified) headers['Last-Modified'] = validators.lastModified;
   if (file.contentType.startsWith('text/javascript')) {
     headers['Service-Worker-Allowed'] = '/';
   }
@@ -55,7 +57,7 @@ export async function serveFile(
     (req.method === 'GET' || req.method === 'HEAD')
   ) {
     const ifRange = headerValue(req.headers['if-range']);
-    const useRange = ifRange === undefined || ifRangeMatches(ifRange, file);
+    const useRange = ifRange === undefined || ifRangeMatches(ifRange, validators);
     const r = useRange ? parseRange(rangeHeader, size) : null;
     if (r === 'unsatisfiable') {
       res.writeHead(416, {
@@ -87,6 +89,18 @@ export async function serveFile(
     return;
   }
   await sendBody(res, entry, file.body, start, end, fault?.cutAfterBytes, throttle);
+}
+
+/** The validators of the server of a load balancer that answers this request (`AddFileOptions.mirrors`). */
+function mirrorValidators(file: FileEntry): {etag: string | false; lastModified: string | false} {
+  const k = file.served++ % file.mirrors;
+  if (k === 0) {
+    return file;
+  }
+  return {
+    etag: file.etag && `${file.etag.slice(0, -1)}-${k}"`,
+    lastModified: file.lastModified && httpDate(Date.parse(file.lastModified) + k * 1000),
+  };
 }
 
 /** A whole file gzip-encoded and chunked, as nginx's `gzip on` answers (see `AddFileOptions.gzip`). */

@@ -20,6 +20,14 @@ export interface AddFileOptions {
    * fault's `cutAfterBytes` then counts encoded bytes. Default false.
    */
   gzip?: boolean;
+  /**
+   * Served by this many servers behind a load balancer, in turn (request
+   * i by server i mod n): the same bytes, but each server sends its own
+   * `ETag` (`"…-k"`) and `Last-Modified` (k seconds later) and judges
+   * `If-Range` by them, as servers deployed at different times do.
+   * Default 1.
+   */
+  mirrors?: number;
 }
 
 /**

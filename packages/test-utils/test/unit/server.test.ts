@@ -190,6 +190,28 @@ describe('files and ranges', () => {
     );
   });
 
+  test('mirrors: servers in turn, each with its own ETag and Last-Modified for the same bytes; If-Range judged by the one answering', async () => {
+    const bytes = generateBytes(1000, 7);
+    server.addFile('/mirrored.bin', bytes, {mirrors: 2});
+    const first = await request(server.url('/mirrored.bin'), {headers: {range: 'bytes=0-99'}});
+    const second = await request(server.url('/mirrored.bin'), {headers: {range: 'bytes=0-99'}});
+    expect([first.status, second.status]).toEqual([206, 206]);
+    expect(first.body.equals(bytes.subarray(0, 100))).toBe(true);
+    expect(second.body.equals(bytes.subarray(0, 100))).toBe(true);
+    expect(second.headers.etag).not.toBe(first.headers.etag);
+    expect(second.headers['last-modified']).not.toBe(first.headers['last-modified']);
+    // The next request reaches the first server again, then the second.
+    const same = await request(server.url('/mirrored.bin'), {
+      headers: {range: 'bytes=100-', 'if-range': first.headers.etag!},
+    });
+    expect(same.status).toBe(206);
+    const other = await request(server.url('/mirrored.bin'), {
+      headers: {range: 'bytes=100-', 'if-range': first.headers.etag!},
+    });
+    expect(other.status).toBe(200);
+    expect(other.body.equals(bytes)).toBe(true);
+  });
+
   test('etag:false, lastModified:false, acceptRanges:false', async () => {
     server.addFile('/plain.txt', Buffer.from('hello world'), {
       etag: false,

@@ -20,6 +20,7 @@ import {
 import type {
   ChromiumSession,
   EngineSession,
+  RequestLogEntry,
   StorageInventory,
   TestServer,
 } from '@workbox-background-fetch/test-utils';
@@ -348,6 +349,31 @@ describe.each(FALLBACK_ENGINES)('chunked fallback on %s', (engine) => {
     expect(await waitForEnd('changing')).toMatchObject({type: 'success'});
     expect(await hashOf('/changing/a.bin')).toBe(sha256(next));
     await expectStorage({records: 1, events: 1});
+  });
+
+  test('a file behind a load balancer whose two servers send their own ETag and Last-Modified, same and cross origin: after the first mismatch it is read in one request, like a plain fetch, and ends byte-exact', async () => {
+    const other = await startTestServer();
+    try {
+      const body = file('/mirrored/a.bin', 4 * MiB + 3, {mirrors: 2});
+      other.addFile('/mirrored/b.bin', body, {mirrors: 2});
+      await start('mirrored', ['/mirrored/a.bin', other.url('/mirrored/b.bin')]);
+      expect(await waitForEnd('mirrored')).toMatchObject({type: 'success'});
+      expect(await hashOf('/mirrored/a.bin')).toBe(sha256(body));
+      expect(await hashOf(other.url('/mirrored/b.bin'))).toBe(sha256(body));
+      // Same origin: an If-Range the answering server does not know gets
+      // its whole 200, which is read to the end. Cross-origin (no
+      // If-Range): a 206 with other validators starts the file over, in
+      // one request without Range.
+      const whole = (log: RequestLogEntry[]) =>
+        log.filter((r) => r.status === 200 && r.completed && r.bytesSent === body.length);
+      expect(whole(requestsTo('/mirrored/a.bin'))).toHaveLength(1);
+      const cross = other.requests.filter((r) => r.path === '/mirrored/b.bin');
+      expect(whole(cross)).toHaveLength(1);
+      expect(whole(cross)[0].range).toBeUndefined();
+    } finally {
+      await other.close();
+    }
+    await expectStorage({records: 2, events: 1});
   });
 
   test('a server without Range support: streamed, and a cut restarts from its full 200', async () => {

@@ -11,6 +11,7 @@ import type {
   RequestState,
 } from './downloadState.js';
 import type {JobEvent} from './jobStateMachine.js';
+import type {StoredFile} from './StoredJob.js';
 import type {RequestFailure, RetryDecision} from './retryPolicy.js';
 
 /*
@@ -221,6 +222,19 @@ export function startFileOver(ctx: Ctx, index: number, keep?: RequestState): voi
   cancelAll(ctx, index, keep);
   noteProgress(ctx);
   save(ctx);
+}
+
+/**
+ * True once `stored` changed on the server during the download: it is then
+ * read in one request to its end, as a plain fetch reads it (a cut still
+ * resumes from the stored bytes). Servers behind a load balancer, each
+ * with its own `ETag`, "change" on every Range answer: split into
+ * requests, such a file would start over until it failed.
+ *
+ * @private
+ */
+export function oneStream(stored: StoredFile): boolean {
+  return stored.changes > 0;
 }
 
 /** Counts a change of file `index` on the server; false (and the file failed) past `MAX_CHANGES`. @private */

@@ -1,4 +1,4 @@
-import {checkComplete, failFile, save, transitionJob} from './coreRules.js';
+import {checkComplete, failFile, oneStream, save, transitionJob} from './coreRules.js';
 import {isActiveState} from './jobStateMachine.js';
 import {NO_VALIDATORS} from './firstRangeResponse.js';
 import {nextChunkLength} from './linkRate.js';
@@ -92,7 +92,7 @@ function startRequests(ctx: Ctx): void {
         {
           started: stored.head !== null,
           total: stored.total,
-          ranges: stored.ranges,
+          ranges: stored.ranges && !oneStream(stored),
           chunks: stored.chunks,
           inFlight: state.requests.filter((r) => r.file === index).map((r) => r.range),
         },
@@ -113,6 +113,7 @@ function startRequests(ctx: Ctx): void {
       stored.head === null &&
       stored.request.method === 'GET' &&
       !file.rangesRefused &&
+      !oneStream(stored) &&
       next.range.start === 0 &&
       next.range.end === null;
     if (firstRange) {

@@ -10,6 +10,7 @@ import {
   log,
   noteFailure,
   noteProgress,
+  oneStream,
   retryOrFail,
   save,
   startFileOver,
@@ -145,7 +146,7 @@ function readFull(ctx: Ctx, request: RequestState): void {
     // No limit: a Content-Length that does not count the body as read
     // (content-encoding hidden from CORS) must not cut it.
     read(ctx, request, {start: 0, limit: null, mode: 'whole', afterSave: true});
-  } else if (stored.ranges && stored.total! > cap) {
+  } else if (stored.ranges && !oneStream(stored) && stored.total! > cap) {
     // Read the first chunk from this response, then drop it: Range
     // requests fetch the rest meanwhile. (What the network already sent
     // of it is wasted, so files of one request are read to the end.)

@@ -3,7 +3,7 @@ import {createDownloadState} from '../../../src/lib/fallback/downloadState';
 import {STREAM_BELOW, readInParts} from '../../../src/lib/fallback/planChunks';
 import {expectedTotal, jobSnapshot} from '../../../src/lib/fallback/jobSnapshot';
 import {SETTINGS, Simulation, bytes, newRecord, serveFile} from './simulateDownload';
-import type {FakeAnswer, SeenRequest} from './simulateDownload';
+import type {FakeAnswer, FakeResponse, SeenRequest} from './simulateDownload';
 
 const KiB = 1024;
 const ETAG = {etag: '"v1"'};
@@ -262,14 +262,49 @@ describe('download core: faults', () => {
     expect(sim.state.record.state).toBe('succeeded');
   });
 
-  test('a 206 whose validator changed starts the file over; more than three changes fail it', () => {
+  test('servers behind a load balancer, each with its own ETag (a new validator on every Range answer): after the first change the file is read in one request, as a plain fetch reads it, and succeeds', () => {
     const file = bytes(2 * 1024 * KiB);
     let version = 0;
-    const sim = new Simulation(newRecord(['/f']), (seen) => {
+    const {sim, stored} = checkBytes({'/f': file}, (seen) => {
       if (seen.headers.Range) {
         version += 1;
       }
       return serveFile(file, {etag: `"v${version}"`}, seen);
+    });
+    expectBytes(stored[0], file);
+    expect(sim.state.files[0].stored.changes).toBe(1);
+    // The first chunk, Range answers (the first of them "changed" the
+    // file), then one request without Range to the end.
+    const after = sim.seen.slice(sim.seen.findIndex((seen) => !seen.headers.Range));
+    expect(after).toHaveLength(1);
+    expect(sim.seen.filter((seen) => !seen.headers.Range)).toHaveLength(1);
+  });
+
+  test('a file that changed is resumed from its stored bytes when its one request is cut', () => {
+    const file = bytes(2 * 1024 * KiB);
+    const changed = bytes(2 * 1024 * KiB, 5);
+    const {sim, stored} = checkBytes({'/f': file}, (seen, index) => {
+      if (index === 0) {
+        return serveFile(file, ETAG, seen);
+      }
+      const answer = serveFile(changed, {etag: '"v2"'}, seen) as FakeResponse;
+      // The new version's whole answer is cut once, after 700 KiB.
+      return seen.headers.Range ? answer : {...answer, cutAfter: 700 * KiB};
+    });
+    expectBytes(stored[0], changed);
+    expect(sim.state.files[0].stored.changes).toBe(1);
+    const last = sim.seen.at(-1)!;
+    expect(last.headers.Range).toBe(`bytes=${700 * KiB}-`);
+    expect(last.headers['If-Range']).toBe('"v2"');
+  });
+
+  test('a file that changes on every answer, its connection cut each time, fails after three changes (fetch-error)', () => {
+    const file = bytes(2 * 1024 * KiB);
+    let version = 0;
+    const sim = new Simulation(newRecord(['/f']), (seen) => {
+      version += 1;
+      const answer = serveFile(file, {etag: `"v${version}"`}, seen) as FakeResponse;
+      return {...answer, cutAfter: 100 * KiB};
     });
     sim.run({type: 'start'});
     expect(sim.state.files[0].stored.changes).toBe(4);
