@@ -7,6 +7,7 @@
 #   libwebkit2gtk-4.1-0            .../webkit2gtk-4.1/MiniBrowser
 #   xvfb, xauth                    X server for WebKitGTK
 #   libgl1-mesa-dri, fonts-liberation, fonts-dejavu-core  (rendering under Xvfb/headless)
+#   nginx-light                    /usr/sbin/nginx              (a real third-party server: fallback-nginx.test.ts)
 # Uses sudo only when not root.
 set -euo pipefail
 
@@ -20,6 +21,7 @@ PACKAGES=(
   libgl1-mesa-dri
   fonts-liberation
   fonts-dejavu-core
+  nginx-light
 )
 # Files that must exist afterwards.
 REQUIRED_FILES=(
@@ -29,6 +31,7 @@ REQUIRED_FILES=(
   /usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser
   /usr/bin/Xvfb
   /usr/bin/xauth
+  /usr/sbin/nginx
 )
 
 installed() {
@@ -50,7 +53,7 @@ for f in "${REQUIRED_FILES[@]}"; do
 done
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-browsers: all present (chromium, firefox-esr, WebKitGTK + driver, Xvfb)"
+  echo "install-browsers: all present (chromium, firefox-esr, WebKitGTK + driver, Xvfb, nginx)"
   exit 0
 fi
 

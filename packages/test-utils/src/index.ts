@@ -37,4 +37,5 @@ export {
   type PageError,
   type JSONable,
 } from './browsers';
+export {startNginx, NGINX, type Nginx, type NginxOptions, type NginxLogEntry} from './nginx';
 export {storageInventory, storageChange, type StorageInventory} from './storageInventory';

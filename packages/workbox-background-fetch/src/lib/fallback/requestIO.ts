@@ -44,7 +44,17 @@ export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promi
   });
 }
 
-/** The stored request with `extraHeaders` (Range, If-Range) and `signal`. @private */
+/**
+ * The stored request with `extraHeaders` (Range, If-Range) and `signal`.
+ * Unless the app chose a cache mode, it bypasses the browser's HTTP cache
+ * (`no-store`), as Chromium's own Background Fetch downloads do: against a
+ * server whose answers are cacheable (nginx's defaults, a CDN's
+ * `max-age`), Chromium's cache stored every chunk a third time and sent
+ * Range requests of its own (`If-Range`, cut after 32 KiB) besides the
+ * job's.
+ *
+ * @private
+ */
 export function buildRequest(
   stored: SerializedRequest,
   extraHeaders: Record<string, string>,
@@ -55,7 +65,8 @@ export function buildRequest(
   for (const [name, value] of Object.entries(extraHeaders)) {
     headers.set(name, value);
   }
-  return new Request(request, {headers, signal});
+  const cache = request.cache === 'default' ? 'no-store' : request.cache;
+  return new Request(request, {headers, signal, cache});
 }
 
 /** What the core needs to know of `response` to a request of `method`. @private */
