@@ -410,6 +410,29 @@ describe.each(FALLBACK_ENGINES)(
       await settled();
     });
 
+    test('the app deletes every cache mid-download (the usual activate clean-up: caches.keys() then caches.delete(), chunk caches included): a job of two files still ends with both cached whole', async () => {
+      const a = file('/wiped/a.bin', 6 * CHUNK + 5);
+      const b = file('/wiped/b.bin', 4 * CHUNK + 7);
+      server.throttle(1 * MiB);
+      await page(`() => fb.start('wiped', ['/wiped/a.bin', '/wiped/b.bin'])`);
+      await browser.waitFor(`() => fb.jobs.wiped.downloaded > ${2 * CHUNK}`, {timeout: 20_000});
+      const deleted = await page<string[]>(
+        `async () => { const keys = await caches.keys(); await Promise.all(keys.map((k) => caches.delete(k))); return keys; }`,
+      );
+      expect(deleted).toContain('workbox-background-fetch-dl');
+      // Chromium keeps the chunks in Cache Storage: they went too.
+      const chunksInCaches = engine === 'chromium';
+      expect(deleted.includes('workbox-background-fetch-chunks')).toBe(chunksInCaches);
+      expect(await waitForEnd('wiped')).toMatchObject({type: 'success'});
+      // The check before the success found them gone, and said so (development build).
+      expect(browser.consoleLog.some((line) => line.includes('deleted by the app'))).toBe(
+        chunksInCaches,
+      );
+      expect(await hashOf('/wiped/a.bin')).toBe(sha256(a));
+      expect(await hashOf('/wiped/b.bin')).toBe(sha256(b));
+      await settled();
+    });
+
     test('two jobs write into a records cache that did not exist; one is aborted mid-way: the other ends with both its files cached whole', async () => {
       await page(`() => caches.delete('workbox-background-fetch-dl')`);
       file('/shared/x.bin', 8 * CHUNK);

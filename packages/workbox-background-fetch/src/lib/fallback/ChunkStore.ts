@@ -44,8 +44,8 @@ export interface ChunkStore {
   put(key: string, part: ChunkPart): Promise<void>;
   /** The part under `key`; rejects with `chunk-read-timeout` when the store does not answer (`boundedChunkRead`). */
   get(key: string): Promise<Blob | undefined>;
-  /** Whether a part is under `key`; rejects as `get` does. */
-  has(key: string): Promise<boolean>;
+  /** The keys of the parts stored under `prefix`, in one read; rejects as `get` does. */
+  keys(prefix: string): Promise<string[]>;
   /** Deletes every chunk whose key starts with `prefix`; rejects with `chunk-delete-timeout` when the store does not answer (`boundedChunkDelete`). */
   deletePrefix(prefix: string): Promise<void>;
 }

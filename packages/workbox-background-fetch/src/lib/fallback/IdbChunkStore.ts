@@ -70,19 +70,24 @@ export class IdbChunkStore implements ChunkStore {
     return value === undefined || value instanceof Blob ? value : new Blob([value]);
   }
 
-  async has(key: string): Promise<boolean> {
-    const count = await boundedChunkRead(
-      this._store('readonly', (store) => promisifyRequest(store.count(key))),
+  async keys(prefix: string): Promise<string[]> {
+    const keys = await boundedChunkRead(
+      this._store('readonly', (store) => promisifyRequest(store.getAllKeys(under(prefix)))),
     );
-    return count > 0;
+    return keys.map(String);
   }
 
   deletePrefix(prefix: string): Promise<void> {
     return boundedChunkDelete(
       this._store('readwrite', (store) => {
-        store.delete(IDBKeyRange.bound(prefix, `${prefix}\uffff`));
+        store.delete(under(prefix));
         return promisifyRequest(store.transaction);
       }),
     );
   }
+}
+
+/** The keys that start with `prefix`. */
+function under(prefix: string): IDBKeyRange {
+  return IDBKeyRange.bound(prefix, `${prefix}\uffff`);
 }

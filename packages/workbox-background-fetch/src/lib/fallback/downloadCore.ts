@@ -8,6 +8,8 @@
   The job (jobStateMachine.ts):
 
     queued  ─start→ running ─(every file done/failed/bad-status)→ succeeded | failed
+    (a success first checks every stored chunk is there, checkChunks: the
+     app may have deleted them; lost ones make their file pending again)
     running ─pause→ paused ─resume→ running         any active ─abort→ aborted
     queued | running ─(downloadTotal, quota, save quota)→ failed
 
@@ -36,6 +38,7 @@
                          ─206 that does not fit, 416, other 4xx→ file starts over (generation + 1)
                          ─200, same file→ start over from it, no more Range for the file
                          ─200, new version→ counts a change, start over from it
+                         (a file that changed is then read in one request: oneStream)
                          ─5xx, 408, 429→ retry with backoff (Retry-After up to maxDelay), or the file fails
     network error | stall ─→ retry with backoff | wait online (offline) | fail (max attempts)
     any byte stored      ─→ attempts = 0; downloadTotal checked
@@ -200,10 +203,11 @@ function applyToRequest(ctx: Ctx, event: Extract<DownloadEvent, {request: number
   return true;
 }
 
-/** After a worker start: requests that cannot be sent again fail; the chunks the browser lost are fetched again. */
+/** After a worker start, and before a success: the chunks the browser (or the app) lost are fetched again. */
 function applyChunkCheck(ctx: Ctx, present: boolean[][]): void {
   const {state} = ctx;
   state.verify = 'no';
+  let lost = false;
   state.files.forEach(({stored}, index) => {
     if (stored.status === 'failed') {
       return;
@@ -214,16 +218,19 @@ function applyChunkCheck(ctx: Ctx, present: boolean[][]): void {
         log(
           ctx,
           'warn',
-          `Background fetch '${state.record.id}': the browser dropped ` +
-            `${stored.chunks.length - kept.length} stored chunks of ` +
-            `${stored.request.url}; downloading them again.`,
+          `Background fetch '${state.record.id}': ${stored.chunks.length - kept.length} ` +
+            `stored chunks of ${stored.request.url} are gone, dropped by the browser or ` +
+            `deleted by the app; downloading them again. A clean-up of caches or ` +
+            `databases (in 'activate') should keep those named 'workbox-background-fetch…'.`,
         );
       }
       stored.chunks = kept;
+      lost = true;
       if (stored.status === 'done') {
         stored.status = 'pending';
       }
     }
   });
+  state.checkedEnd = !lost;
   save(ctx);
 }

@@ -103,6 +103,11 @@ export interface DownloadState {
   probeLength: number;
   /** The chunks of a record loaded after a worker start are still to be checked. */
   verify: 'no' | 'pending' | 'checking';
+  /**
+   * A check found every stored chunk, and no part was stored since: the
+   * job may succeed (see `plan`).
+   */
+  checkedEnd: boolean;
   settlement: SettlementPhase;
   /** `matchAll()` works: false once the settlement ran. */
   recordsAvailable: boolean;
@@ -255,6 +260,7 @@ export function createDownloadState(
     rate: record.rate ?? null,
     probeLength: FIRST_CHUNK,
     verify: resumed ? 'pending' : 'no',
+    checkedEnd: false,
     settlement: 'none',
     recordsAvailable: true,
     nextRequestId: 1,

@@ -53,6 +53,15 @@ export function plan(ctx: Ctx): void {
     state.requests.length === 0 &&
     state.files.every((file) => file.stored.status !== 'pending')
   ) {
+    if (!record.failureReason && !state.checkedEnd) {
+      // The app may have deleted the chunks (an activate clean-up of every
+      // cache): a job succeeds once a check found them all; lost ones are
+      // fetched again (`applyChunkCheck`).
+      state.checkedEnd = true;
+      state.verify = 'checking';
+      ctx.out.push({type: 'checkChunks'});
+      return;
+    }
     transitionJob(ctx, record.failureReason ? 'fail' : 'succeed');
     startSettlement(ctx);
     return;

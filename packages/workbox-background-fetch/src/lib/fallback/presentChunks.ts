@@ -1,23 +1,19 @@
-import {chunkKey} from './ChunkStore.js';
+import {chunkKey, chunkKeyPrefix} from './ChunkStore.js';
 import type {ChunkStore} from './ChunkStore.js';
 import type {DownloadState} from './downloadState.js';
 
 /**
- * After a worker start: for each file, which of its listed chunks the
- * browser still has (WebKit drops entries by itself); a failed check counts
- * as missing.
+ * Which of each file's listed chunks the store still has (WebKit drops
+ * entries by itself after a worker start; an app may delete the chunk
+ * cache), from one listing of the job's keys; a failed listing counts as
+ * every chunk missing.
  *
  * @private
  */
-export function presentChunks(state: DownloadState, store: ChunkStore): Promise<boolean[][]> {
+export async function presentChunks(state: DownloadState, store: ChunkStore): Promise<boolean[][]> {
   const {uid} = state.record;
-  return Promise.all(
-    state.files.map(({stored}, index) =>
-      Promise.all(
-        stored.chunks.map((chunk) =>
-          store.has(chunkKey(uid, index, stored.generation, chunk.start)).catch(() => false),
-        ),
-      ),
-    ),
+  const stored = new Set(await store.keys(chunkKeyPrefix(uid)).catch(() => []));
+  return state.files.map(({stored: file}, index) =>
+    file.chunks.map((chunk) => stored.has(chunkKey(uid, index, file.generation, chunk.start))),
   );
 }

@@ -295,6 +295,7 @@ export function onPartStored(
     return;
   }
   file.stored.chunks.push({start: offset, end: offset + size});
+  ctx.state.checkedEnd = false;
   file.stored.attempts = 0;
   checkComplete(ctx, request.file);
   noteProgress(ctx);

@@ -615,11 +615,34 @@ describe('download core: worker restarts', () => {
     const sim = new Simulation(record, server({'/f': file}), {resumed: true});
     sim.chunks.set('uid1/0/0/0', file.subarray(0, 300 * KiB));
     sim.send({type: 'start'});
-    expect(sim.commandsOf('checkChunks')).toHaveLength(1);
+    // At the start, then before the success (a chunk was stored since).
+    expect(sim.commandsOf('checkChunks')).toHaveLength(2);
+    const types = sim.commands.map((c) => c.type);
+    expect(types.indexOf('checkChunks')).toBeLessThan(types.indexOf('fetch'));
     sim.settle();
     expect(sim.seen[0].headers.Range).toMatch(new RegExp(`^bytes=${300 * KiB}-`));
     expect(sim.seen.every((seen) => seen.headers.Range !== undefined)).toBe(true);
     expect(sim.state.record.state).toBe('succeeded');
+  });
+
+  test('chunks deleted while the job ran (an app clearing every cache): the check before the success finds them gone, they are fetched again, the job succeeds whole', () => {
+    const file = bytes(1024 * KiB);
+    let wiped = false;
+    const sim = new Simulation(newRecord(['/f']), server({'/f': file}), {holdSettlement: true});
+    sim.onCommand = (command) => {
+      if (command.type === 'checkChunks' && !wiped) {
+        wiped = true;
+        sim.chunks.clear();
+      }
+    };
+    sim.run({type: 'start'});
+    expect(wiped).toBe(true);
+    expect(sim.commandsOf('checkChunks')).toHaveLength(2);
+    expect(sim.state.record.state).toBe('succeeded');
+    expectBytes(sim.fileBytes(0), file);
+    // Every byte asked twice: once before the loss, once after.
+    const asked = sim.seen.length;
+    expect(asked).toBeGreaterThan(2);
   });
 
   test('a loaded POST that was sent and not answered fails (it is never sent twice)', () => {
@@ -655,8 +678,12 @@ describe('download core: worker restarts', () => {
     const sim = new Simulation(record, server({'/f': bytes(100)}), {resumed: true});
     sim.run({type: 'start'});
     expect(sim.commandsOf('checkChunks')).toHaveLength(0);
+    const before = sim.commands.length;
     sim.run({type: 'resume'});
-    expect(sim.commandsOf('checkChunks')).toHaveLength(1);
+    // When resumed, then before the success (the file was stored since).
+    const after = sim.commands.slice(before).map((c) => c.type);
+    expect(after.indexOf('checkChunks')).toBeLessThan(after.indexOf('fetch'));
+    expect(sim.commandsOf('checkChunks')).toHaveLength(2);
     expect(sim.state.record.state).toBe('succeeded');
   });
 });

@@ -149,6 +149,8 @@ export class Simulation {
   readonly settlements: string[] = [];
   recordsAvailableWhenSettled: boolean | null = null;
   forgotten = false;
+  /** Called with every command before it is carried out (a test's fault: chunks deleted…). */
+  onCommand: ((command: DownloadCommand) => void) | null = null;
   private readonly _events: DownloadEvent[] = [];
   private readonly _timers = new Map<string, Timer>();
   private readonly _bodies = new Map<number, FakeResponse>();
@@ -267,6 +269,7 @@ export class Simulation {
 
   private _carryOut(command: DownloadCommand): void {
     const {state} = this;
+    this.onCommand?.(command);
     switch (command.type) {
       case 'save':
         this.saved = structuredClone(state.record);
