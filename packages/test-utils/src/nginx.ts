@@ -25,6 +25,12 @@ export interface NginxOptions {
   gzipTypes?: string[];
   /** Bytes per second of each response under `/slow/` (`limit_rate`). Default 1 MiB/s. */
   slowRate?: number;
+  /**
+   * Send `Access-Control-Expose-Headers` (Content-Range, Content-Length,
+   * ETag, Last-Modified, Accept-Ranges). `false`: other origins read only
+   * the CORS-safelisted headers, as a CDN set up without it. Default true.
+   */
+  exposeHeaders?: boolean;
 }
 
 /** One line of the access log: a request nginx finished (answered, or cut). */
@@ -73,6 +79,10 @@ function config(dir: string, port: number, options: NginxOptions): string {
     ? `gzip on; gzip_types ${options.gzipTypes.join(' ')};`
     : 'gzip off;';
   const temp = path.join(dir, 'temp');
+  const expose =
+    options.exposeHeaders === false
+      ? ''
+      : 'add_header Access-Control-Expose-Headers "Content-Range, Content-Length, ETag, Last-Modified, Accept-Ranges" always;';
   return `daemon off;
 master_process on;
 worker_processes 1;
@@ -96,7 +106,7 @@ http {
     listen 127.0.0.1:${port};
     root ${dir}/www;
     add_header Access-Control-Allow-Origin * always;
-    add_header Access-Control-Expose-Headers "Content-Range, Content-Length, ETag, Last-Modified, Accept-Ranges" always;
+    ${expose}
     location /slow/ { limit_rate ${options.slowRate ?? 1024 * 1024}; }
   }
 }

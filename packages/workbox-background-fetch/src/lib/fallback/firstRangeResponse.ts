@@ -1,3 +1,4 @@
+import {log} from './coreRules.js';
 import {parseContentRange} from './parseContentRange.js';
 import type {Ctx} from './coreRules.js';
 import type {RequestState, ResponseSummary} from './downloadState.js';
@@ -51,6 +52,22 @@ export function fullResponseOfFirstRange(
   }
   const range = response.status === 206 ? parseContentRange(response.contentRange) : null;
   if (range === null || range.start !== 0 || range.total === null) {
+    if (
+      process.env.NODE_ENV !== 'production' &&
+      response.status === 206 &&
+      response.contentRange === null &&
+      response.crossOrigin
+    ) {
+      const {url} = ctx.state.files[request.file].stored.request;
+      log(
+        ctx,
+        'warn',
+        `${url} answered a Range request without a Content-Range this worker can read: ` +
+          `it is downloaded in one request, and a fault starts it over from zero. Its ` +
+          `server should send Access-Control-Expose-Headers: Content-Range, ` +
+          `Content-Length, ETag, Last-Modified.`,
+      );
+    }
     ctx.out.push({type: 'cancelBody', request: request.id});
     ctx.state.files[request.file].rangesRefused = true;
     return null;
