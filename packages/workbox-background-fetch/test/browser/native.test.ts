@@ -9,6 +9,7 @@ import {
   closeAllEngines,
   generateBytes,
   launchEngine,
+  startNginx,
   sha256,
   startTestServer,
 } from '@workbox-background-fetch/test-utils';
@@ -109,6 +110,33 @@ describe.each(['chromium', 'chromium-persistent'] as const)(
           `async () => (await workbox.backgroundFetchWindow.backgroundFetchManager({queue: 'episodes'})).getIds()`,
         ),
       ).not.toContain('ep-5');
+    });
+
+    test('files on a CDN (Debian nginx, another origin; cacheable answers, gzip on for JSON): every record cached whole, decoded, byte-exact', async () => {
+      const cdn = await startNginx({gzipTypes: ['application/json']});
+      try {
+        const episode = generateBytes(6 * 1024 * 1024 + 3, 'cdn-episode');
+        const level = Buffer.from(
+          JSON.stringify({tiles: Array.from({length: 80_000}, (_, i) => ({i, kind: i % 5}))}),
+        );
+        await cdn.addFile('/cdn/e9.mp3', episode);
+        await cdn.addFile('/cdn/level.json', level);
+        const urls = [cdn.url('/cdn/e9.mp3'), cdn.url('/cdn/level.json')];
+        await page(`() => fb.startJob('episodes', 'cdn-9', ${JSON.stringify(urls)}, {})`);
+        const event = await waitForWorkerEvent('cdn-9');
+        expect(event).toMatchObject({type: 'success', result: 'success'});
+        const hash = (url: string) =>
+          page<string | null>(
+            `() => fb.hash("workbox-background-fetch-episodes", ${JSON.stringify(url)})`,
+          );
+        expect(await hash(urls[0])).toBe(sha256(episode));
+        expect(await hash(urls[1])).toBe(sha256(level));
+        // The JSON really came gzip-encoded.
+        const logged = await cdn.requests();
+        expect(logged.find((r) => r.path === '/cdn/level.json')?.contentEncoding).toBe('gzip');
+      } finally {
+        await cdn.close();
+      }
     });
 
     test('a 404 among the requests ends in onFail with failureReason bad-status', async () => {
