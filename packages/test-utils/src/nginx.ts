@@ -23,7 +23,11 @@ export interface NginxOptions {
    * 200 with a weak ETag, as nginx answers. Default none.
    */
   gzipTypes?: string[];
-  /** Bytes per second of each response under `/slow/` (`limit_rate`). Default 1 MiB/s. */
+  /**
+   * Bytes per second of each response under `/slow/` and `/one/`
+   * (`limit_rate`); under `/one/`, one connection per client at a time
+   * (`limit_conn`: a second one is answered 503). Default 1 MiB/s.
+   */
   slowRate?: number;
   /**
    * Send `Access-Control-Expose-Headers` (Content-Range, Content-Length,
@@ -102,12 +106,14 @@ http {
   }
   default_type application/octet-stream;
   ${gzip}
+  limit_conn_zone $binary_remote_addr zone=perclient:1m;
   server {
     listen 127.0.0.1:${port};
     root ${dir}/www;
     add_header Access-Control-Allow-Origin * always;
     ${expose}
     location /slow/ { limit_rate ${options.slowRate ?? 1024 * 1024}; }
+    location /one/ { limit_conn perclient 1; limit_rate ${options.slowRate ?? 1024 * 1024}; }
   }
 }
 `;

@@ -240,4 +240,18 @@ describe.each(FALLBACK_ENGINES)('the fallback against nginx (another origin) on 
     }
     await expectStorage(1);
   });
+  test('a CDN that serves one connection per client (nginx limit_conn: a second one gets 503): the job keeps one request in flight from then on and ends byte-exact', async () => {
+    const body = generateBytes(3 * MiB + 9, 'nginx-one');
+    await nginx.addFile('/one/e3.mp3', body);
+    await start('one', [nginx.url('/one/e3.mp3')]);
+    const event = await waitForEnd('one', nginx);
+    expect(event).toMatchObject({type: 'success'});
+    expect(await hashOf(nginx.url('/one/e3.mp3'))).toBe(sha256(body));
+    const log = await logOf(nginx, '/one/e3.mp3');
+    // Refused once or twice (requests sent together), then one at a time.
+    const refused = log.filter((r) => r.status === 503).length;
+    expect(refused).toBeGreaterThanOrEqual(1);
+    expect(refused).toBeLessThanOrEqual(2);
+    await expectStorage(1);
+  });
 });

@@ -40,6 +40,7 @@
                          ─200, new version→ counts a change, start over from it
                          (a file that changed is then read in one request: oneStream)
                          ─5xx, 408, 429→ retry with backoff (Retry-After up to maxDelay), or the file fails
+                         (a 503 or 429 while others are open lowers inFlightCap to their number)
     network error | stall ─→ retry with backoff | wait online (offline) | fail (max attempts)
     any byte stored      ─→ attempts = 0; downloadTotal checked
     a whole body in memory (bodyReceived) ─→ the request leaves the link (the next starts

@@ -112,6 +112,11 @@ export interface DownloadState {
   /** `matchAll()` works: false once the settlement ran. */
   recordsAvailable: boolean;
   nextRequestId: number;
+  /**
+   * The most requests in flight: `settings.maxInFlight`, lowered when the
+   * server limits connections (see `statusFailure` in responseRules.ts).
+   */
+  inFlightCap: number;
   /** The `at` of the last `wakeAt` sent (avoids repeating it). */
   wakeAt: number | null;
 }
@@ -264,6 +269,7 @@ export function createDownloadState(
     settlement: 'none',
     recordsAvailable: true,
     nextRequestId: 1,
+    inFlightCap: settings.maxInFlight,
     wakeAt: null,
   };
 }

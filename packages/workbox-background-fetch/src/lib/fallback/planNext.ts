@@ -70,7 +70,7 @@ export function plan(ctx: Ctx): void {
   const waiting = state.files.filter(
     (file) => file.stored.status === 'pending' && file.retryAt > ctx.env.now,
   );
-  if (waiting.length > 0 && state.requests.length < state.settings.maxInFlight) {
+  if (waiting.length > 0 && state.requests.length < state.inFlightCap) {
     const at = Math.min(...waiting.map((file) => file.retryAt));
     if (state.wakeAt !== at) {
       state.wakeAt = at;
@@ -80,14 +80,14 @@ export function plan(ctx: Ctx): void {
 }
 
 /**
- * Starts requests until `maxInFlight` are receiving or nothing is left to
+ * Starts requests until `inFlightCap` are receiving or nothing is left to
  * ask for. A request whose body is in memory and being stored does not
  * count (the link would idle during the write), but at most `maxInFlight`
  * such bodies wait for their write.
  */
 function startRequests(ctx: Ctx): void {
   const {state, env} = ctx;
-  const {maxInFlight} = state.settings;
+  const maxInFlight = state.inFlightCap;
   const length = nextChunkLength(state);
   const receiving = () => state.requests.filter((request) => !request.received).length;
   while (receiving() < maxInFlight && state.requests.length < 2 * maxInFlight) {

@@ -170,7 +170,9 @@ function checkResumeResponse(ctx: Ctx, request: RequestState, response: Response
       // error status then becomes the record).
       file.rangesRefused = true;
       fileChanged(ctx, index, `status ${status}`);
-    } else if (retryOrFail(ctx, index, statusFailure(ctx, response)) === 'give-up-status') {
+    } else if (
+      retryOrFail(ctx, index, statusFailure(ctx, request, response)) === 'give-up-status'
+    ) {
       // A 5xx, 408 or 429 (a CDN limiting its clients) keeps the bytes
       // stored: the same range is asked again after the wait.
       failFile(ctx, index, 'fetch-error');
@@ -237,9 +239,31 @@ function checkResumeResponse(ctx: Ctx, request: RequestState, response: Response
   });
 }
 
-/** The failure a response with an error status is, with its `Retry-After`. */
-function statusFailure(ctx: Ctx, response: ResponseSummary): RequestFailure {
+/**
+ * The failure a response with an error status is, with its `Retry-After`.
+ * A 503 or 429 while other requests of the job are open is a server that
+ * limits connections per client (nginx's `limit_conn`, a CDN's rate
+ * limit): the job keeps that many in flight from then on, instead of a
+ * refused request at every turn.
+ */
+function statusFailure(ctx: Ctx, request: RequestState, response: ResponseSummary): RequestFailure {
+  const {state} = ctx;
   const {status, head} = response;
+  const open = state.requests.filter(
+    (other) => other !== request && !other.cancelled && !other.received,
+  ).length;
+  if ((status === 503 || status === 429) && open > 0 && open < state.inFlightCap) {
+    state.inFlightCap = open;
+    if (process.env.NODE_ENV !== 'production') {
+      log(
+        ctx,
+        'warn',
+        `${state.files[request.file].stored.request.url} answered ${status} while ${open} ` +
+          `other request(s) of '${state.record.id}' were open: the server limits ` +
+          `connections; the job keeps ${open} in flight.`,
+      );
+    }
+  }
   return {type: 'status', status, retryAfter: retryAfterOf(head, ctx.env.now)};
 }
 
@@ -251,7 +275,7 @@ function keepErrorResponse(ctx: Ctx, request: RequestState, response: ResponseSu
     failFile(ctx, request.file, 'fetch-error');
     return;
   }
-  if (retryOrFail(ctx, request.file, statusFailure(ctx, response)) !== 'give-up-status') {
+  if (retryOrFail(ctx, request.file, statusFailure(ctx, request, response)) !== 'give-up-status') {
     cancelBody(ctx, request);
     return;
   }

@@ -800,6 +800,42 @@ describe('download core: single events', () => {
     expect(ended.commands.filter((command) => command.type === 'fetch')).toHaveLength(1);
   });
 
+  test('a 503 to a request while another of the job is open: the server limits connections, and the job keeps one request in flight from then on', () => {
+    const state = started();
+    step(state, {type: 'response', request: 1, response: full(8 * 1024 * KiB)}, env());
+    step(state, {type: 'roomChecked', request: 1, ok: true}, env());
+    expect(state.requests.map((request) => request.id)).toEqual([1, 2]);
+    const second = state.requests[1];
+    const refused = step(
+      state,
+      {
+        type: 'response',
+        request: 2,
+        response: {
+          ...partial(second.range.start, second.range.end!, 8 * 1024 * KiB),
+          status: 503,
+          ok: false,
+          contentRange: null,
+        },
+      },
+      env(),
+    );
+    expect(state.inFlightCap).toBe(1);
+    expect(
+      refused.commands.some(
+        (command) => command.type === 'log' && command.message.includes('limits connections'),
+      ),
+    ).toBe(true);
+    step(state, {type: 'requestEnded', request: 2}, env());
+    // Long after the backoff, request 1 still receiving: no second request.
+    const later = step(state, {type: 'tick'}, env(60_000));
+    expect(later.commands.filter((command) => command.type === 'fetch')).toHaveLength(0);
+    // Its body in memory: the next request starts, the refused range first.
+    const next = step(state, {type: 'bodyReceived', request: 1, received: 256 * KiB}, env(60_000));
+    expect(next.commands.filter((command) => command.type === 'fetch')).toHaveLength(1);
+    expect(state.requests.at(-1)!.range.start).toBe(second.range.start);
+  });
+
   test('a response from another origin (a redirect to a CDN) is remembered in the record: If-Range is no longer sent', () => {
     const state = started();
     step(
