@@ -65,9 +65,10 @@ const POLYFILL_ON_TOP_BUDGET = 2 * KiB;
  * Chromium's chunk cache and failed the job); by 64 B for fewer requests
  * in flight after a 503 or 429 while others are open (responseRules.ts'
  * statusFailure(): a server allowing one connection per client refused a
- * request at every turn).
+ * request at every turn); by 64 B for ChunkStore.present(), one check of
+ * many keys (Chromium's cache.keys() had cost 0.7 s at the end of a job).
  */
-const OWN_CODE_BUDGET = 19.5 * KiB + 928;
+const OWN_CODE_BUDGET = 19.5 * KiB + 992;
 const OWN_CODE_GOAL = 12 * KiB;
 
 /** One IIFE per browser-facing package. */
@@ -109,7 +110,9 @@ export const bundles = [
     entry: 'src/polyfill.ts',
     file: 'polyfill',
     alias: 'polyfill.js',
-    budget: 16.5 * KiB,
+    // +128 B for the fallback's oneStream(), no-store requests, the check
+    // of the stored chunks before a success and inFlightCap (session 18).
+    budget: 16.5 * KiB + 128,
   },
   {
     pkg: 'workbox-background-fetch-window',

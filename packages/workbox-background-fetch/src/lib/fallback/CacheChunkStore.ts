@@ -39,23 +39,27 @@ export class CacheChunkStore implements ChunkStore {
     );
   }
 
-  async keys(prefix: string): Promise<string[]> {
-    const requests = await boundedChunkRead(requestsUnder(prefix));
-    return requests.map((request) => request.url.slice(CHUNK_URL_BASE.length));
+  present(keys: readonly string[]): Promise<boolean[]> {
+    return boundedChunkRead(
+      caches
+        .open(CHUNKS_CACHE)
+        .then((cache) =>
+          Promise.all(
+            keys.map(async (key) => (await cache.match(CHUNK_URL_BASE + key)) !== undefined),
+          ),
+        ),
+    );
   }
 
   deletePrefix(prefix: string): Promise<void> {
     return boundedChunkDelete(
-      requestsUnder(prefix).then(async (requests) => {
-        const cache = await caches.open(CHUNKS_CACHE);
-        await Promise.all(requests.map((request) => cache.delete(request)));
+      caches.open(CHUNKS_CACHE).then(async (cache) => {
+        await Promise.all(
+          (await cache.keys())
+            .filter((request) => request.url.startsWith(CHUNK_URL_BASE + prefix))
+            .map((request) => cache.delete(request)),
+        );
       }),
     );
   }
-}
-
-/** The cache keys of the chunks under `prefix`. */
-async function requestsUnder(prefix: string): Promise<readonly Request[]> {
-  const cache = await caches.open(CHUNKS_CACHE);
-  return (await cache.keys()).filter((request) => request.url.startsWith(CHUNK_URL_BASE + prefix));
 }

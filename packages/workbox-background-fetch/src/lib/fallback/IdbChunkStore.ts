@@ -70,24 +70,21 @@ export class IdbChunkStore implements ChunkStore {
     return value === undefined || value instanceof Blob ? value : new Blob([value]);
   }
 
-  async keys(prefix: string): Promise<string[]> {
-    const keys = await boundedChunkRead(
-      this._store('readonly', (store) => promisifyRequest(store.getAllKeys(under(prefix)))),
+  async present(keys: readonly string[]): Promise<boolean[]> {
+    const counts = await boundedChunkRead(
+      this._store('readonly', (store) =>
+        Promise.all(keys.map((key) => promisifyRequest(store.count(key)))),
+      ),
     );
-    return keys.map(String);
+    return counts.map((count) => count > 0);
   }
 
   deletePrefix(prefix: string): Promise<void> {
     return boundedChunkDelete(
       this._store('readwrite', (store) => {
-        store.delete(under(prefix));
+        store.delete(IDBKeyRange.bound(prefix, `${prefix}\uffff`));
         return promisifyRequest(store.transaction);
       }),
     );
   }
-}
-
-/** The keys that start with `prefix`. */
-function under(prefix: string): IDBKeyRange {
-  return IDBKeyRange.bound(prefix, `${prefix}\uffff`);
 }

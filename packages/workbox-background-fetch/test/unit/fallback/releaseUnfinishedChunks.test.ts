@@ -10,7 +10,7 @@ function storeWith(keys: string[]): ChunkStore & {stored: Set<string>} {
     stored: set,
     put: async (key) => void set.add(key),
     get: async () => undefined,
-    keys: async (prefix) => [...set].filter((key) => key.startsWith(prefix)),
+    present: async (keys) => keys.map((key) => set.has(key)),
     deletePrefix: async (prefix) => {
       for (const k of [...set].filter((key) => key.startsWith(prefix))) {
         set.delete(k);
