@@ -288,7 +288,7 @@ export class FallbackJob implements FallbackJobControl {
         break;
       case 'checkChunks':
         this._host.track(
-          presentChunks(this.state, this._store).then((present) =>
+          presentChunks(this.state, this._store, command.end).then((present) =>
             this._dispatch({type: 'chunksChecked', present}),
           ),
         );

@@ -208,7 +208,15 @@ export type DownloadCommand =
   /** Send `online` when the network is back. */
   | {type: 'waitOnline'}
   /** Check which stored chunks are still there, then `chunksChecked`. */
-  | {type: 'checkChunks'}
+  | {
+      type: 'checkChunks';
+      /**
+       * Before a success: a deletion by the app took every chunk stored
+       * before it, so each file's first stored chunk is asked first, and
+       * the others only when one of those is gone.
+       */
+      end?: boolean;
+    }
   /** Progress changed: publish it (throttled unless `immediate`). */
   | {type: 'progress'; immediate: boolean}
   /** The job stops being active: this last progress (taken before) goes out now. */

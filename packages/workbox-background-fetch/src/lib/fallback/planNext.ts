@@ -59,7 +59,7 @@ export function plan(ctx: Ctx): void {
       // fetched again (`applyChunkCheck`).
       state.checkedEnd = true;
       state.verify = 'checking';
-      ctx.out.push({type: 'checkChunks'});
+      ctx.out.push({type: 'checkChunks', end: true});
       return;
     }
     transitionJob(ctx, record.failureReason ? 'fail' : 'succeed');
