@@ -24,12 +24,15 @@ import type {
 } from '@workbox-background-fetch/test-utils';
 import {FALLBACK_ENGINES} from './support/fallbackEngines';
 import {serveSite} from './support/serveSite';
+import {untilJobDataGone} from './support/untilJobDataGone';
 
 jest.setTimeout(90_000);
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
 const RECORDS_CACHE = 'workbox-background-fetch-dl';
+/** The download library's store of finished downloads (one entry per successful job). */
+const LIBRARY = 'idb:workbox-background-fetch-library/entries';
 const OPTIONS = {
   chunkSize: 256 * KiB,
   maxAttempts: 4,
@@ -86,20 +89,11 @@ describe.each(FALLBACK_ENGINES)('the fallback against nginx (another origin) on 
   };
   /** Once the job is gone, the origin holds `records` more cached records and one more event. */
   const expectStorage = async (records: number) => {
-    await browser
-      .waitFor(`async () => Object.values(await fb.leftovers()).every((n) => n === 0)`, {
-        timeout: 10_000,
-      })
-      .catch(() => undefined);
-    expect(await page('() => fb.leftovers()')).toEqual({
-      jobRecords: 0,
-      idbChunks: 0,
-      cacheChunks: 0,
-    });
-    expect(storageChange(before, await storageInventory(browser))).toEqual({
+    const after = await untilJobDataGone(browser, [`cache:${RECORDS_CACHE}`, LIBRARY]);
+    expect(storageChange(before, after)).toEqual({
       [`cache:${RECORDS_CACHE}`]: records,
       'cache:test-events': 1,
-      'idb:workbox-background-fetch-library/entries': 1,
+      [LIBRARY]: 1,
     });
   };
 
