@@ -433,6 +433,38 @@ describe.each(FALLBACK_ENGINES)(
       await settled();
     });
 
+    test('the app deletes every IndexedDB database mid-download (indexedDB.databases() then deleteDatabase()): every delete completes at once, not blocked by the fallback, and a job of two files still ends with both cached whole', async () => {
+      const a = file('/idb-wiped/a.bin', 6 * CHUNK + 5);
+      const b = file('/idb-wiped/b.bin', 4 * CHUNK + 7);
+      server.throttle(1 * MiB);
+      await page(`() => fb.start('idb-wiped', ['/idb-wiped/a.bin', '/idb-wiped/b.bin'])`);
+      await browser.waitFor(`() => fb.jobs['idb-wiped'].downloaded > ${2 * CHUNK}`, {
+        timeout: 20_000,
+      });
+      // Each delete reports how it ended: 'success', or 'blocked' first when
+      // a connection stayed open after its versionchange event (the delete
+      // then waits until that connection closes: the worker's, until it stops).
+      const deleted = await page<string[]>(`async () => {
+        const names = (await indexedDB.databases()).map((d) => d.name);
+        return Promise.all(names.map((name) => new Promise((resolve) => {
+          const request = indexedDB.deleteDatabase(name);
+          request.onblocked = () => resolve(name + ': blocked');
+          request.onsuccess = () => resolve(name + ': success');
+          request.onerror = () => resolve(name + ': ' + request.error);
+        })));
+      }`);
+      expect(deleted).toContain('workbox-background-fetch: success');
+      expect(deleted.every((outcome) => outcome.endsWith(': success'))).toBe(true);
+      expect(await waitForEnd('idb-wiped')).toMatchObject({type: 'success'});
+      expect(await hashOf('/idb-wiped/a.bin')).toBe(sha256(a));
+      expect(await hashOf('/idb-wiped/b.bin')).toBe(sha256(b));
+      // Firefox and WebKitGTK keep the chunks in IndexedDB: the ones stored
+      // before the delete went with it, and were fetched again.
+      const sent = server.bytesSent('/idb-wiped/a.bin') + server.bytesSent('/idb-wiped/b.bin');
+      expect(sent > a.length + b.length).toBe(engine !== 'chromium');
+      await settled();
+    });
+
     test('two jobs write into a records cache that did not exist; one is aborted mid-way: the other ends with both its files cached whole', async () => {
       await page(`() => caches.delete('workbox-background-fetch-dl')`);
       file('/shared/x.bin', 8 * CHUNK);

@@ -259,6 +259,20 @@ describe('retryingStore()', () => {
     expect(await get('b', store)).toBe(2);
   });
 
+  test("an app's deleteDatabase() is not blocked by the store's connection; the next use opens a new database", async () => {
+    const store = retrying.retryingStore('db', 'things');
+    await set('a', 1, store);
+    const outcome = await new Promise<string>((resolve) => {
+      const request = indexedDB.deleteDatabase('db');
+      request.onblocked = () => resolve('blocked');
+      request.onsuccess = () => resolve('deleted');
+    });
+    expect(outcome).toBe('deleted');
+    await set('b', 2, store);
+    expect(await get('a', store)).toBeUndefined();
+    expect(await get('b', store)).toBe(2);
+  });
+
   test('other errors are not retried', async () => {
     const store = retrying.retryingStore('db', 'things');
     await set('a', 1, store);
