@@ -120,7 +120,7 @@ async function benchSession(bench: EngineBench, opts: Options, results: Results)
   // Long enough to stop the worker 3 times: as long as 256 MiB at 40 MB/s.
   const throttle = Math.round(opts.size / ((256 * MiB) / 40e6));
   for (const kind of faultsFor(engine)) {
-    const kills = kind === 'worker-stop' ? 3 : kind === 'browser-kill' ? 1 : 0;
+    const kills = kind === 'worker-stop' ? 3 : kind === 'browser-kill' ? 2 : 0;
     results.resumes.push(await measureResume(bench, v, kind, kills, throttle));
   }
 }

@@ -34,7 +34,7 @@ const CASE_NAMES = {
 export function resumeTable(r: Results): string {
   if (!r.resumes.length) return '_not measured_\n';
   const lines = [
-    '| engine | variant | case | server rate | ok | bytes sent | sent twice | per stop/kill (less the no-fault waste) | median Range request | requests | time | resumed after relaunch |',
+    '| engine | variant | case | server rate | ok | bytes sent | sent twice | per stop/kill (less the no-fault waste) | median Range request | requests | time | resumed after relaunch (median) |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const x of r.resumes) {
@@ -42,7 +42,7 @@ export function resumeTable(r: Results): string {
       r.resumes.find((y) => y.engine === x.engine && y.kind === 'no-kill' && y.ok)?.wasteBytes ?? 0;
     const per = x.kind === 'no-kill' || !x.ok ? NaN : (x.wasteBytes - base) / x.kills;
     lines.push(
-      `| ${x.engine} | ${x.variant} | ${CASE_NAMES[x.kind]}${x.kind === 'worker-stop' ? ` ${x.kills}×` : ''} | ` +
+      `| ${x.engine} | ${x.variant} | ${CASE_NAMES[x.kind]}${x.kind === 'no-kill' ? '' : ` ${x.kills}×`} | ` +
         `${(x.throttle / 1e6).toFixed(1)} MB/s | ${x.ok ? 'yes' : `no: ${x.error}`} | ${mib(x.bytesSent, 1)} MiB | ${mib(x.wasteBytes, 1)} MiB | ` +
         `${Number.isFinite(per) ? `${mib(per, 1)} MiB` : '–'} | ${x.medianRangeBytes ? `${mib(x.medianRangeBytes, 1)} MiB` : '–'} | ${x.requests} | ` +
         `${s2(x.durationMs)} s | ${x.resumeDelayMs !== undefined ? `${(x.resumeDelayMs / 1000).toFixed(2)} s` : '–'} |`,
