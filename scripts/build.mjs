@@ -66,9 +66,13 @@ const POLYFILL_ON_TOP_BUDGET = 2 * KiB;
  * in flight after a 503 or 429 while others are open (responseRules.ts'
  * statusFailure(): a server allowing one connection per client refused a
  * request at every turn); by 64 B for ChunkStore.present(), one check of
- * many keys (Chromium's cache.keys() had cost 0.7 s at the end of a job).
+ * many keys (Chromium's cache.keys() had cost 0.7 s at the end of a job);
+ * by 64 B for connections that close when the app deletes a database, and
+ * job records saved again after it (retryingStore.ts, jobStore.ts'
+ * onJobsDeleted(): an app's deleteDatabase() stayed blocked until the
+ * worker stopped, and a paused job was then gone without an event).
  */
-const OWN_CODE_BUDGET = 19.5 * KiB + 992;
+const OWN_CODE_BUDGET = 19.5 * KiB + 1056;
 const OWN_CODE_GOAL = 12 * KiB;
 
 /** One IIFE per browser-facing package. */
@@ -93,8 +97,9 @@ export const bundles = [
     // for oneStream() and requests that bypass the HTTP cache; +64 B for
     // the check of the stored chunks before a success; +64 B for fewer
     // requests in flight after a 503 or 429 while others are open; +64 B
-    // for ChunkStore.present() and the first-chunk check before a success.
-    budget: 22.5 * KiB + 1024,
+    // for ChunkStore.present() and the first-chunk check before a success;
+    // +64 B for connections that close when the app deletes a database.
+    budget: 22.5 * KiB + 1088,
   },
   {
     pkg: 'workbox-background-fetch-window',
@@ -112,8 +117,10 @@ export const bundles = [
     file: 'polyfill',
     alias: 'polyfill.js',
     // +128 B for the fallback's oneStream(), no-store requests, the check
-    // of the stored chunks before a success and inFlightCap (session 18).
-    budget: 16.5 * KiB + 128,
+    // of the stored chunks before a success and inFlightCap (session 18);
+    // +128 B for connections that close when the app deletes a database,
+    // and job records saved again after it (session 19).
+    budget: 16.5 * KiB + 256,
   },
   {
     pkg: 'workbox-background-fetch-window',

@@ -6,7 +6,7 @@ import {serializeRequest} from '../serialization.js';
 import {resolveChunkStorage} from './chunkStores.js';
 import {resolveFallbackOptions} from './fallbackOptions.js';
 import {FallbackJob} from './FallbackJob.js';
-import {STORAGE_WAIT_MS, deleteJob, saveJob, storageTimeout} from './jobStore.js';
+import {STORAGE_WAIT_MS, deleteJob, onJobsDeleted, saveJob, storageTimeout} from './jobStore.js';
 import {purgeJobsOfUnregisteredWorker} from './purgeUnregistered.js';
 import {registrationScope} from './registrationScope.js';
 import {newStoredFile} from './StoredJob.js';
@@ -151,6 +151,9 @@ export class FallbackBackend implements BackgroundFetchBackend {
     this._chunkStorage = chunkStorage;
     declareQueueForSweep(context.queueName, orphanGrace);
     purgeJobsOfUnregisteredWorker();
+    onJobsDeleted(() => {
+      for (const job of this._jobs) job.saveAgain();
+    });
   }
 
   /**

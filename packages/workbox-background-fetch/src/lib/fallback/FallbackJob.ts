@@ -125,6 +125,13 @@ export class FallbackJob implements FallbackJobControl {
     return isActiveState(this.record.state);
   }
 
+  /** Saves the record again while the job is active (the app deleted the job database). */
+  saveAgain(): void {
+    if (this.active) {
+      void this._writer.write();
+    }
+  }
+
   /** Gets the job going in whatever state it is (new, resumed, or ended before a restart). */
   start(): void {
     this._dispatch({type: 'start'});

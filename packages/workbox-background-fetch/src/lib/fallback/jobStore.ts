@@ -26,10 +26,24 @@ export function storageTimeout(): never {
 }
 
 let store: ReturnType<typeof retryingStore> | undefined;
+const deletedListeners = new Set<() => void>();
 
 function jobs(): ReturnType<typeof retryingStore> {
-  store ??= retryingStore(JOBS_DB, 'jobs');
+  store ??= retryingStore(JOBS_DB, 'jobs', () => {
+    for (const listener of deletedListeners) listener();
+  });
   return store;
+}
+
+/**
+ * Calls `listener` when the app deletes the job database (an
+ * `indexedDB.deleteDatabase()` in a clean-up): the jobs still running here
+ * save their records again, or a paused or waiting one would be gone at the
+ * next worker start, without an event.
+ * @private
+ */
+export function onJobsDeleted(listener: () => void): void {
+  deletedListeners.add(listener);
 }
 
 /**

@@ -15,10 +15,13 @@ import type {UseStore} from 'idb-keyval';
  * @param dbName A database used by this store only (idb-keyval keeps one
  *     object store per database).
  * @param storeName The object store.
+ * @param onDeleted Called when another connection asks to delete the
+ *     database, once this one is closed: a use of the store from then on
+ *     waits for the delete, then creates the database anew.
  *
  * @private
  */
-export function retryingStore(dbName: string, storeName: string): UseStore {
+export function retryingStore(dbName: string, storeName: string, onDeleted?: () => void): UseStore {
   let store = createStore(dbName, storeName);
   return async <T>(
     mode: IDBTransactionMode,
@@ -26,8 +29,13 @@ export function retryingStore(dbName: string, storeName: string): UseStore {
   ): Promise<T> => {
     const use = (objectStore: IDBObjectStore): T | PromiseLike<T> => {
       const {db} = objectStore.transaction;
-      // Transactions already started still complete after close().
-      db.onversionchange = () => db.close();
+      db.onversionchange = (event) => {
+        // Transactions already started still complete after close().
+        db.close();
+        if (event.newVersion === null) {
+          onDeleted?.();
+        }
+      };
       return callback(objectStore);
     };
     try {

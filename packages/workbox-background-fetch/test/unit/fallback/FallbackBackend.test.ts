@@ -603,15 +603,55 @@ describe('a new worker (restart) finds the stored jobs', () => {
     },
   );
 
-  test('a job paused before the restart is listed, resumes from its stored chunks and succeeds', async () => {
-    const {server, world, worker} = setUp((_, index) => (index === 1 ? {stall: true} : undefined), {
+  /** Job 'film' (one request at a time, the second stalls) paused once its first chunk is stored. */
+  const pausedAfterFirstChunk = async () => {
+    const set = setUp((_, index) => (index === 1 ? {stall: true} : undefined), {
       ...OPTIONS,
       maxInFlight: 1,
     });
-    await worker.backend.fetch('film', [new Request(BIG)], {});
-    await server.arrived(1);
-    await firstChunkStored(world);
-    await worker.backend.pause('film');
+    await set.worker.backend.fetch('film', [new Request(BIG)], {});
+    await set.server.arrived(1);
+    await firstChunkStored(set.world);
+    await set.worker.backend.pause('film');
+    return set;
+  };
+
+  test('a paused job whose databases the app deleted (indexedDB.deleteDatabase(), not blocked) is saved again: the next worker lists it, fetches again the chunks that went, and succeeds', async () => {
+    const {server, world, worker} = await pausedAfterFirstChunk();
+    const outcomes = await Promise.all(
+      (await indexedDB.databases()).map(
+        ({name}) =>
+          new Promise<string>((resolve) => {
+            const request = indexedDB.deleteDatabase(name as string);
+            request.onblocked = () => resolve(`${name}: blocked`);
+            request.onsuccess = () => resolve(`${name}: deleted`);
+          }),
+      ),
+    );
+    expect(outcomes).toContain(`${JOBS_DB}: deleted`);
+    expect(outcomes.every((outcome) => outcome.endsWith(': deleted'))).toBe(true);
+    // The record is written again once the delete went through.
+    for (let turn = 0; turn < 100 && (await storedJobs(world)).length === 0; turn++) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect((await storedJobs(world)).map((job) => job.state)).toEqual(['paused']);
+    const before = server.seen.length;
+
+    const restarted = startFallbackWorker(OPTIONS);
+    expect(await restarted.backend.getIds()).toEqual(['film']);
+    expect(await restarted.backend.resume('film')).toBe(true);
+    const settled = await restarted.settlementOf('film');
+    expect(settled.type).toBe('success');
+    expectBytes(settled.records[0].bytes, FILES[BIG]);
+    // The first chunk went with the chunk database: it was asked again.
+    expect(server.seen.slice(before).some((seen) => rangeStart(seen) === 0)).toBe(true);
+    await restarted.untilIdle();
+    expect(worker.settled).toEqual([]);
+    await expectNothingStored(world);
+  });
+
+  test('a job paused before the restart is listed, resumes from its stored chunks and succeeds', async () => {
+    const {server, world, worker} = await pausedAfterFirstChunk();
     const [record] = await storedJobs(world);
     const storedEnd = Math.max(...record.files[0].chunks.map(({end}) => end));
     const before = server.seen.length;

@@ -2,7 +2,7 @@
   What the fallback left in the fake worker's stores: job records and chunk
   keys, read the way a test checks "nothing is left behind".
 */
-import {createStore, keys, values} from 'idb-keyval';
+import {promisifyRequest} from 'idb-keyval';
 import {JOBS_DB} from '../../../src/lib/fallback/jobStore';
 import {loadWorkerModule} from './workerGlobals';
 import type {StoredJob} from '../../../src/lib/fallback/StoredJob';
@@ -27,20 +27,40 @@ async function exists(world: WorkerWorld, name: string): Promise<boolean> {
   return (await world.indexedDB.databases()).some((database) => database.name === name);
 }
 
-/** Every fallback job record stored. */
-export async function storedJobs(world: WorkerWorld): Promise<StoredJob[]> {
-  if (!(await exists(world, JOBS_DB))) {
+/**
+ * Every value or key of object store `store` of database `name`, read
+ * through a connection closed right after: a connection left open would
+ * block an `indexedDB.deleteDatabase()` of the test.
+ */
+async function readAll<T>(
+  world: WorkerWorld,
+  name: string,
+  store: string,
+  what: 'getAll' | 'getAllKeys',
+): Promise<T[]> {
+  if (!(await exists(world, name))) {
     return [];
   }
-  return values<StoredJob>(createStore(JOBS_DB, 'jobs'));
+  const db = await promisifyRequest(world.indexedDB.open(name));
+  try {
+    if (!db.objectStoreNames.contains(store)) {
+      return [];
+    }
+    return (await promisifyRequest(db.transaction(store).objectStore(store)[what]())) as T[];
+  } finally {
+    db.close();
+  }
+}
+
+/** Every fallback job record stored. */
+export function storedJobs(world: WorkerWorld): Promise<StoredJob[]> {
+  return readAll<StoredJob>(world, JOBS_DB, 'jobs', 'getAll');
 }
 
 /** Every chunk key stored, in IndexedDB and in Cache Storage. */
 export async function storedChunkKeys(world: WorkerWorld): Promise<string[]> {
   const {CHUNKS_DB, CHUNKS_CACHE, CHUNK_URL_BASE} = chunkStoreNames();
-  const inIdb = (await exists(world, CHUNKS_DB))
-    ? (await keys(createStore(CHUNKS_DB, 'chunks'))).map(String)
-    : [];
+  const inIdb = (await readAll<IDBValidKey>(world, CHUNKS_DB, 'chunks', 'getAllKeys')).map(String);
   const inCache = world.caches.urls(CHUNKS_CACHE).map((url) => url.slice(CHUNK_URL_BASE.length));
   return [...inIdb, ...inCache];
 }
