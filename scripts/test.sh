@@ -55,6 +55,23 @@ summary=$(STATIC_FAILED=$static_failed node -e '
   console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 ' "$results/unit.json" "$results/browser.json")
 
+# The slowest suites, to know where a trim would pay (the suite must stay
+# well under 20 minutes on 2 cores).
+node -e '
+  const fs = require("fs");
+  const path = require("path");
+  const suites = [];
+  for (const f of process.argv.slice(1)) {
+    try {
+      for (const s of JSON.parse(fs.readFileSync(f, "utf8")).testResults || []) {
+        suites.push([(s.endTime - s.startTime) / 1000, path.relative(process.cwd(), s.name)]);
+      }
+    } catch {}
+  }
+  suites.sort((a, b) => b[0] - a[0]);
+  console.log("slowest suites: " + suites.slice(0, 8).map(([t, n]) => `${n} ${t.toFixed(0)} s`).join(", "));
+' "$results/unit.json" "$results/browser.json" || true
+
 echo "typecheck + lint: $static_failed failed, unit: exit $unit_rc, browser: exit $browser_rc"
 echo "$summary"
 if [ "$static_failed" -ne 0 ] || [ "$unit_rc" -ne 0 ] || [ "$browser_rc" -ne 0 ]; then

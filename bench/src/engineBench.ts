@@ -16,6 +16,7 @@ import {
   median,
   medianRange,
   sleep,
+  flushWrites,
   untilQuiet,
   withTimeout,
 } from './util';
@@ -187,6 +188,7 @@ export class EngineBench {
     await this.page('() => bench.probe()'); // drop what earlier runs noted
     this.server.throttle(throttle);
     const logFrom = this.server.requests.length;
+    flushWrites();
     await untilQuiet();
     this.sampler.start(this.session.processIds());
     await sleep(500);
