@@ -79,6 +79,12 @@ export interface StoredJob {
    * of older versions).
    */
   rate?: number;
+  /**
+   * The most requests in flight once the server limited connections (a 503
+   * or 429 while others were open), so that a worker restart does not try
+   * more again (absent until then and in records of older versions).
+   */
+  inFlightCap?: number;
   /** The scope of the service worker registration that created the job (absent in records of older versions). */
   scope?: string;
   /** When a worker first found no queue of this name (`Date.now()`); the job is deleted after the orphan grace. */

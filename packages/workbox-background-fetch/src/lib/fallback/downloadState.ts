@@ -114,7 +114,8 @@ export interface DownloadState {
   nextRequestId: number;
   /**
    * The most requests in flight: `settings.maxInFlight`, lowered when the
-   * server limits connections (see `statusFailure` in responseRules.ts).
+   * server limits connections (see `statusFailure` in responseRules.ts;
+   * kept in `record.inFlightCap`).
    */
   inFlightCap: number;
   /** The `at` of the last `wakeAt` sent (avoids repeating it). */
@@ -277,7 +278,7 @@ export function createDownloadState(
     settlement: 'none',
     recordsAvailable: true,
     nextRequestId: 1,
-    inFlightCap: settings.maxInFlight,
+    inFlightCap: Math.min(settings.maxInFlight, record.inFlightCap ?? Number.POSITIVE_INFINITY),
     wakeAt: null,
   };
 }

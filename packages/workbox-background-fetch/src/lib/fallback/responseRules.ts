@@ -253,7 +253,7 @@ function statusFailure(ctx: Ctx, request: RequestState, response: ResponseSummar
     (other) => other !== request && !other.cancelled && !other.received,
   ).length;
   if ((status === 503 || status === 429) && open > 0 && open < state.inFlightCap) {
-    state.inFlightCap = open;
+    state.inFlightCap = state.record.inFlightCap = open;
     if (process.env.NODE_ENV !== 'production') {
       log(
         ctx,

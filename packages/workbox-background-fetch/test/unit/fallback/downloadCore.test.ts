@@ -821,6 +821,9 @@ describe('download core: single events', () => {
       env(),
     );
     expect(state.inFlightCap).toBe(1);
+    // Kept in the record: a worker restart keeps one request in flight.
+    expect(state.record.inFlightCap).toBe(1);
+    expect(createDownloadState(state.record, SETTINGS, true).inFlightCap).toBe(1);
     expect(
       refused.commands.some(
         (command) => command.type === 'log' && command.message.includes('limits connections'),
