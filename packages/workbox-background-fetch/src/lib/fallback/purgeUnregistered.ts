@@ -31,8 +31,8 @@ async function purge(scope: string): Promise<void> {
  * Unregistering a service worker ends its background fetches without
  * events, as the spec says for native ones. A worker is told that it became
  * redundant (its own `ServiceWorker`'s `statechange`); when its registration
- * has no other active worker then (unregistered and cleared, not replaced by
- * an update, whose new worker resumes the jobs), each job stops its requests
+ * has no worker at all then (unregistered and cleared, not replaced by an
+ * update, whose new worker resumes the jobs), each job stops its requests
  * and deletes its bytes and record, and what no live job owns goes too.
  * A worker stopped before that ends leaves chunks that the next worker
  * start sweeps (`sweepOrphans.ts`). Jobs of other scopes of the origin are left
@@ -53,9 +53,13 @@ export function purgeJobsOfUnregisteredWorker(): void {
   }
   listening = true;
   serviceWorker.addEventListener('statechange', () => {
-    const {active, scope} = self.registration;
-    if (serviceWorker.state !== 'redundant' || (active && active !== serviceWorker)) {
-      return; // Not redundant, or replaced by an update: the jobs go on there.
+    const {active, waiting, installing, scope} = self.registration;
+    // Unregistered and cleared, the registration has no worker left. Any
+    // worker there, even this one (an attribute not updated yet), means an
+    // update or a worker still to come: the jobs go on, and the purge would
+    // delete for good the downloads that worker is to resume.
+    if (serviceWorker.state !== 'redundant' || active || waiting || installing) {
+      return;
     }
     // Each job first stops its requests and deletes itself (no write of it
     // can follow); then whatever no live job owns goes.
