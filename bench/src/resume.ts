@@ -5,7 +5,7 @@
  */
 import type {EngineBench} from './engineBench';
 import type {Engine, ResumeRecord, Variant} from './types';
-import {MiB, log, median, medianRange, sleep} from './util';
+import {MiB, log, median, medianRange, sleep, withTimeout} from './util';
 
 /**
  * The fault cases each engine can be put through on demand:
@@ -145,6 +145,12 @@ export async function measureResume(
   } catch (error) {
     record.ok = false;
     record.error = (error as Error).message;
+    const seen = await withTimeout(
+      bench.page<unknown>('(q, id) => bench.diagnose(q, id)', v.queue, id),
+      30_000,
+      'the page diagnosis',
+    ).catch((e: Error) => `diagnose failed: ${e.message}`);
+    record.error += ` (the page saw: ${JSON.stringify(seen)})`;
     if (bench.session.processIds().length) await bench.recover();
   } finally {
     server.throttle(null);
