@@ -1,4 +1,6 @@
 import {logger} from './lib/logger.js';
+import {STORAGE_WAIT_MS, storageTimeout} from './lib/fallback/jobStore.js';
+import {within} from './lib/fallback/wait.js';
 import {broadcast} from './lib/broadcast.js';
 import {LIBRARY_CHANNEL_NAME} from './protocol.js';
 import {deleteRecords, describeCachedRecords, findMissing} from './lib/library/cachedRecords.js';
@@ -134,7 +136,9 @@ export class DownloadLibrary {
   /**
    * Writes the entry of job `id`, whose records were just cached, and tells
    * every page. A failure to write is logged, not thrown: the files are in
-   * their caches either way.
+   * their caches either way. An IndexedDB that does not answer is given up
+   * after `STORAGE_WAIT_MS`: the queue's callback, which runs after this,
+   * never waits for good.
    *
    * @private
    * @internal
@@ -144,12 +148,18 @@ export class DownloadLibrary {
       return;
     }
     try {
-      const pending = await loadEntry('pending', this.queue, id);
-      const records = await describeCachedRecords(cached);
-      const entry: StoredEntry = finishedEntry(this.queue, id, pending, records, Date.now());
-      await saveEntry(entry);
-      await deleteEntry('pending', this.queue, id);
-      this._announce(id, 'added');
+      await within(
+        (async () => {
+          const pending = await loadEntry('pending', this.queue, id);
+          const records = await describeCachedRecords(cached);
+          const entry: StoredEntry = finishedEntry(this.queue, id, pending, records, Date.now());
+          await saveEntry(entry);
+          await deleteEntry('pending', this.queue, id);
+          this._announce(id, 'added');
+        })(),
+        STORAGE_WAIT_MS,
+        storageTimeout,
+      );
     } catch (error) {
       if (process.env.NODE_ENV !== 'production') {
         logger.error(`Could not add background fetch '${id}' to the download library:`, error);
@@ -163,7 +173,8 @@ export class DownloadLibrary {
   }
 
   /**
-   * Forgets the title and icons of a job that failed or was aborted. @private
+   * Forgets the title and icons of a job that failed or was aborted
+   * (bounded as `_add`). @private
    * @internal
    */
   async _forget(id: string): Promise<void> {
@@ -171,7 +182,7 @@ export class DownloadLibrary {
       return;
     }
     try {
-      await deleteEntry('pending', this.queue, id);
+      await within(deleteEntry('pending', this.queue, id), STORAGE_WAIT_MS, storageTimeout);
     } catch (error) {
       if (process.env.NODE_ENV !== 'production') {
         logger.error(`Could not forget background fetch '${id}':`, error);

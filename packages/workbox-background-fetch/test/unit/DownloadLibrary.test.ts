@@ -5,6 +5,8 @@
 */
 import {LIBRARY_CHANNEL_NAME} from '../../src/protocol';
 import {listenOn} from './support/fakeBroadcastChannel';
+import {holdStore, openDatabase} from './support/holdIndexedDb';
+import {STORAGE_WAIT_MS} from '../../src/lib/fallback/jobStore';
 import {
   WORKER_ORIGIN,
   installWorkerGlobals,
@@ -168,6 +170,28 @@ describe('DownloadLibrary', () => {
     await library._forget('ep-5');
     await library._add('ep-5', [await cache('media', EPISODE, 'a', 'audio/mpeg')]);
     expect((await library.get('ep-5'))?.title).toBe('');
+  });
+
+  test('an IndexedDB that never answers: _add() and _forget() give up after STORAGE_WAIT_MS, so the queue callback after them still runs', async () => {
+    const library = new DownloadLibrary('episodes', true);
+    await library._prepare('ep-5', {title: 'Episode 5'});
+    const records = [await cache('media', EPISODE, 'audio bytes', 'audio/mpeg')];
+    const release = holdStore(await openDatabase('workbox-background-fetch-library'), 'entries');
+    // fake-indexeddb schedules with setImmediate: only the clock is faked.
+    jest.useFakeTimers({doNotFake: ['queueMicrotask', 'nextTick', 'setImmediate']});
+    try {
+      let settled = 0;
+      for (const call of [library._add('ep-5', records), library._forget('ep-6')]) {
+        void call.then(() => settled++);
+      }
+      await jest.advanceTimersByTimeAsync(STORAGE_WAIT_MS - 100);
+      expect(settled).toBe(0);
+      await jest.advanceTimersByTimeAsync(200);
+      expect(settled).toBe(2);
+    } finally {
+      jest.useRealTimers();
+      release();
+    }
   });
 
   test('a library created with library: false writes nothing', async () => {
