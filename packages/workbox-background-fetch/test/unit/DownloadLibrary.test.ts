@@ -173,6 +173,7 @@ describe('DownloadLibrary', () => {
   });
 
   test('an IndexedDB that never answers: _add() and _forget() give up after STORAGE_WAIT_MS, so the queue callback after them still runs', async () => {
+    const page = listenOn(LIBRARY_CHANNEL_NAME);
     const library = new DownloadLibrary('episodes', true);
     await library._prepare('ep-5', {title: 'Episode 5'});
     const records = [await cache('media', EPISODE, 'audio bytes', 'audio/mpeg')];
@@ -192,6 +193,14 @@ describe('DownloadLibrary', () => {
       jest.useRealTimers();
       release();
     }
+    // Once IndexedDB answers, the entry the timed-out write was adding lands.
+    for (let turn = 0; turn < 200 && page.messages.length === 0; turn++) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(page.messages).toEqual([
+      {type: 'WBF_LIBRARY_CHANGE', queue: 'episodes', id: 'ep-5', change: 'added'},
+    ]);
+    expect((await library.get('ep-5'))?.title).toBe('Episode 5');
   });
 
   test('a library created with library: false writes nothing', async () => {
