@@ -1,6 +1,5 @@
 import {logger} from './lib/logger.js';
-import {STORAGE_WAIT_MS, storageTimeout} from './lib/fallback/jobStore.js';
-import {within} from './lib/fallback/wait.js';
+import {withinStorageWait} from './lib/fallback/jobStore.js';
 import {broadcast} from './lib/broadcast.js';
 import {LIBRARY_CHANNEL_NAME} from './protocol.js';
 import {deleteRecords, describeCachedRecords, findMissing} from './lib/library/cachedRecords.js';
@@ -148,23 +147,22 @@ export class DownloadLibrary {
       return;
     }
     try {
-      await within(
-        (async () => {
-          const pending = await loadEntry('pending', this.queue, id);
-          const records = await describeCachedRecords(cached);
-          const entry: StoredEntry = finishedEntry(this.queue, id, pending, records, Date.now());
-          await saveEntry(entry);
-          await deleteEntry('pending', this.queue, id);
-          this._announce(id, 'added');
-        })(),
-        STORAGE_WAIT_MS,
-        storageTimeout,
-      );
+      await withinStorageWait(this._writeEntry(id, cached));
     } catch (error) {
       if (process.env.NODE_ENV !== 'production') {
         logger.error(`Could not add background fetch '${id}' to the download library:`, error);
       }
     }
+  }
+
+  /** `_add()`'s writes: the finished entry in place of the pending one. */
+  private async _writeEntry(id: string, cached: readonly CachedRecord[]): Promise<void> {
+    const pending = await loadEntry('pending', this.queue, id);
+    const records = await describeCachedRecords(cached);
+    const entry: StoredEntry = finishedEntry(this.queue, id, pending, records, Date.now());
+    await saveEntry(entry);
+    await deleteEntry('pending', this.queue, id);
+    this._announce(id, 'added');
   }
 
   /** Tells every page (`manager.library`'s `change` event). */
@@ -182,7 +180,7 @@ export class DownloadLibrary {
       return;
     }
     try {
-      await within(deleteEntry('pending', this.queue, id), STORAGE_WAIT_MS, storageTimeout);
+      await withinStorageWait(deleteEntry('pending', this.queue, id));
     } catch (error) {
       if (process.env.NODE_ENV !== 'production') {
         logger.error(`Could not forget background fetch '${id}':`, error);

@@ -6,7 +6,7 @@ import {serializeRequest} from '../serialization.js';
 import {resolveChunkStorage} from './chunkStores.js';
 import {resolveFallbackOptions} from './fallbackOptions.js';
 import {FallbackJob} from './FallbackJob.js';
-import {STORAGE_WAIT_MS, deleteJob, onJobsDeleted, saveJob, storageTimeout} from './jobStore.js';
+import {deleteJob, onJobsDeleted, saveJob, withinStorageWait} from './jobStore.js';
 import {purgeJobsOfUnregisteredWorker} from './purgeUnregistered.js';
 import {registrationScope} from './registrationScope.js';
 import {newStoredFile} from './StoredJob.js';
@@ -244,7 +244,7 @@ export class FallbackBackend implements BackgroundFetchBackend {
 
   /** `_load()`, or a `storage-timeout` rejection after `STORAGE_WAIT_MS`. */
   private _ready(): Promise<void> {
-    return within(this._load(), STORAGE_WAIT_MS, storageTimeout);
+    return withinStorageWait(this._load());
   }
 
   /**

@@ -20,9 +20,15 @@ export const JOBS_DB = 'workbox-background-fetch';
  */
 export const STORAGE_WAIT_MS = 20_000;
 
-/** Throws the `storage-timeout` error. @private */
-export function storageTimeout(): never {
-  throw createError('storage-timeout', {seconds: STORAGE_WAIT_MS / 1000}, 'TimeoutError');
+/**
+ * `work`'s outcome, or a rejection with the `storage-timeout` error once
+ * `STORAGE_WAIT_MS` passed first (the work itself goes on).
+ * @private
+ */
+export function withinStorageWait<T>(work: Promise<T>): Promise<T> {
+  return within(work, STORAGE_WAIT_MS, () => {
+    throw createError('storage-timeout', {seconds: STORAGE_WAIT_MS / 1000}, 'TimeoutError');
+  });
 }
 
 let store: ReturnType<typeof retryingStore> | undefined;
@@ -52,12 +58,12 @@ export function onJobsDeleted(listener: () => void): void {
  * @private
  */
 export function saveJob(job: StoredJob): Promise<void> {
-  return within(set(job.uid, job, jobs()), STORAGE_WAIT_MS, storageTimeout);
+  return withinStorageWait(set(job.uid, job, jobs()));
 }
 
 /** Deletes the record of job `uid` (bounded as `saveJob`). @private */
 export function deleteJob(uid: string): Promise<void> {
-  return within(del(uid, jobs()), STORAGE_WAIT_MS, storageTimeout);
+  return withinStorageWait(del(uid, jobs()));
 }
 
 /** Every stored job, of every queue. @private */
