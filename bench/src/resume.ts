@@ -110,13 +110,46 @@ export async function measureResume(
       for (let k = 1; k <= kills; k++) {
         await waitSent(bench, path, logFrom, (size * k) / (kills + 1), timeoutMs);
         record.killsAtMs.push(Date.now() - t0);
-        await bench.session.kill();
-        const killedAt = Date.now();
-        await sleep(500);
-        await bench.session.relaunch();
-        const relaunched = Date.now();
-        await bench.session.goto(server.url('/index.html'));
-        await bench.page('() => bench.init()');
+        let killedAt = 0;
+        let relaunched = 0;
+        const relaunch = async () => {
+          await bench.session.kill();
+          killedAt = Date.now();
+          await sleep(500);
+          await bench.session.relaunch();
+          relaunched = Date.now();
+          await bench.session.goto(server.url('/index.html'));
+          await bench.page('() => bench.init()');
+        };
+        await relaunch();
+        // Firefox ESR 153 at times counts the origin's usage below zero
+        // after a kill during a large write (2^64 minus the cut write), and
+        // refuses every write until it restarts: the library keeps the job
+        // (quota.ts' usageMiscounted()), and it goes on after the next
+        // start. Restart once more, as a user would, and report it.
+        const usage = await bench.page<number>('() => bench.usage()');
+        if (usage >= 2 ** 50) {
+          record.miscounts = [...(record.miscounts ?? []), {kill: k, usage}];
+          // What the job does meanwhile, for the log: it tries again, and
+          // its record stays.
+          await bench.page('(q) => bench.wake(q)', v.queue).catch(() => undefined);
+          const retried = await server
+            .waitForRequest((e) => e.path === path && e.startedAt > killedAt, {timeout: 15_000})
+            .then(
+              () => 'a request came',
+              () => 'no request in 15 s',
+            );
+          const seen = await withTimeout(
+            bench.page<unknown>('(q, id) => bench.diagnose(q, id)', v.queue, id),
+            30_000,
+            'the page diagnosis',
+          ).catch((e: Error) => `diagnose failed: ${e.message}`);
+          log(
+            `${engine} resume ${v.key}: usage ${usage} after kill ${k}; ${retried}; the page saw ` +
+              `${JSON.stringify(seen)}; relaunched once more`,
+          );
+          await relaunch();
+        }
         await bench.page('(q) => bench.wake(q)', v.queue);
         const resumed = await server.waitForRequest(
           (e) => e.path === path && e.startedAt > killedAt,

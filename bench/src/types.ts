@@ -111,6 +111,12 @@ export interface ResumeRecord {
   resumeDelayMs?: number;
   /** When the worker was stopped / the browser killed, ms after the start. */
   killsAtMs?: number[];
+  /**
+   * browser-kill: the usage the browser counted after a relaunch, when it
+   * was impossible (≥ 2^50: Firefox's count went below zero), and after
+   * which kill (1-based); the browser was then relaunched once more.
+   */
+  miscounts?: Array<{kill: number; usage: number}>;
   /** The server's log of the file: [start ms, end ms (after the start), Range, body bytes sent, completed]. */
   requestLog?: Array<[number, number, string, number, boolean]>;
 }

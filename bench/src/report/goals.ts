@@ -144,11 +144,14 @@ function wasteVerdicts(r: Results, engine: Engine): Verdict[] {
     }
     const per = x.ok ? (x.wasteBytes - base) / x.kills : NaN;
     const chunk = x.medianRangeBytes || defaultVariant(r.variants[engine], engine)?.chunkSize || 0;
+    const extra = x.miscounts?.length
+      ? `; ${x.miscounts.length} more relaunch(es): the browser's count of the origin's usage went below zero (Resume waste)`
+      : '';
     out.push({
       goal: `${goal} (${x.variant})`,
       measured: x.ok
-        ? `${mib(per, 1)} MiB = ${f2(per / chunk)} × the ${mib(chunk, 1)} MiB chunks requested (median Range)`
-        : `failed: ${x.error}`,
+        ? `${mib(per, 1)} MiB = ${f2(per / chunk)} × the ${mib(chunk, 1)} MiB chunks requested (median Range)${extra}`
+        : `failed: ${x.error}${extra}`,
       met: x.ok ? per <= chunk * GOALS.wastePerFaultChunks : false,
       detail: x.ok ? `by ${mib(per - chunk, 1)} MiB` : '',
     });

@@ -73,7 +73,15 @@ export function resumeDetails(r: Results): string[] {
         `then requests of ${next.map(([, , range]) => mib(len(range), 1)).join(', ')} MiB`
       );
     });
-    out.push(`- ${x.engine} ${x.variant}, ${CASE_NAMES[x.kind]}: ${parts.join('; ')}.`);
+    const miscounts = (x.miscounts ?? []).map(
+      ({kill, usage}) =>
+        ` After kill ${kill}, the browser counted the origin's usage as ${usage} bytes ` +
+        `(2^64 minus ${mib(2 ** 64 - usage, 1)} MiB: its count went below zero, and it refuses writes ` +
+        'until it restarts); the job was kept, and went on after one more relaunch.',
+    );
+    out.push(
+      `- ${x.engine} ${x.variant}, ${CASE_NAMES[x.kind]}: ${parts.join('; ')}.${miscounts.join('')}`,
+    );
   }
   return out;
 }

@@ -14,7 +14,7 @@ import {JobWaiters} from './JobWaiters.js';
 import {isFinal, readRecords} from './jobRecords.js';
 import {presentChunks} from './presentChunks.js';
 import {ProgressThrottle} from './ProgressThrottle.js';
-import {isQuotaError} from './quota.js';
+import {isQuotaError, storageRefusal} from './quota.js';
 import {runRequestCommand} from './requestTasks.js';
 import {releaseUnfinishedChunks} from './releaseUnfinishedChunks.js';
 import {runSettlement} from './runSettlement.js';
@@ -91,7 +91,7 @@ export class FallbackJob implements FallbackJobControl {
         if (process.env.NODE_ENV !== 'production' && !isQuotaError(error)) {
           logger.error(`Could not store the state of '${record.id}':`, error);
         }
-        this._dispatch({type: 'saveFailed', quota: isQuotaError(error)});
+        void storageRefusal(error).then((quota) => this._dispatch({type: 'saveFailed', quota}));
       },
     );
     this._notifier = new JobNotifier(record.jobId, {

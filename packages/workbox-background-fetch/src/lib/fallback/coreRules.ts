@@ -171,8 +171,12 @@ export function retryOrFail(
   if (failure.type === 'network' && sentAt !== undefined && sentAt < file.failedAt) {
     return stored.status === 'pending' ? 'retry' : 'give-up-network';
   }
-  stored.attempts += 1;
-  file.failedAt = env.now;
+  // A storage refusal is the browser's (usageMiscounted), not an attempt.
+  const counted = failure.type !== 'storage';
+  if (counted) {
+    stored.attempts += 1;
+    file.failedAt = env.now;
+  }
   const decision = decideRetry(failure, {
     method: stored.request.method,
     attempts: stored.attempts,
@@ -184,7 +188,7 @@ export function retryOrFail(
     log(
       ctx,
       'debug',
-      `${stored.request.url} failed (${failure.type === 'network' ? 'network' : failure.status}, ` +
+      `${stored.request.url} failed (${failure.type === 'status' ? failure.status : failure.type}, ` +
         `attempt ${stored.attempts}): ${decision.action}.`,
     );
   }
@@ -193,7 +197,7 @@ export function retryOrFail(
       file.retryAt = env.now + decision.delay;
       break;
     case 'wait-online':
-      stored.attempts -= 1;
+      stored.attempts -= counted ? 1 : 0;
       state.offline = true;
       break;
     case 'give-up-network':

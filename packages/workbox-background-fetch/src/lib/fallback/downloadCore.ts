@@ -140,12 +140,19 @@ function apply(ctx: Ctx, event: DownloadEvent): boolean {
       applyChunkCheck(ctx, event.present);
       return true;
     case 'saveFailed':
-      if (event.quota) {
+      if (event.quota === 'full') {
         failJob(ctx, 'quota-exceeded');
-      } else {
-        if (process.env.NODE_ENV !== 'production') {
-          log(ctx, 'error', `Could not store the state of '${record.id}'.`);
-        }
+      } else if (process.env.NODE_ENV !== 'production') {
+        log(
+          ctx,
+          event.quota ? 'warn' : 'error',
+          event.quota
+            ? `Could not store the state of '${record.id}': the browser refuses every write of ` +
+                'this origin, as its count of the storage used is impossible (Firefox, after it ' +
+                'was killed). The job is kept as stored before, and goes on from there after the ' +
+                'browser restarts.'
+            : `Could not store the state of '${record.id}'.`,
+        );
       }
       return true;
     case 'settlementHandled':

@@ -162,8 +162,8 @@ export type DownloadEvent =
   /** Result of `checkChunks`: per file, per stored chunk, whether it is still there. */
   | {type: 'chunksChecked'; present: boolean[][]}
   | {type: 'response'; request: number; response: ResponseSummary}
-  /** `fetch()` rejected, or a body read failed (`quota`: the store is full). */
-  | {type: 'requestFailed'; request: number; quota: boolean}
+  /** `fetch()` rejected, or a body read failed (`quota`: the store refused its bytes). */
+  | {type: 'requestFailed'; request: number; quota: StorageRefusal}
   /** The stall timer of a request (`watch`) fired. */
   | {type: 'stalled'; request: number}
   | {type: 'roomChecked'; request: number; ok: boolean}
@@ -179,12 +179,20 @@ export type DownloadEvent =
   | {type: 'errorBodyStored'; request: number; size: number}
   /** The request's work is over, whatever happened (its timer is cleared). */
   | {type: 'requestEnded'; request: number}
-  /** Writing the record failed. */
-  | {type: 'saveFailed'; quota: boolean}
+  /** Writing the record failed (`quota`: the store refused it). */
+  | {type: 'saveFailed'; quota: StorageRefusal}
   /** The settlement handler returned (or threw). */
   | {type: 'settlementHandled'}
   /** Chunks and record are deleted. */
   | {type: 'purged'};
+
+/**
+ * Why the storage refused a write: `'full'`, the origin is out of room (the
+ * job fails with `quota-exceeded`); `'miscounted'`, the browser's count of
+ * the origin's usage is impossible and it refuses every write until it
+ * restarts (the job is kept and waits); `false`: another error.
+ */
+export type StorageRefusal = false | 'full' | 'miscounted';
 
 /** What the driver must do. */
 export type DownloadCommand =

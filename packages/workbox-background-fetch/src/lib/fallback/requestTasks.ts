@@ -3,7 +3,7 @@ import {withinOrWarn} from './boundedChunkRead.js';
 import {chunkKey, partSize} from './ChunkStore.js';
 import {findRequest, isWanted} from './downloadCore.js';
 import {STORAGE_WAIT_MS} from './jobStore.js';
-import {hasRoomFor, isQuotaError} from './quota.js';
+import {hasRoomFor, isQuotaError, storageRefusal} from './quota.js';
 import {readBody} from './readBody.js';
 import {
   buildRequest,
@@ -141,12 +141,13 @@ function runRequest(
   const io: RequestIO = {controller: new AbortController(), response: null, work: []};
   driver.io.set(request.id, io);
   send(driver, request, io, command)
-    .catch((error: unknown) => {
+    .catch(async (error: unknown) => {
       if (process.env.NODE_ENV !== 'production' && !isQuotaError(error)) {
         const {url} = driver.state.files[request.file].stored.request;
         logger.error(`Unexpected error downloading ${url}:`, error);
       }
-      driver.dispatch({type: 'requestFailed', request: request.id, quota: isQuotaError(error)});
+      const quota = await storageRefusal(error);
+      driver.dispatch({type: 'requestFailed', request: request.id, quota});
     })
     .finally(() => {
       clearTimeout(io.timer);
@@ -265,7 +266,7 @@ async function readResponse(
       });
     }
   } catch (error) {
-    driver.dispatch({type: 'requestFailed', request: id, quota: isQuotaError(error)});
+    driver.dispatch({type: 'requestFailed', request: id, quota: await storageRefusal(error)});
     return;
   }
   driver.dispatch({type: 'bodyRead', request: id, received});

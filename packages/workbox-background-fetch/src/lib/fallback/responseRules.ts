@@ -23,7 +23,7 @@ import {isTransientStatus} from './retryPolicy.js';
 import {validateResumeResponse} from './validateResumeResponse.js';
 import type {Ctx} from './coreRules.js';
 import type {RequestFailure} from './retryPolicy.js';
-import type {ReadMode, RequestState, ResponseSummary} from './downloadState.js';
+import type {ReadMode, RequestState, ResponseSummary, StorageRefusal} from './downloadState.js';
 
 /*
   What the core does with a request's response and body (see
@@ -354,15 +354,20 @@ export function onBodyRead(ctx: Ctx, request: RequestState, received: number): v
   }
 }
 
-/** `fetch()` or the body read failed (`quota`: the chunk store is full). @private */
-export function onRequestFailed(ctx: Ctx, request: RequestState, quota: boolean): void {
+/**
+ * `fetch()` or the body read failed (`quota`: the chunk store refused the
+ * bytes: `'full'` fails the job, `'miscounted'` retries later, uncounted).
+ *
+ * @private
+ */
+export function onRequestFailed(ctx: Ctx, request: RequestState, quota: StorageRefusal): void {
   if (request.readMode !== null) {
     ctx.state.files[request.file].receiving = 0;
   }
-  if (quota) {
+  if (quota === 'full') {
     failJob(ctx, 'quota-exceeded');
   } else if ((!request.cancelled || request.stalled) && isWanted(ctx.state, request)) {
-    retryOrFail(ctx, request.file, {type: 'network'}, request.startedAt);
+    retryOrFail(ctx, request.file, {type: quota ? 'storage' : 'network'}, request.startedAt);
   }
 }
 

@@ -9,11 +9,14 @@ export interface RetryOptions {
 }
 
 /**
- * Why a request failed: no response at all, or a response with a status
- * that is not ok (`retryAfter`: its `Retry-After`, in ms from now).
+ * Why a request failed: no response at all, its bytes refused by a browser
+ * whose count of the origin's storage is impossible (`storage`), or a
+ * response with a status that is not ok (`retryAfter`: its `Retry-After`,
+ * in ms from now).
  */
 export type RequestFailure =
   | {type: 'network'}
+  | {type: 'storage'}
   | {type: 'status'; status: number; retryAfter?: number | null};
 
 /** What to do after a failed request. */
@@ -88,6 +91,9 @@ export function isTransientStatus(status: number): boolean {
  *   (network) or `bad-status` (the last response is the record); a
  *   `Retry-After` longer than the backoff is waited for, up to `maxDelay`;
  * - offline: wait for the network without counting the attempt;
+ * - a storage that refuses every write (`storage`): try again after
+ *   `maxDelay`, not counted (the browser's count is fixed when it restarts,
+ *   where the job resumes anyway);
  * - other methods: never sent twice.
  *
  * @private
@@ -108,6 +114,9 @@ export function decideRetry(failure: RequestFailure, context: RetryContext): Ret
     }
     if (!context.online) {
       return {action: 'wait-online'};
+    }
+    if (failure.type === 'storage') {
+      return {action: 'retry', delay: context.options.maxDelay};
     }
     if (context.attempts >= context.options.maxAttempts) {
       return {action: 'give-up-network'};

@@ -501,9 +501,47 @@ describe('download core: limits', () => {
     const logged = step(state, {type: 'saveFailed', quota: false}, env);
     expect(state.record.state).toBe('running');
     expect(logged.commands.some((command) => command.type === 'log')).toBe(true);
-    const failed = step(state, {type: 'saveFailed', quota: true}, env);
+    const failed = step(state, {type: 'saveFailed', quota: 'full'}, env);
     expect(state.record.failureReason).toBe('quota-exceeded');
     expect(failed.commands.map((command) => command.type)).toContain('cancel');
+  });
+});
+
+describe('download core: a browser whose count of the storage is impossible', () => {
+  // Firefox, killed during a large write, counted the origin's usage below
+  // zero (2^64 minus the write) and refused every write until it restarted.
+  test('refused chunk writes and saves neither fail the job nor count as attempts: it tries again every maxDelay, and goes on once the writes are taken', () => {
+    const source = bytes(5000);
+    const sim = new Simulation(newRecord(['/f']), server({'/f': source}), {holdSettlement: true});
+    sim.miscounted = true;
+    sim.run({type: 'start'}, {until: 10 * SETTINGS.retry.maxDelay});
+    expect(sim.state.record.state).toBe('running');
+    expect(sim.state.record.failureReason).toBe('');
+    expect(sim.state.files[0].stored.attempts).toBe(0);
+    expect(sim.settlements).toEqual([]);
+    // One request at the start, then one per maxDelay.
+    expect(sim.seen.length).toBeGreaterThanOrEqual(10);
+    expect(sim.seen.length).toBeLessThanOrEqual(12);
+    expect(sim.commands.filter((command) => command.type === 'deleteGeneration')).toEqual([]);
+    sim.miscounted = false;
+    sim.settle();
+    expect(sim.state.record.state).toBe('succeeded');
+    expectBytes(sim.fileBytes(0), source);
+    sim.release();
+  });
+
+  test('a refused save only warns, naming the cause and that the job is kept', () => {
+    const state = createDownloadState(newRecord(['/f']), SETTINGS, false);
+    const env = {now: 0, online: true, random: () => 0.5};
+    step(state, {type: 'start'}, env);
+    const {commands} = step(state, {type: 'saveFailed', quota: 'miscounted'}, env);
+    expect(state.record.state).toBe('running');
+    expect(commands).toContainEqual({
+      type: 'log',
+      level: 'warn',
+      message: expect.stringContaining('its count of the storage used is impossible'),
+    });
+    expect(commands.map((command) => command.type)).not.toContain('cancel');
   });
 });
 

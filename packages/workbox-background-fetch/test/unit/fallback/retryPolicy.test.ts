@@ -37,6 +37,21 @@ describe('what follows a failed request', () => {
     expect(decideRetry({type: 'status', status: 503}, context({})).action).toBe('retry');
   });
 
+  test('a write refused by a browser whose storage count is impossible (storage) is retried after maxDelay, whatever the attempts; offline, it waits for the network', () => {
+    for (const attempts of [1, 5, 50]) {
+      expect(decideRetry({type: 'storage'}, context({attempts}))).toEqual({
+        action: 'retry',
+        delay: 30_000,
+      });
+    }
+    expect(decideRetry({type: 'storage'}, context({online: false}))).toEqual({
+      action: 'wait-online',
+    });
+    expect(decideRetry({type: 'storage'}, context({method: 'POST'}))).toEqual({
+      action: 'give-up-network',
+    });
+  });
+
   test('after maxAttempts a network error gives up with fetch-error', () => {
     expect(decideRetry({type: 'network'}, context({attempts: 5}))).toEqual({
       action: 'give-up-network',

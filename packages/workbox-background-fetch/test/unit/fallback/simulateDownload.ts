@@ -141,6 +141,11 @@ export class Simulation {
   room = Infinity;
   /** The chunk store fails with a quota error on its next put. */
   storeFull = false;
+  /**
+   * Every write (chunk puts and saves) fails with a quota error while the
+   * browser's count of the storage is impossible (`usageMiscounted`).
+   */
+  miscounted = false;
   readonly chunks = new Map<string, Uint8Array>();
   /** The last record written by `save`. */
   saved: StoredJob | null = null;
@@ -272,7 +277,11 @@ export class Simulation {
     this.onCommand?.(command);
     switch (command.type) {
       case 'save':
-        this.saved = structuredClone(state.record);
+        if (this.miscounted) {
+          this._later({type: 'saveFailed', quota: 'miscounted'});
+        } else {
+          this.saved = structuredClone(state.record);
+        }
         break;
       case 'fetch': {
         const request = state.requests.find((r) => r.id === command.request)!;
@@ -434,8 +443,12 @@ export class Simulation {
       const at = request.readStart + offset;
       offset += part.length;
       const wanted = part.length > 0 && isWanted(this.state, request);
-      if (wanted && this.storeFull) {
-        this._later({type: 'requestFailed', request: id, quota: true});
+      if (wanted && (this.storeFull || this.miscounted)) {
+        this._later({
+          type: 'requestFailed',
+          request: id,
+          quota: this.storeFull ? 'full' : 'miscounted',
+        });
         return;
       }
       if (wanted) {
