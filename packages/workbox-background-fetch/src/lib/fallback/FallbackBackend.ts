@@ -11,7 +11,7 @@ import {purgeJobsOfUnregisteredWorker} from './purgeUnregistered.js';
 import {registrationScope} from './registrationScope.js';
 import {newStoredFile} from './StoredJob.js';
 import {declareQueueForSweep, loadJobsAfterSweep} from './sweepOrphans.js';
-import {hasRoomFor} from './quota.js';
+import {hasRoomFor, storageRefusal} from './quota.js';
 import {delay, within} from './wait.js';
 import type {BackendContext, BackgroundFetchBackend} from '../BackgroundFetchBackend.js';
 import type {BackgroundFetchOptions} from '../../types.js';
@@ -342,10 +342,12 @@ export class FallbackBackend implements BackgroundFetchBackend {
         settled: false,
         scope: registrationScope(),
       };
-      await saveJob(record).catch((error: unknown) => {
+      await saveJob(record).catch(async (error: unknown) => {
         // Queued behind the write: should it commit late, the job goes.
         deleteJob(record.uid).catch(() => undefined);
-        throw error;
+        throw (await storageRefusal(error)) === 'miscounted'
+          ? createError('storage-miscounted', {id}, 'QuotaExceededError')
+          : error;
       });
       return this._startJob(record, false).registration;
     } finally {

@@ -73,6 +73,11 @@ export const messages = {
   'quota-exceeded': ({id, downloadTotal}) =>
     `Background fetch ${str(id)} needs ${str(downloadTotal)} bytes, more than ` +
     `the storage left to this origin (navigator.storage.estimate()).`,
+  'storage-miscounted': ({id}) =>
+    `Background fetch ${str(id)} could not be stored: the browser refuses every write of ` +
+    `this origin, as it counts more storage used than any device holds ` +
+    `(navigator.storage.estimate().usage). Firefox was seen doing so after it was killed ` +
+    `during a large write; its count is right again once the browser restarts.`,
   'storage-timeout': ({seconds}) =>
     `The stored fallback downloads (IndexedDB) did not answer within ${str(seconds)} s. ` +
     `WebKit was seen keeping IndexedDB waiting for good behind a worker terminated ` +

@@ -262,6 +262,23 @@ describe('a fallback job from fetch() to its purge', () => {
     await expectNothingStored(world);
   });
 
+  test('a browser whose count of the storage is impossible (Firefox after a kill: usage near 2^64) and refuses every write: fetch() rejects with QuotaExceededError (storage-miscounted) saying to restart the browser; nothing is left', async () => {
+    const {world, worker} = setUp();
+    world.estimate = {quota: 10 * 2 ** 30, usage: 18446744073622557000};
+    jest.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(() => {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    });
+    const refused = worker.backend.fetch('poster', [new Request(SMALL)], {downloadTotal: 20 * KiB});
+    await expect(refused).rejects.toMatchObject({
+      name: 'QuotaExceededError',
+      code: 'storage-miscounted',
+      message: expect.stringContaining('its count is right again once the browser restarts'),
+    });
+    jest.restoreAllMocks();
+    expect(await worker.backend.getIds()).toEqual([]);
+    await expectNothingStored(world);
+  });
+
   test('a full origin while chunks are written fails the job with quota-exceeded and frees its chunks', async () => {
     const {world, worker} = setUp(undefined, {...OPTIONS, chunkStorage: 'cache-storage'});
     world.caches.failPuts = new DOMException('The quota has been exceeded.', 'QuotaExceededError');
