@@ -176,10 +176,12 @@ export function retryOrFail(
   if (counted) {
     stored.attempts += 1;
     file.failedAt = env.now;
+  } else {
+    file.refusals += 1;
   }
   const decision = decideRetry(failure, {
     method: stored.request.method,
-    attempts: stored.attempts,
+    attempts: counted ? stored.attempts : file.refusals,
     online: env.online,
     options: state.settings.retry,
     random: env.random,

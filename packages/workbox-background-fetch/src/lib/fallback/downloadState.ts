@@ -67,6 +67,8 @@ export interface FileState {
   failedAt: number;
   /** Bytes read from streams and not stored yet. */
   receiving: number;
+  /** Requests of the file whose bytes a miscounting browser refused (`usageMiscounted`), in this worker. */
+  refusals: number;
   /**
    * The server answered a Range request with a whole 200 or refused it
    * (4xx) although it announced `Accept-Ranges`: read it as one stream.
@@ -273,6 +275,7 @@ export function createDownloadState(
       retryAt: 0,
       failedAt: -Infinity,
       receiving: 0,
+      refusals: 0,
       rangesRefused: false,
     })),
     requests: [],

@@ -34,7 +34,10 @@ export type RetryDecision =
 export interface RetryContext {
   /** The request's method: only GET (and HEAD) requests are ever sent twice. */
   method: string;
-  /** Failed attempts so far, this one included (1 after the first failure). */
+  /**
+   * Failed attempts so far, this one included (1 after the first failure);
+   * for a `storage` failure, the refusals so far.
+   */
   attempts: number;
   /** `navigator.onLine` now. */
   online: boolean;
@@ -91,9 +94,11 @@ export function isTransientStatus(status: number): boolean {
  *   (network) or `bad-status` (the last response is the record); a
  *   `Retry-After` longer than the backoff is waited for, up to `maxDelay`;
  * - offline: wait for the network without counting the attempt;
- * - a storage that refuses every write (`storage`): try again after
- *   `maxDelay`, not counted (the browser's count is fixed when it restarts,
- *   where the job resumes anyway);
+ * - a storage that refuses every write (`storage`): not counted; tried
+ *   again after `maxDelay`, then twice as long after each refusal, up to
+ *   16 times `maxDelay` (8 min by default): the browser's count is right
+ *   again once it restarts, where the job resumes anyway, and each try
+ *   costs the bytes read before its first write;
  * - other methods: never sent twice.
  *
  * @private
@@ -116,7 +121,10 @@ export function decideRetry(failure: RequestFailure, context: RetryContext): Ret
       return {action: 'wait-online'};
     }
     if (failure.type === 'storage') {
-      return {action: 'retry', delay: context.options.maxDelay};
+      return {
+        action: 'retry',
+        delay: context.options.maxDelay * 2 ** Math.min(context.attempts - 1, 4),
+      };
     }
     if (context.attempts >= context.options.maxAttempts) {
       return {action: 'give-up-network'};

@@ -510,18 +510,25 @@ describe('download core: limits', () => {
 describe('download core: a browser whose count of the storage is impossible', () => {
   // Firefox, killed during a large write, counted the origin's usage below
   // zero (2^64 minus the write) and refused every write until it restarted.
-  test('refused chunk writes and saves neither fail the job nor count as attempts: it tries again every maxDelay, and goes on once the writes are taken', () => {
+  test('refused chunk writes and saves neither fail the job nor count as attempts: it tries again after maxDelay, then twice as long each time, and goes on once the writes are taken', () => {
     const source = bytes(5000);
     const sim = new Simulation(newRecord(['/f']), server({'/f': source}), {holdSettlement: true});
     sim.miscounted = true;
-    sim.run({type: 'start'}, {until: 10 * SETTINGS.retry.maxDelay});
+    const {maxDelay} = SETTINGS.retry;
+    const asked: number[] = [];
+    sim.onCommand = (command) => {
+      if (command.type === 'fetch') {
+        asked.push(sim.now);
+      }
+    };
+    sim.run({type: 'start'}, {until: 64 * maxDelay});
     expect(sim.state.record.state).toBe('running');
     expect(sim.state.record.failureReason).toBe('');
     expect(sim.state.files[0].stored.attempts).toBe(0);
     expect(sim.settlements).toEqual([]);
-    // One request at the start, then one per maxDelay.
-    expect(sim.seen.length).toBeGreaterThanOrEqual(10);
-    expect(sim.seen.length).toBeLessThanOrEqual(12);
+    // At the start, then after 1, 2, 4, 8, 16, 16… × maxDelay.
+    const waits = asked.slice(1).map((at, index) => (at - asked[index]) / maxDelay);
+    expect(waits.slice(0, 6)).toEqual([1, 2, 4, 8, 16, 16]);
     expect(sim.commands.filter((command) => command.type === 'deleteGeneration')).toEqual([]);
     sim.miscounted = false;
     sim.settle();

@@ -37,13 +37,12 @@ describe('what follows a failed request', () => {
     expect(decideRetry({type: 'status', status: 503}, context({})).action).toBe('retry');
   });
 
-  test('a write refused by a browser whose storage count is impossible (storage) is retried after maxDelay, whatever the attempts; offline, it waits for the network', () => {
-    for (const attempts of [1, 5, 50]) {
-      expect(decideRetry({type: 'storage'}, context({attempts}))).toEqual({
-        action: 'retry',
-        delay: 30_000,
-      });
-    }
+  test('a write refused by a browser whose storage count is impossible (storage) is always retried: after maxDelay, then twice as long after each refusal, up to 16 × maxDelay; offline, it waits for the network', () => {
+    const delays = [1, 2, 3, 4, 5, 6, 50].map(
+      (attempts) => decideRetry({type: 'storage'}, context({attempts})) as {delay: number},
+    );
+    expect(delays.map(({delay}) => delay / 30_000)).toEqual([1, 2, 4, 8, 16, 16, 16]);
+    expect(decideRetry({type: 'storage'}, context({attempts: 50})).action).toBe('retry');
     expect(decideRetry({type: 'storage'}, context({online: false}))).toEqual({
       action: 'wait-online',
     });
