@@ -10,7 +10,7 @@ const estimate = async (): Promise<StorageEstimate | undefined> =>
 /**
  * True when the browser counts more usage for this origin than any device
  * holds. Firefox ESR 153 was seen doing so after it was killed during a
- * large write (npm run bench, about 1 relaunch in 13): its count went below
+ * large write (npm run bench: 7 of 76 relaunches): its count went below
  * zero, and read 2^64 minus the bytes of the cut write; until the browser
  * restarts, it then refuses every write of the origin with a quota error.
  * Such a refusal is not a full origin: nothing is to be freed, and the job
