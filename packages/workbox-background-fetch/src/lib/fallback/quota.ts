@@ -75,7 +75,8 @@ export async function storageRefusal(error: unknown): Promise<StorageRefusal> {
  * it: Firefox names Cache Storage's `NS_ERROR_FILE_NO_DEVICE_SPACE`, and
  * ends an IndexedDB transaction of a large Blob past the quota with a
  * `null` error; such an unnamed failure counts as quota when the estimate
- * shows no room for `bytes`. With `unnamedIsQuota`, an unnamed failure is
+ * shows no room for `bytes`, or an impossible usage (`usageMiscounted`:
+ * every write is refused). With `unnamedIsQuota`, an unnamed failure is
  * one whatever the estimate says: for writes every engine accepts (an
  * ArrayBuffer in IndexedDB), where Firefox's estimate can still show room
  * when its storage refuses the bytes. Any other error is returned as it is.
@@ -94,7 +95,10 @@ export async function explainWriteFailure(
     error === null ||
     error === undefined ||
     ['UnknownError', 'AbortError'].includes((error as Error).name);
-  if (isQuotaError(error) || (unnamed && (unnamedIsQuota || !(await hasRoomFor(bytes))))) {
+  if (
+    isQuotaError(error) ||
+    (unnamed && (unnamedIsQuota || !(await hasRoomFor(bytes)) || (await usageMiscounted())))
+  ) {
     const detail = error
       ? `${(error as Error).name}: ${(error as Error).message}`
       : 'no error given';

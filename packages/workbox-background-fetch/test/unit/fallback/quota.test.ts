@@ -109,6 +109,13 @@ describe("a browser whose count of the origin's storage is impossible", () => {
     expect(await hasRoomFor(Number.MAX_SAFE_INTEGER)).toBe(false);
   });
 
+  test('a write that failed without a name (a Blob put in IndexedDB) is a QuotaExceededError then, as every write is refused; and "miscounted"', async () => {
+    estimate(FIREFOX_UNDERFLOW);
+    const error = await explainWriteFailure(null, 262_144);
+    expect(error).toMatchObject({name: 'QuotaExceededError'});
+    expect(await storageRefusal(error)).toBe('miscounted');
+  });
+
   test('its quota errors are "miscounted", not "full"; other errors are no refusal', async () => {
     const refused = {name: 'NS_ERROR_FILE_NO_DEVICE_SPACE', message: ''};
     estimate(FIREFOX_UNDERFLOW);
