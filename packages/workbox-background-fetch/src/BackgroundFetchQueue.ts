@@ -14,7 +14,7 @@ import {handOverOnUpdate} from './lib/handOverOnUpdate.js';
 import {listenForPageMessages} from './lib/listenForPageMessages.js';
 import {broadcast} from './lib/broadcast.js';
 import {cacheRecords, startRecordWrite} from './lib/cacheRecords.js';
-import {isQuotaError} from './lib/fallback/quota.js';
+import {storageRefusal} from './lib/fallback/quota.js';
 import type {CachedRecord, RecordDestinationOptions} from './lib/cacheRecords.js';
 import {DownloadLibrary} from './DownloadLibrary.js';
 import type {StoredJob} from './lib/fallback/StoredJob.js';
@@ -339,7 +339,19 @@ export class BackgroundFetchQueue {
           early: settlement.early,
         });
       } catch (error) {
-        const quota = isQuotaError(error);
+        const quota = await storageRefusal(error);
+        if (quota === 'miscounted' && settlement.keep) {
+          if (process.env.NODE_ENV !== 'production') {
+            logger.warn(
+              `Background fetch '${registration.id}' finished, but the browser refuses every ` +
+                'write of this origin, as its count of the storage used is impossible (Firefox, ' +
+                'after it was killed): the job is kept, and ends after the browser restarts.',
+            );
+          }
+          settled?.();
+          settlement.keep();
+          return;
+        }
         if (process.env.NODE_ENV !== 'production') {
           logger.error(
             `Background fetch '${registration.id}' finished, but its records ` +

@@ -45,6 +45,12 @@ export interface JobSettlement {
    * end once the settlement is a success; else they fail, writing nothing.
    */
   early?: ReadonlyArray<Promise<CachedRecord | null> | undefined>;
+  /**
+   * Fallback: called instead of the app's event when the records could not
+   * be cached as the browser refuses every write (`usageMiscounted`): the
+   * job is kept as stored, and ends again after the browser's next start.
+   */
+  keep?: () => void;
 }
 
 /** What a queue gives its backends. @private */

@@ -24,7 +24,12 @@ import {
   storedChunkKeys,
   storedJobs,
 } from './support/storedState';
-import {FakeExtendableEvent, WORKER_ORIGIN, removeWorkerGlobals} from './support/workerGlobals';
+import {
+  FakeExtendableEvent,
+  WORKER_ORIGIN,
+  loadWorkerModule,
+  removeWorkerGlobals,
+} from './support/workerGlobals';
 import type {WorkerWorld} from './support/workerGlobals';
 import type {FakeAnswer} from './fallback/simulateDownload';
 import type {SeenFetch} from './support/fakeFetch';
@@ -209,6 +214,39 @@ describe('jobs that do not succeed', () => {
     await untilIdle(world);
     expect(calls.all).toHaveLength(1);
     expect(await queue.library.get('poster')).toBeUndefined();
+  });
+
+  test("records that cannot be cached while the browser's count of the storage is impossible (Firefox after a kill) call no callback and keep the job as stored; after the next start it ends with onSuccess, its bytes cached", async () => {
+    startWorker();
+    world.estimate = {quota: 10 * 2 ** 30, usage: 18446744073622557000};
+    world.caches.failPuts = new DOMException('', 'NS_ERROR_FILE_NO_DEVICE_SPACE');
+    const {queue, calls} = createQueue();
+    await queue.fetch('poster', POSTER);
+    await untilIdle(world);
+    expect(calls.all).toEqual([]);
+    expect((await storedJobs(world)).map(({id}) => id)).toEqual(['poster']);
+    expect(await storedChunkKeys(world)).not.toEqual([]);
+    expect(await cachedBytes('workbox-background-fetch-films', POSTER)).toBeUndefined();
+    // The browser starts again, its count right: a new worker, the same stores.
+    world.estimate = null;
+    world.caches.failPuts = null;
+    modules = loadWorkerModule(() => ({
+      ...modules,
+      ...(require('../../src/BackgroundFetchQueue') as typeof modules),
+    }));
+    const next = createQueue();
+    // Its first event resumes the job (on the real clock: the fake one of
+    // untilIdle() stops after the keep-alive's grace, before the job ends).
+    const woken = new FakeExtendableEvent('sync');
+    world.self.dispatchEvent(woken);
+    await Promise.all(woken.extensions);
+    const call = await next.calls.of('poster');
+    expect(call.kind).toBe('success');
+    expectBytes((await cachedBytes('workbox-background-fetch-films', POSTER))!, FILES[POSTER]);
+    expect(next.calls.all).toHaveLength(1);
+    expect(calls.all).toEqual([]);
+    expect(await next.queue.library.get('poster')).toMatchObject({id: 'poster'});
+    await expectNothingStored(world);
   });
 
   test('a callback that throws does not stop the job from ending: the id is free again', async () => {

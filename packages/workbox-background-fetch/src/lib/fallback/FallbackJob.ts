@@ -13,12 +13,12 @@ import {JobNotifier} from './JobNotifier.js';
 import {JobWaiters} from './JobWaiters.js';
 import {isFinal, readRecords} from './jobRecords.js';
 import {presentChunks} from './presentChunks.js';
-import {ProgressThrottle} from './ProgressThrottle.js';
+import {PROGRESS_INTERVAL_MS, ProgressThrottle} from './ProgressThrottle.js';
 import {isQuotaError, storageRefusal} from './quota.js';
 import {runRequestCommand} from './requestTasks.js';
 import {releaseUnfinishedChunks} from './releaseUnfinishedChunks.js';
 import {runSettlement} from './runSettlement.js';
-import {requestWakeWhenOnline, waitForOnline} from './wait.js';
+import {MIN_SLEEP_MS, requestWakeWhenOnline, waitForOnline} from './wait.js';
 import type {RegistrationSnapshot} from '../../protocol.js';
 import type {BackgroundFetchRecord} from '../../types.js';
 import type {EarlyWrites} from '../BackgroundFetchBackend.js';
@@ -28,16 +28,6 @@ import type {RequestDriver, RequestIO} from './requestTasks.js';
 import type {FallbackJobControl} from './FallbackRegistration.js';
 import type {JobHost} from './JobHost.js';
 import type {StoredJob} from './StoredJob.js';
-
-/**
- * Progress reaches pages and `progress` listeners at most this often: 8 a
- * second, so with the final progress (sent at once) and the result no page
- * sees more than 10 in any second.
- */
-const PROGRESS_INTERVAL_MS = 125;
-
-/** The shortest wait for a backoff to end. */
-const MIN_SLEEP_MS = 10;
 
 /**
  * One download job of the fallback backend: the driver of the pure core in
@@ -166,6 +156,12 @@ export class FallbackJob implements FallbackJobControl {
     if (!this.active || this.record.settled) {
       return false;
     }
+    this._stop();
+    return true;
+  }
+
+  /** Stops whatever of the job runs here, leaving its stored state as it is. */
+  private _stop(): void {
     this._suspended = true;
     this._waiters.notify();
     this._early?.end(false);
@@ -178,7 +174,6 @@ export class FallbackJob implements FallbackJobControl {
     }
     this._release?.();
     this._release = null;
-    return true;
   }
 
   /**
@@ -350,6 +345,7 @@ export class FallbackJob implements FallbackJobControl {
   // Settlement ----------------------------------------------------------------
 
   private async _settle(kind: 'success' | 'fail' | 'abort'): Promise<void> {
+    let kept = false;
     try {
       if (this.record.failureReason === 'quota-exceeded') {
         // The origin is full: free what no record can use before the handler runs.
@@ -358,7 +354,7 @@ export class FallbackJob implements FallbackJobControl {
       await this._writer.write();
       this.registration._update(jobSnapshot(this.state));
       this._early?.end(kind === 'success');
-      await runSettlement(kind, {
+      kept = await runSettlement(kind, {
         context: this._host.context,
         registration: this.registration,
         notifier: this._notifier,
@@ -369,7 +365,13 @@ export class FallbackJob implements FallbackJobControl {
         logger.error(`Background fetch '${this.record.id}' could not be settled:`, error);
       }
     }
-    this._dispatch({type: 'settlementHandled'});
+    if (kept) {
+      // Its records could not be cached: it ends again after the next start.
+      this._stop();
+      this._host.forget(this);
+    } else {
+      this._dispatch({type: 'settlementHandled'});
+    }
   }
 
   private async _purge(): Promise<void> {

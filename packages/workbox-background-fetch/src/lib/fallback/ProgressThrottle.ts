@@ -12,6 +12,14 @@ const realClock: ThrottleClock = {
 };
 
 /**
+ * A job's progress reaches pages and `progress` listeners at most this
+ * often: 8 a second, so with the final progress (sent at once) and the
+ * result no page sees more than 10 in any second.
+ * @private
+ */
+export const PROGRESS_INTERVAL_MS = 125;
+
+/**
  * Calls `emit` at most once per `intervalMs`, leading and trailing: the
  * first `schedule()` emits at once, later ones within the interval are
  * merged into one emit at its end, so the last state is never lost.

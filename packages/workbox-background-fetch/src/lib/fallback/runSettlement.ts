@@ -12,6 +12,7 @@ import type {JobNotifier} from './JobNotifier.js';
  * the queue's `onSettled` gets the event (with `updateUI()` but for an
  * abort), and every promise given to its `waitUntil()` is awaited. A
  * handler that throws is logged; it never keeps the job from its purge.
+ * Resolves true when the queue kept the job instead (`JobSettlement.keep`).
  *
  * @private
  */
@@ -29,7 +30,7 @@ export async function runSettlement(
     /** The records' early writes into their caches (`EarlyRecords`). */
     early?: JobSettlement['early'];
   },
-): Promise<void> {
+): Promise<boolean> {
   notifier.finish(kind, registration.snapshot());
   let uiOpen = true;
   let uiUsed = false;
@@ -44,8 +45,18 @@ export async function runSettlement(
           await notifier.replace(options);
         };
   const settlement = createSettlementEvent(kind, registration, updateUI);
+  let kept = false;
   try {
-    await context.onSettled({type: kind, registration, event: settlement.event, updateUI, early});
+    await context.onSettled({
+      type: kind,
+      registration,
+      event: settlement.event,
+      updateUI,
+      early,
+      keep: () => {
+        kept = true;
+      },
+    });
     await settlement.extended();
   } catch (error) {
     if (process.env.NODE_ENV !== 'production') {
@@ -53,4 +64,5 @@ export async function runSettlement(
     }
   }
   uiOpen = false;
+  return kept;
 }

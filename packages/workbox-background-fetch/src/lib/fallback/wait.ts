@@ -93,3 +93,6 @@ export function requestWakeWhenOnline(): void {
   const {sync} = self.registration as SyncCapableRegistration;
   sync?.register(ONLINE_SYNC_TAG).catch(() => undefined);
 }
+
+/** The shortest wait for a backoff to end, in ms. @private */
+export const MIN_SLEEP_MS = 10;
