@@ -199,7 +199,9 @@ export function retryOrFail(
       file.retryAt = env.now + decision.delay;
       break;
     case 'wait-online':
-      stored.attempts -= counted ? 1 : 0;
+      if (counted) {
+        stored.attempts -= 1;
+      }
       state.offline = true;
       break;
     case 'give-up-network':

@@ -7,6 +7,10 @@ const MORE_THAN_ANY_DEVICE = 2 ** 50;
 const estimate = async (): Promise<StorageEstimate | undefined> =>
   navigator.storage?.estimate().catch(() => undefined);
 
+/** True when `estimate` counts an impossible usage (`usageMiscounted`). */
+const miscounted = (estimate: StorageEstimate | undefined): boolean =>
+  (estimate?.usage ?? 0) >= MORE_THAN_ANY_DEVICE;
+
 /**
  * True when the browser counts more usage for this origin than any device
  * holds. Firefox ESR 153 was seen doing so after it was killed during a
@@ -19,7 +23,7 @@ const estimate = async (): Promise<StorageEstimate | undefined> =>
  * @private
  */
 export async function usageMiscounted(): Promise<boolean> {
-  return ((await estimate())?.usage ?? 0) >= MORE_THAN_ANY_DEVICE;
+  return miscounted(await estimate());
 }
 
 /**
@@ -28,16 +32,20 @@ export async function usageMiscounted(): Promise<boolean> {
  * no `navigator.storage`) or its usage impossible (`usageMiscounted`),
  * assumes room, unless `bytes` is more than any device holds (1 PiB, as
  * `Number.MAX_SAFE_INTEGER`): writes that do not fit still fail with
- * `QuotaExceededError`.
+ * `QuotaExceededError`. With `miscountedIsRoom` false, an impossible usage
+ * is no room (every write is refused).
  *
  * @private
  */
-export async function hasRoomFor(bytes: number): Promise<boolean> {
-  const {quota, usage = 0} = (await estimate()) ?? {};
-  if (!quota || usage >= MORE_THAN_ANY_DEVICE) {
+export async function hasRoomFor(bytes: number, miscountedIsRoom = true): Promise<boolean> {
+  const current = await estimate();
+  if (miscounted(current)) {
+    return miscountedIsRoom && bytes < MORE_THAN_ANY_DEVICE;
+  }
+  if (!current?.quota) {
     return bytes < MORE_THAN_ANY_DEVICE;
   }
-  return quota - usage >= bytes;
+  return current.quota - (current.usage ?? 0) >= bytes;
 }
 
 /**
@@ -95,10 +103,7 @@ export async function explainWriteFailure(
     error === null ||
     error === undefined ||
     ['UnknownError', 'AbortError'].includes((error as Error).name);
-  if (
-    isQuotaError(error) ||
-    (unnamed && (unnamedIsQuota || !(await hasRoomFor(bytes)) || (await usageMiscounted())))
-  ) {
+  if (isQuotaError(error) || (unnamed && (unnamedIsQuota || !(await hasRoomFor(bytes, false))))) {
     const detail = error
       ? `${(error as Error).name}: ${(error as Error).message}`
       : 'no error given';

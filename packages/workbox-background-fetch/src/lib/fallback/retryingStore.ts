@@ -29,7 +29,8 @@ export function retryingStore(dbName: string, storeName: string, onDeleted?: () 
   ): Promise<T> => {
     const use = (objectStore: IDBObjectStore): T | PromiseLike<T> => {
       const {db} = objectStore.transaction;
-      db.onversionchange = (event) => {
+      // Once per connection, not per transaction (every chunk write is one).
+      db.onversionchange ??= (event) => {
         // Transactions already started still complete after close().
         db.close();
         if (event.newVersion === null) {
